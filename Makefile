@@ -1,0 +1,58 @@
+# The two commands: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi:app
+
+.PHONY: run test test-postgres bench lint migration worker clean
+
+$(BIN)/activate:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+instance:
+	mkdir -p instance
+
+## Serve the portal on http://127.0.0.1:5000 with the mail worker beside it.
+run: $(VENV)/.installed instance
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-demo --if-empty
+	@echo "Portal on http://127.0.0.1:5000 (mail is printed here by the worker). Ctrl-C stops both."
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(BIN)/flask worker & \
+	  $(BIN)/flask run --host 127.0.0.1 --port 5000
+
+## Run the whole suite (browser tests need /usr/bin/chromium; they say so when skipped).
+test: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## The same suite against PostgreSQL (needs TEST_DATABASE_URL, default the local server).
+test-postgres: $(VENV)/.installed-dev
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
+	  $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Benchmarks against a bare Flask+SQLAlchemy reference (by hand, not part of `make test`).
+bench: $(VENV)/.installed-dev
+	$(BIN)/python benchmarks/run.py
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+
+## After changing models: write the next migration (review it before committing).
+migration: $(VENV)/.installed
+	$(BIN)/flask db migrate -m "$(MESSAGE)"
+
+worker: $(VENV)/.installed
+	$(BIN)/flask worker
+
+clean:
+	rm -rf $(VENV) instance/portal.sqlite3*

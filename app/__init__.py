@@ -1,0 +1,69 @@
+"""The application factory: it reads like the table of contents of the portal."""
+from __future__ import annotations
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import load_config
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.from_object(load_config(config_name))
+    app.config.update(overrides)
+    if app.config["PROXY_FIX_X_FOR"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_pages(app)
+    register_security_headers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from app import models  # noqa: F401  (every table known before the engine is used)
+    from app.database import configure_sqlite
+    from app.extensions import csrf, db, limiter, login_manager, mail, migrate
+    from app.sessions import init_login
+
+    db.init_app(app)
+    configure_sqlite(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    csrf.init_app(app)
+    mail.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    init_login(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.blueprints import BLUEPRINTS
+
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+
+
+def register_error_pages(app: Flask) -> None:
+    from app.errors import init_error_pages
+
+    init_error_pages(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    from app.headers import init_security_headers
+
+    init_security_headers(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from app.templating import init_templating
+
+    init_templating(app)
+
+
+def register_commands(app: Flask) -> None:
+    from app.cli import init_cli
+
+    init_cli(app)

@@ -1,0 +1,81 @@
+"""Who may open which route: deny by default, declared next to each route.
+
+Every view carries an `access` rule: `public`, `member` (any signed-in account) or
+`roles_required(...)` with the staff roles it allows. No role implies another: an admin
+does not read the advocates' queue. tests/security/test_route_roles.py walks every route
+and fails on one without a rule.
+"""
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+
+from flask import abort
+from flask_login import current_user
+
+from app.extensions import login_manager
+from app.models.accounts import STAFF_ROLES
+
+PUBLIC = "public"
+MEMBER = "member"
+
+
+def _mark(view: Callable, rule) -> None:
+    view.access = rule
+
+
+def public(view: Callable) -> Callable:
+    """Anyone, signed in or not."""
+    _mark(view, PUBLIC)
+    return view
+
+
+def member(view: Callable) -> Callable:
+    """Any signed-in account."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        return view(*args, **kwargs)
+
+    _mark(wrapper, MEMBER)
+    return wrapper
+
+
+def roles_required(*roles: str) -> Callable[[Callable], Callable]:
+    """Signed-in staff holding at least one of `roles`; others get 403."""
+    unknown = set(roles) - set(STAFF_ROLES)
+    if not roles or unknown:
+        raise ValueError(f"roles_required needs known roles, got {roles!r}")
+    allowed = frozenset(roles)
+
+    def decorator(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not current_user.has_any_role(allowed):
+                abort(403)
+            return view(*args, **kwargs)
+
+        _mark(wrapper, allowed)
+        return wrapper
+
+    return decorator
+
+
+def rule_of(view: Callable):
+    """The declared rule of a view: PUBLIC, MEMBER, a frozenset of roles, or None."""
+    return getattr(view, "access", None)
+
+
+def allows(rule, roles: Iterable[str] | None) -> bool:
+    """Whether a visitor with `roles` (None: not signed in) may open a route with `rule`."""
+    if rule == PUBLIC:
+        return True
+    if roles is None:
+        return False
+    if rule == MEMBER:
+        return True
+    return bool(set(roles) & set(rule))

@@ -1,0 +1,2 @@
+"""Routes of the devices blueprint."""
+from app.blueprints.devices import bp  # noqa: F401

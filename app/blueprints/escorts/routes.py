@@ -1,0 +1,2 @@
+"""Routes of the escorts blueprint."""
+from app.blueprints.escorts import bp  # noqa: F401

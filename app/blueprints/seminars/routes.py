@@ -1,0 +1,2 @@
+"""Routes of the seminars blueprint."""
+from app.blueprints.seminars import bp  # noqa: F401

@@ -1,0 +1,2 @@
+"""Routes of the support blueprint."""
+from app.blueprints.support import bp  # noqa: F401

@@ -1,0 +1,90 @@
+"""Database behaviour that every use case relies on.
+
+SQLite gets WAL, a busy timeout and foreign keys on every connection, and Python's sqlite3
+transaction handling is replaced by explicit BEGINs so that a use case can take the write
+lock first (BEGIN IMMEDIATE). Without it, a transaction that reads a counter and then writes
+fails with "database is locked" as soon as another writer got in between.
+
+`use_case` wraps a service function: it starts the transaction, commits once at the end and
+rolls back on any error, so a use case writes everything or nothing.
+"""
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from app.extensions import db
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+IMMEDIATE = "portal_sqlite_immediate"
+
+
+def configure_sqlite(app: Flask) -> None:
+    """Install the SQLite connection hooks on the app's engine (a no-op elsewhere)."""
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "sqlite":
+        return
+    busy_ms = app.config["SQLITE_BUSY_TIMEOUT_MS"]
+    _install_sqlite_hooks(engine, busy_ms)
+
+
+def _install_sqlite_hooks(engine: Engine, busy_ms: int) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection) -> None:
+        immediate = connection.get_execution_options().get(IMMEDIATE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def begin_write() -> None:
+    """Start a fresh transaction that holds the write lock from its first statement.
+
+    On SQLite this is BEGIN IMMEDIATE; on PostgreSQL an ordinary transaction (row locks and
+    constraints do the work there). Whatever the request read before is committed away
+    first: reads only, since a service calls this before it changes anything.
+    """
+    session = db.session()
+    if session.in_transaction():
+        session.commit()
+    session.connection(execution_options={IMMEDIATE: True})
+
+
+def use_case(fn: Callable[P, R]) -> Callable[P, R]:
+    """Run a service function as one transaction: commit at its end, roll back on error."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        begin_write()
+        try:
+            result = fn(*args, **kwargs)
+            db.session.commit()
+        except BaseException:
+            db.session.rollback()
+            raise
+        return result
+
+    return wrapper
+
+
+def is_database_busy(error: BaseException) -> bool:
+    """True for the errors that mean "try again shortly" rather than a bug."""
+    text = str(getattr(error, "orig", error)).lower()
+    return "database is locked" in text or "could not obtain lock" in text or "deadlock" in text

@@ -1,0 +1,59 @@
+"""Friendly error pages, and a 503 when the database stays busy."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from app.database import is_database_busy
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+
+TITLES = {
+    400: "We could not understand that request",
+    403: "You do not have access to this page",
+    404: "Page not found",
+    405: "That action is not allowed here",
+    413: "That upload is too large",
+    429: "Too many attempts",
+    500: "Something went wrong on our side",
+    503: "The service is busy",
+}
+
+
+def render_error(code: int, **context):
+    context.setdefault("title", TITLES.get(code, "Error"))
+    return render_template("errors/error.html", code=code, **context), code
+
+
+def init_error_pages(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        kept = {k: v for k, v in request.form.items() if k not in ("csrf_token", "password")}
+        return render_template("errors/csrf.html", kept=kept, title="Your form has expired",
+                               reason=error.description), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        return render_error(error.code, description=error.description)
+
+    @app.errorhandler(OperationalError)
+    def database_error(error: OperationalError):
+        db.session.rollback()
+        if is_database_busy(error):
+            log.warning("database busy: %s", request.path)
+            response = render_error(503)
+            return response[0], 503, {"Retry-After": "5"}
+        log.exception("database error")
+        return render_error(500)
+
+    @app.errorhandler(InternalServerError)
+    def server_error(error: InternalServerError):
+        db.session.rollback()
+        return render_error(500)

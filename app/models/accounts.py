@@ -1,0 +1,100 @@
+"""People: accounts, staff roles and login sessions."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import TimestampMixin, utcnow
+
+STAFF_ROLES = ("dispatcher", "officer", "advocate", "trainer", "editor", "admin")
+AFFILIATIONS = ("employee", "patient", "visitor", "other")
+
+user_roles = Table(
+    "user_role",
+    db.metadata,
+    Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    Column("role_id", ForeignKey("role.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Role(db.Model):
+    __tablename__ = "role"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(32), unique=True)
+
+    def __repr__(self) -> str:
+        return f"<Role {self.name}>"
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    display_name: Mapped[str | None] = mapped_column(String(60))
+    affiliation: Mapped[str] = mapped_column(String(20), default="other")
+    phone: Mapped[str | None] = mapped_column(String(40))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    email_verified_at: Mapped[datetime | None]
+    is_active_account: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+    last_login_at: Mapped[datetime | None]
+    password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    roles: Mapped[list[Role]] = relationship(secondary=user_roles, lazy="selectin")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login reads this
+        return self.is_active_account
+
+    @property
+    def role_names(self) -> frozenset[str]:
+        return frozenset(role.name for role in self.roles)
+
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.role_names)
+
+    def has_any_role(self, roles) -> bool:
+        return bool(self.role_names & set(roles))
+
+    @property
+    def public_name(self) -> str:
+        """The name shown to the public for an officer, e.g. "Officer Lee"."""
+        return self.display_name or self.name
+
+    session_token = None  # set per request by app.sessions, never stored
+
+    def get_id(self) -> str | None:
+        """Flask-Login keeps the random session token, not the user id (see app.sessions)."""
+        return self.session_token
+
+    def __repr__(self) -> str:
+        return f"<User {self.id}>"
+
+
+class LoginSession(db.Model):
+    """A server-side record of each login, so logout and disabling really end sessions.
+
+    The cookie carries only the random session id; a copied cookie stops working as soon as
+    its row is revoked.
+    """
+
+    __tablename__ = "login_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+
+    user: Mapped[User] = relationship()

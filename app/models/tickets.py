@@ -1,0 +1,156 @@
+"""Tickets: the one thing dispatch works on, and their history.
+
+Every request kind (escort, incident report, lockdown, DV assistance, service request) is a
+subclass of Ticket through joined-table inheritance, so the dispatch queue is one
+polymorphic query while each kind keeps its own table.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.accounts import User
+from app.models.base import utcnow
+from app.models.locations import Location
+
+NEW, ACKNOWLEDGED, ASSIGNED, EN_ROUTE, ON_SCENE = (
+    "new", "acknowledged", "assigned", "en_route", "on_scene",
+)
+RESOLVED, CANCELLED = "resolved", "cancelled"
+OPEN_STATUSES = (NEW, ACKNOWLEDGED, ASSIGNED, EN_ROUTE, ON_SCENE)
+CLOSED_STATUSES = (RESOLVED, CANCELLED)
+STATUSES = OPEN_STATUSES + CLOSED_STATUSES
+
+# The lifecycle, in one place: status -> the statuses it may move to.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    NEW: frozenset({ACKNOWLEDGED, CANCELLED}),
+    ACKNOWLEDGED: frozenset({ASSIGNED, RESOLVED, CANCELLED}),
+    ASSIGNED: frozenset({ACKNOWLEDGED, EN_ROUTE, ON_SCENE, RESOLVED, CANCELLED}),
+    EN_ROUTE: frozenset({ON_SCENE, RESOLVED, CANCELLED}),
+    ON_SCENE: frozenset({RESOLVED, CANCELLED}),
+    RESOLVED: frozenset(),
+    CANCELLED: frozenset(),
+}
+
+STATUS_LABELS = {
+    NEW: "New",
+    ACKNOWLEDGED: "Acknowledged",
+    ASSIGNED: "Assigned",
+    EN_ROUTE: "En route",
+    ON_SCENE: "On scene",
+    RESOLVED: "Resolved",
+    CANCELLED: "Cancelled",
+}
+
+PRIORITIES = (1, 2, 3)
+
+EVENT_KINDS = (
+    "created",
+    "status",
+    "assignment",
+    "priority",
+    "note",
+    "message_out",
+    "message_in",
+    "outcome",
+    "link",
+)
+
+
+def can_transition(current: str, target: str) -> bool:
+    return target in TRANSITIONS.get(current, frozenset())
+
+
+class Ticket(db.Model):
+    __tablename__ = "ticket"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[str] = mapped_column(String(20), default=NEW)
+    priority: Mapped[int] = mapped_column(default=3)
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("location.id"))
+    location_detail: Mapped[str | None] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(String(200))
+    contact_name: Mapped[str | None] = mapped_column(String(120))
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    requester_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
+    access_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    assigned_officer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
+    confidential: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    acknowledged_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    eta_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(30))
+    outcome_detail: Mapped[str | None] = mapped_column(String(300))
+    unread_by_staff: Mapped[bool] = mapped_column(default=False)
+    version: Mapped[int] = mapped_column(default=1)
+
+    location: Mapped[Location | None] = relationship(lazy="joined")
+    requester: Mapped[User | None] = relationship(foreign_keys=[requester_id])
+    assigned_officer: Mapped[User | None] = relationship(
+        foreign_keys=[assigned_officer_id], lazy="joined"
+    )
+    events: Mapped[list[TicketEvent]] = relationship(
+        back_populates="ticket",
+        order_by="TicketEvent.id",
+        cascade="all, delete-orphan",
+    )
+
+    __mapper_args__ = {"polymorphic_on": "kind", "polymorphic_identity": "ticket"}
+    __table_args__ = (
+        Index("ix_ticket_open_queue", "status", "priority", "created_at"),
+        Index("ix_ticket_created_at", "created_at"),
+    )
+
+    # Subclasses set these.
+    KIND_LABEL = "Request"
+    REFERENCE_PREFIX = "REQ"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def where(self) -> str:
+        parts = [self.location.name if self.location else None, self.location_detail]
+        return ", ".join(p for p in parts if p) or "Not given"
+
+    def __repr__(self) -> str:
+        return f"<Ticket {self.reference}>"
+
+
+class TicketEvent(db.Model):
+    """One line of a ticket's history: a status change, an assignment, a note, a message."""
+
+    __tablename__ = "ticket_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(
+        ForeignKey("ticket.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str | None] = mapped_column(String(20))
+    body: Mapped[str | None] = mapped_column(Text)
+    visible_to_requester: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()

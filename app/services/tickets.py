@@ -1,0 +1,92 @@
+"""What every ticket kind shares: opening a ticket and finding it again.
+
+Kind-specific services (escorts, reports, lockdowns, DV assistance, service requests) build
+their Ticket subclass and hand it to `open_ticket`, which gives it a reference and a private
+follow-up token, writes its first event and audit record, and makes a repeated submission
+of the same form return the first ticket instead of a second one.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app import tokens
+from app.extensions import db
+from app.models.accounts import User
+from app.models.tickets import Ticket, TicketEvent
+from app.services import audit
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A ticket just opened, with the raw follow-up token (shown once, never stored)."""
+
+    ticket: Ticket
+    token: str | None
+    duplicate: bool = False
+
+
+def find_by_submission(submission_key: str | None) -> Ticket | None:
+    if not submission_key:
+        return None
+    return db.session.scalar(select(Ticket).where(Ticket.submission_key == submission_key))
+
+
+def open_ticket(
+    ticket: Ticket,
+    actor: User | None,
+    submission_key: str | None = None,
+    audit_ip: bool = True,
+    created_note: str = "Request received",
+) -> Opened:
+    """Add `ticket` to the current transaction with reference, token and first event.
+
+    Call it inside a `use_case`. When the same `submission_key` was already used, nothing is
+    added and the earlier ticket is returned with `duplicate=True` (its token is not known
+    any more, so the caller shows the confirmation without a new link).
+    """
+    existing = find_by_submission(submission_key)
+    if existing is not None:
+        return Opened(existing, None, duplicate=True)
+    token = tokens.new_token()
+    ticket.reference = _unused_reference(type(ticket).REFERENCE_PREFIX)
+    ticket.access_token_hash = tokens.hash_token(token)
+    ticket.submission_key = submission_key
+    if actor is not None and getattr(actor, "is_authenticated", False) and ticket.requester_id is None:
+        ticket.requester = actor
+    ticket.events.append(TicketEvent(kind="created", to_status=ticket.status, body=created_note,
+                                     visible_to_requester=True))
+    db.session.add(ticket)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        existing = find_by_submission(submission_key)
+        if existing is None:
+            raise
+        return Opened(existing, None, duplicate=True)
+    audit.record("ticket.created", actor, "ticket", ticket.reference,
+                 detail=f"kind={ticket.kind} priority=P{ticket.priority}", ip=audit_ip)
+    return Opened(ticket, token)
+
+
+def _unused_reference(prefix: str) -> str:
+    for _ in range(10):
+        reference = tokens.new_reference(prefix)
+        if not db.session.scalar(select(Ticket.id).where(Ticket.reference == reference)):
+            return reference
+    raise RuntimeError("could not find a free reference")
+
+
+def ticket_for_token(reference: str, token: str) -> Ticket | None:
+    """The ticket that this private link opens, or None. A reference alone opens nothing."""
+    if not token or len(token) > 200:
+        return None
+    ticket = db.session.scalar(
+        select(Ticket).where(Ticket.access_token_hash == tokens.hash_token(token))
+    )
+    if ticket is None or ticket.reference != tokens.normalise_reference(reference):
+        return None
+    return ticket

@@ -1,0 +1,124 @@
+"""Login sessions kept on the server, so that ending one really ends it.
+
+Flask-Login's user id is replaced by a random session token (its "alternative token"): the
+cookie carries the token, the database only its hash. Logging out, disabling an account,
+changing a password, an idle staff session or one past its absolute limit revokes the row,
+and a copied cookie, remember-me cookie included, stops working at once.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask, current_app, request, session
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select, update
+
+from app import tokens
+from app.extensions import db, login_manager
+from app.models.accounts import LoginSession, User
+from app.models.base import utcnow
+
+TOUCH_EVERY = timedelta(seconds=30)
+
+
+def init_login(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = None  # the server-side session row does this job
+    login_manager.user_loader(load_user)
+
+    @app.before_request
+    def load_current_user() -> None:
+        # Load (and touch) the session row before any use case opens its transaction.
+        current_user._get_current_object()
+
+
+def begin(user: User, remember: bool = False) -> None:
+    """Sign `user` in with a fresh session identifier (call inside the login use case)."""
+    session.clear()
+    raw = tokens.new_token()
+    db.session.add(
+        LoginSession(
+            session_hash=tokens.hash_token(raw),
+            user=user,
+            user_agent=(request.user_agent.string or "")[:200],
+        )
+    )
+    user.session_token = raw
+    login_user(user, remember=remember)
+
+
+def end() -> None:
+    """Revoke the current session row and clear the cookie (call inside a use case)."""
+    raw = session.get("_user_id")
+    if raw:
+        db.session.execute(
+            update(LoginSession)
+            .where(LoginSession.session_hash == tokens.hash_token(raw))
+            .values(revoked_at=utcnow())
+        )
+    logout_user()
+    session.clear()
+
+
+def revoke_all(user: User) -> None:
+    """End every session of `user` (disabling, password change); caller commits."""
+    db.session.execute(
+        update(LoginSession)
+        .where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def idle_limit(user: User) -> timedelta | None:
+    if not user.is_staff:
+        return None
+    return timedelta(minutes=current_app.config["STAFF_IDLE_MINUTES"])
+
+
+def _expired(row: LoginSession, now) -> bool:
+    absolute = timedelta(hours=current_app.config["SESSION_ABSOLUTE_HOURS"])
+    if not row.user.is_staff:
+        absolute = max(absolute, current_app.config["REMEMBER_COOKIE_DURATION"])
+    limit = idle_limit(row.user)
+    return now - row.created_at > absolute or (limit is not None and now - row.last_seen_at > limit)
+
+
+def load_user(raw: str) -> User | None:
+    if not raw or len(raw) > 200:
+        return None
+    row = db.session.scalar(
+        select(LoginSession).where(LoginSession.session_hash == tokens.hash_token(raw))
+    )
+    if row is None or row.revoked_at is not None or not row.user.is_active:
+        return None
+    now = utcnow()
+    if _expired(row, now):
+        row.revoked_at = now
+        db.session.commit()
+        return None
+    if now - row.last_seen_at > TOUCH_EVERY and not request.path.startswith("/session/status"):
+        row.last_seen_at = now
+        db.session.commit()
+    user = row.user
+    user.session_token = raw
+    user.session_row = row
+    return user
+
+
+def seconds_left(user: User) -> int | None:
+    """Seconds before an idle staff session ends, for the warning dialog."""
+    limit = idle_limit(user)
+    row = getattr(user, "session_row", None)
+    if limit is None or row is None:
+        return None
+    return max(0, int((row.last_seen_at + limit - utcnow()).total_seconds()))
+
+
+def touch(user: User) -> None:
+    """Extend an idle staff session (the "Stay signed in" button)."""
+    row = getattr(user, "session_row", None)
+    if row is not None:
+        row.last_seen_at = utcnow()
+        db.session.commit()

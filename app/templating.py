@@ -1,0 +1,74 @@
+"""Template globals and filters: settings shown on every page, local time, the idle timer."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app
+from flask_login import current_user
+
+
+def localtime(value: datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
+    """A stored (naive UTC) time in the site's time zone."""
+    if value is None:
+        return ""
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    return value.replace(tzinfo=UTC).astimezone(zone).strftime(fmt)
+
+
+def isotime(value: datetime | None) -> str:
+    return value.replace(tzinfo=UTC).isoformat() if value else ""
+
+
+def site_context() -> dict:
+    from app.sessions import seconds_left
+
+    config = current_app.config
+    idle = seconds_left(current_user) if current_user.is_authenticated else None
+    return {
+        "org_name": config["ORG_NAME"],
+        "org_short_name": config["ORG_SHORT_NAME"],
+        "emergency_phone": config["EMERGENCY_PHONE"],
+        "hospital_emergency_extension": config["HOSPITAL_EMERGENCY_EXTENSION"],
+        "dispatch_phone": config["DISPATCH_PHONE"],
+        "idle_seconds_left": idle,
+        "idle_warning_seconds": config["STAFF_IDLE_WARNING_SECONDS"],
+    }
+
+
+def tel(number: str) -> str:
+    """A tel: URI for a displayed phone number."""
+    return "tel:" + "".join(ch for ch in number if ch.isdigit() or ch == "+")
+
+
+def init_templating(app: Flask) -> None:
+    app.context_processor(site_context)
+    app.add_template_filter(localtime)
+    app.add_template_filter(isotime)
+    app.add_template_filter(tel)
+    app.add_template_global(staff_links)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+
+# Staff navigation: (endpoint, label, roles). Links whose endpoint does not exist are skipped.
+STAFF_LINKS = (
+    ("dispatch.queue", "Dispatch", {"dispatcher", "admin"}),
+    ("dispatch.my_assignments", "My assignments", {"officer"}),
+    ("devices.lookup", "Device lookup", {"dispatcher", "officer", "admin"}),
+    ("support.queue", "Advocate queue", {"advocate"}),
+    ("seminars.manage", "Seminars admin", {"trainer"}),
+    ("apb.manage", "APB editor", {"editor"}),
+    ("admin.users", "Admin", {"admin"}),
+)
+
+
+def staff_links(user) -> list[dict]:
+    from flask import url_for
+
+    roles = user.role_names
+    return [
+        {"url": url_for(endpoint), "label": label}
+        for endpoint, label, allowed in STAFF_LINKS
+        if roles & allowed and endpoint in current_app.view_functions
+    ]

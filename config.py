@@ -1,0 +1,157 @@
+"""Configuration classes, read from the environment.
+
+Secrets never have a default: development generates a throwaway key per run, production
+refuses to start without SECRET_KEY and DATABASE_URL.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def env_bool(name: str, default: bool) -> bool:
+    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    ORG_NAME = os.environ.get("ORG_NAME", "Police, Security & Outreach Operations Division")
+    ORG_SHORT_NAME = os.environ.get("ORG_SHORT_NAME", "Hospital Police & Security")
+    EMERGENCY_PHONE = os.environ.get("EMERGENCY_PHONE", "911")
+    HOSPITAL_EMERGENCY_EXTENSION = os.environ.get("HOSPITAL_EMERGENCY_EXTENSION", "4-1111")
+    DISPATCH_PHONE = os.environ.get("DISPATCH_PHONE", "(555) 010-4400")
+    TIMEZONE = os.environ.get("TIMEZONE", "America/New_York")
+    SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
+
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'portal.sqlite3'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLITE_BUSY_TIMEOUT_MS = env_int("SQLITE_BUSY_TIMEOUT_MS", 5000)
+
+    MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 25 * 1024 * 1024)
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_DURATION = timedelta(days=env_int("REMEMBER_DAYS", 14))
+    STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 15)
+    STAFF_IDLE_WARNING_SECONDS = env_int("STAFF_IDLE_WARNING_SECONDS", 120)
+    SESSION_ABSOLUTE_HOURS = env_int("SESSION_ABSOLUTE_HOURS", 12)
+    LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
+    LOGIN_LOCK_MINUTES = env_int("LOGIN_LOCK_MINUTES", 15)
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    EMAIL_TOKEN_MAX_AGE = env_int("EMAIL_TOKEN_MAX_AGE", 3 * 24 * 3600)
+    PASSWORD_RESET_MAX_AGE = env_int("PASSWORD_RESET_MAX_AGE", 3600)
+    PASSWORD_MIN_LENGTH = 12
+
+    WTF_CSRF_TIME_LIMIT = env_int("WTF_CSRF_TIME_LIMIT", 4 * 3600)
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = env_int("MAIL_PORT", 25)
+    MAIL_USE_TLS = env_bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = env_bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "no-reply@security.example.org")
+    MAIL_TIMEOUT = env_int("MAIL_TIMEOUT", 10)
+    MAIL_CONSOLE = env_bool("MAIL_CONSOLE", False)
+    OUTBOX_BATCH_SIZE = env_int("OUTBOX_BATCH_SIZE", 50)
+    OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+    WORKER_INTERVAL_SECONDS = env_int("WORKER_INTERVAL_SECONDS", 10)
+
+    # Acknowledgement targets per priority, in seconds (P3: one business day).
+    ACK_TARGET_SECONDS = {
+        1: env_int("ACK_TARGET_P1_SECONDS", 120),
+        2: env_int("ACK_TARGET_P2_SECONDS", 300),
+        3: env_int("ACK_TARGET_P3_SECONDS", 24 * 3600),
+    }
+
+    DV_NEUTRAL_URL = os.environ.get("DV_NEUTRAL_URL", "https://weather.gov/")
+    DV_NATIONAL_HOTLINE = os.environ.get("DV_NATIONAL_HOTLINE", "1-800-799-7233")
+    DV_ADVOCACY_PHONE = os.environ.get("DV_ADVOCACY_PHONE", "(555) 010-4700")
+    DV_RETENTION_DAYS = env_int("DV_RETENTION_DAYS", 90)
+    FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY")
+
+    PROXY_FIX_X_FOR = env_int("PROXY_FIX_X_FOR", 0)
+    PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
+    HSTS = False
+
+
+class DevelopmentConfig(Config):
+    """`make run`: SQLite in instance/, mail printed to the console, a per-run secret."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_hex(32)
+    MAIL_CONSOLE = env_bool("MAIL_CONSOLE", True)
+    REMEMBER_COOKIE_SECURE = env_bool("REMEMBER_COOKIE_SECURE", False)
+    FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY") or (
+        "ZGV2ZWxvcG1lbnQtb25seS1rZXktbm90LXNlY3JldCE="
+    )
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-secret-key-not-for-production-use"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    MAIL_CONSOLE = False
+    MAIL_SERVER = "127.0.0.1"
+    MAIL_PORT = 1
+    REMEMBER_COOKIE_SECURE = False
+    FIELD_ENCRYPTION_KEY = "dGVzdGluZy1rZXktMzItYnl0ZXMtbG9uZy1lbm91Z2g="
+    SERVER_NAME = None
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+    HSTS = True
+    DEBUG = False
+
+    def __init__(self) -> None:
+        missing = [
+            name
+            for name in ("SECRET_KEY", "DATABASE_URL", "FIELD_ENCRYPTION_KEY")
+            if not os.environ.get(name)
+        ]
+        if missing:
+            raise RuntimeError(f"Production needs these environment variables: {', '.join(missing)}")
+        self.SECRET_KEY = os.environ["SECRET_KEY"]
+        self.SQLALCHEMY_DATABASE_URI = os.environ["DATABASE_URL"]
+        self.RATELIMIT_STORAGE_URI = os.environ.get(
+            "RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0"
+        )
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def load_config(name: str | None = None) -> Config:
+    name = name or os.environ.get("PORTAL_ENV", "development")
+    if name not in CONFIGS:
+        raise RuntimeError(f"Unknown PORTAL_ENV {name!r}; use one of {', '.join(CONFIGS)}")
+    return CONFIGS[name]()
