@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context
 from flask_login import current_user
 
 
@@ -24,7 +24,8 @@ def site_context() -> dict:
     from app.sessions import seconds_left
 
     config = current_app.config
-    idle = seconds_left(current_user) if current_user.is_authenticated else None
+    signed_in = has_request_context() and current_user.is_authenticated
+    idle = seconds_left(current_user) if signed_in else None
     return {
         "org_name": config["ORG_NAME"],
         "org_short_name": config["ORG_SHORT_NAME"],

@@ -1,0 +1,220 @@
+"""Staff actions on a ticket: acknowledge, prioritise, assign, move, note, message, close.
+
+Every action checks the lifecycle table (app.models.tickets.TRANSITIONS), writes one
+TicketEvent and one AuditEvent, bumps the ticket's version and commits, or raises and
+writes nothing. Actions that change the ticket take the `version` the member of staff saw:
+if someone else changed the ticket since, TicketConflict says so instead of overwriting.
+Confidential (DV) tickets can be acted on by advocates only.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.database import use_case
+from app.extensions import db
+from app.models.accounts import User
+from app.models.base import utcnow
+from app.models.tickets import (
+    ACKNOWLEDGED,
+    ASSIGNED,
+    CANCELLED,
+    CLOSED_STATUSES,
+    NEW,
+    PRIORITIES,
+    RESOLVED,
+    STATUS_LABELS,
+    Ticket,
+    TicketEvent,
+    can_transition,
+)
+from app.services import audit, outbox
+
+CONFIDENTIAL_ROLES = frozenset({"advocate"})
+
+
+class DispatchError(Exception):
+    """An action that cannot be done; the message is shown to the member of staff."""
+
+
+class IllegalTransition(DispatchError):
+    pass
+
+
+class TicketConflict(DispatchError):
+    """The ticket changed since the member of staff loaded it."""
+
+    def __init__(self, ticket: Ticket, seen_event_id: int | None) -> None:
+        super().__init__("This ticket changed while you were looking at it.")
+        self.ticket = ticket
+        self.changes = [e for e in ticket.events if seen_event_id is None or e.id > seen_event_id]
+
+
+def load_ticket(ticket_id: int, actor: User, lock: bool = False) -> Ticket | None:
+    """A ticket that `actor` may work on, or None (confidential ones only for advocates)."""
+    query = select(Ticket).where(Ticket.id == ticket_id)
+    if lock:
+        query = query.with_for_update()
+    ticket = db.session.scalar(query)
+    if ticket is None:
+        return None
+    if ticket.confidential and not actor.has_any_role(CONFIDENTIAL_ROLES):
+        return None
+    return ticket
+
+
+def _checked(ticket_id: int, actor: User, version: int | None, seen_event_id=None) -> Ticket:
+    ticket = load_ticket(ticket_id, actor, lock=True)
+    if ticket is None:
+        raise DispatchError("That ticket does not exist.")
+    if version is not None and ticket.version != version:
+        raise TicketConflict(ticket, seen_event_id)
+    return ticket
+
+
+def _event(ticket: Ticket, actor: User, kind: str, body: str | None = None,
+           visible: bool = False, **fields) -> TicketEvent:
+    event = TicketEvent(kind=kind, actor=actor, body=body, visible_to_requester=visible, **fields)
+    ticket.events.append(event)
+    ticket.version += 1
+    ticket.updated_at = utcnow()
+    return event
+
+
+def _audit(action: str, ticket: Ticket, actor: User, detail: str = "") -> None:
+    audit.record(action, actor, "ticket", ticket.reference, detail=detail)
+
+
+def _set_status(ticket: Ticket, actor: User, target: str, body: str | None = None) -> None:
+    if not can_transition(ticket.status, target):
+        raise IllegalTransition(
+            f"A ticket that is {STATUS_LABELS[ticket.status].lower()} cannot be moved to "
+            f"{STATUS_LABELS.get(target, target).lower()}."
+        )
+    _event(ticket, actor, "status", body, visible=True, from_status=ticket.status,
+           to_status=target)
+    ticket.status = target
+    now = utcnow()
+    if target == ACKNOWLEDGED and ticket.acknowledged_at is None:
+        ticket.acknowledged_at = now
+    if target in CLOSED_STATUSES:
+        ticket.closed_at = now
+    _audit("ticket.status", ticket, actor, f"to={target}")
+
+
+@use_case
+def acknowledge(ticket_id: int, actor: User, version: int | None, seen_event_id=None) -> Ticket:
+    ticket = _checked(ticket_id, actor, version, seen_event_id)
+    _set_status(ticket, actor, ACKNOWLEDGED)
+    return ticket
+
+
+@use_case
+def change_priority(ticket_id: int, actor: User, version: int | None, priority: int,
+                    reason: str, seen_event_id=None) -> Ticket:
+    ticket = _checked(ticket_id, actor, version, seen_event_id)
+    if priority not in PRIORITIES:
+        raise DispatchError("Choose priority 1, 2 or 3.")
+    if not reason.strip():
+        raise DispatchError("Give a reason for changing the priority.")
+    if priority == ticket.priority:
+        raise DispatchError(f"The ticket is already P{priority}.")
+    _event(ticket, actor, "priority", f"P{ticket.priority} → P{priority}: {reason.strip()}")
+    ticket.priority = priority
+    _audit("ticket.priority", ticket, actor, f"to=P{priority}")
+    return ticket
+
+
+@use_case
+def assign(ticket_id: int, actor: User, version: int | None, officer: User,
+           seen_event_id=None) -> Ticket:
+    """Assign or reassign an officer; a new ticket is acknowledged on the way."""
+    ticket = _checked(ticket_id, actor, version, seen_event_id)
+    if "officer" not in officer.role_names or not officer.is_active:
+        raise DispatchError("Choose an active officer.")
+    if ticket.status == NEW:
+        _set_status(ticket, actor, ACKNOWLEDGED)
+    if ticket.status not in (ACKNOWLEDGED, ASSIGNED) and ticket.assigned_officer_id is None:
+        raise IllegalTransition("Only an open ticket can be assigned.")
+    if ticket.status in CLOSED_STATUSES:
+        raise IllegalTransition("A closed ticket cannot be assigned.")
+    previous = ticket.assigned_officer
+    ticket.assigned_officer = officer
+    verb = "Reassigned" if previous else "Assigned"
+    _event(ticket, actor, "assignment", f"{verb} to {officer.public_name}", visible=True)
+    if ticket.status == ACKNOWLEDGED:
+        _set_status(ticket, actor, ASSIGNED)
+    _audit("ticket.assign", ticket, actor, f"officer={officer.id}")
+    return ticket
+
+
+@use_case
+def move(ticket_id: int, actor: User, version: int | None, status: str,
+         note: str | None = None, eta_minutes: int | None = None, seen_event_id=None) -> Ticket:
+    """Move a ticket along its lifecycle (en route, on scene, ...). Closing uses `close`."""
+    ticket = _checked(ticket_id, actor, version, seen_event_id)
+    if status in CLOSED_STATUSES:
+        raise IllegalTransition("Use resolve or cancel to close a ticket, with its outcome.")
+    _set_status(ticket, actor, status, note.strip() if note else None)
+    if eta_minutes is not None:
+        from datetime import timedelta
+
+        ticket.eta_at = utcnow() + timedelta(minutes=eta_minutes)
+    return ticket
+
+
+@use_case
+def close(ticket_id: int, actor: User, version: int | None, status: str, outcome: str,
+          detail: str | None = None, seen_event_id=None) -> Ticket:
+    """Resolve or cancel with an outcome the requester sees in plain words."""
+    ticket = _checked(ticket_id, actor, version, seen_event_id)
+    if status not in (RESOLVED, CANCELLED):
+        raise IllegalTransition("A ticket closes as resolved or cancelled.")
+    _set_status(ticket, actor, status, detail.strip() if detail else None)
+    ticket.outcome = outcome
+    ticket.outcome_detail = (detail or "").strip() or None
+    _event(ticket, actor, "outcome", outcome, visible=True)
+    return ticket
+
+
+@use_case
+def add_note(ticket_id: int, actor: User, body: str) -> Ticket:
+    """An internal note: staff only, never shown to the requester."""
+    ticket = _checked(ticket_id, actor, None)
+    if not body.strip():
+        raise DispatchError("Write the note first.")
+    _event(ticket, actor, "note", body.strip())
+    _audit("ticket.note", ticket, actor)
+    return ticket
+
+
+@use_case
+def message_requester(ticket_id: int, actor: User, body: str, follow_up_url: str | None = None
+                      ) -> Ticket:
+    """A message shown on the follow-up page, and emailed when the requester gave an email.
+
+    The email says only that there is a new message and links to the follow-up page when
+    the caller passes it; confidential tickets are emailed only to a safe address, which is
+    the only address they store.
+    """
+    ticket = _checked(ticket_id, actor, None)
+    if not body.strip():
+        raise DispatchError("Write the message first.")
+    _event(ticket, actor, "message_out", body.strip(), visible=True)
+    _audit("ticket.message", ticket, actor)
+    if ticket.contact_email:
+        outbox.enqueue(
+            ticket.contact_email,
+            "ticket_message",
+            f"New message about your request {ticket.reference}",
+            ticket=ticket,
+            body=None if ticket.confidential else body.strip(),
+            follow_up_url=follow_up_url,
+        )
+    return ticket
+
+
+@use_case
+def mark_read(ticket_id: int, actor: User) -> None:
+    ticket = load_ticket(ticket_id, actor)
+    if ticket is not None and ticket.unread_by_staff:
+        ticket.unread_by_staff = False
