@@ -1,5 +1,7 @@
 # The two commands: `make run` and `make test`. Everything else is a helper.
 PYTHON ?= python3.11
+HOST ?= 127.0.0.1
+PORT ?= 5000
 VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi:app
@@ -22,14 +24,14 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 instance:
 	mkdir -p instance
 
-## Serve the portal on http://127.0.0.1:5000 with the mail worker beside it.
+## Serve the portal on http://$(HOST):$(PORT) with the worker (mail, periodic jobs) beside it.
 run: $(VENV)/.installed instance
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo --if-empty
-	@echo "Portal on http://127.0.0.1:5000 (mail is printed here by the worker). Ctrl-C stops both."
-	@trap 'kill 0' INT TERM EXIT; \
-	  $(BIN)/flask worker & \
-	  $(BIN)/flask run --host 127.0.0.1 --port 5000
+	@echo "Portal on http://$(HOST):$(PORT) (mail is printed here by the worker). Ctrl-C stops both."
+	@$(BIN)/flask worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/flask run --host $(HOST) --port $(PORT)
 
 ## Run the whole suite (browser tests need /usr/bin/chromium; they say so when skipped).
 test: $(VENV)/.installed-dev

@@ -30,6 +30,8 @@ class Config:
     EMERGENCY_PHONE = os.environ.get("EMERGENCY_PHONE", "911")
     HOSPITAL_EMERGENCY_EXTENSION = os.environ.get("HOSPITAL_EMERGENCY_EXTENSION", "4-1111")
     DISPATCH_PHONE = os.environ.get("DISPATCH_PHONE", "(555) 010-4400")
+    # Where people write about the site itself (accessibility, privacy); not for requests.
+    CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "security-outreach@hospital.example.org")
     TIMEZONE = os.environ.get("TIMEZONE", "America/New_York")
     SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
 
@@ -41,6 +43,11 @@ class Config:
 
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 25 * 1024 * 1024)
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+    UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)  # per file
+    UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000)  # decoded width x height
+    UPLOAD_MAX_DIMENSION = env_int("UPLOAD_MAX_DIMENSION", 2560)  # longer side after re-encode
+    REPORT_MAX_PHOTOS = env_int("REPORT_MAX_PHOTOS", 3)
+    REPORT_RATE_LIMIT = os.environ.get("REPORT_RATE_LIMIT", "5 per 10 minutes")
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -58,6 +65,13 @@ class Config:
     EMAIL_TOKEN_MAX_AGE = env_int("EMAIL_TOKEN_MAX_AGE", 3 * 24 * 3600)
     PASSWORD_RESET_MAX_AGE = env_int("PASSWORD_RESET_MAX_AGE", 3600)
     PASSWORD_MIN_LENGTH = 12
+    PASSWORD_MAX_LENGTH = 1024
+    PASSWORD_MIN_SCORE = env_int("PASSWORD_MIN_SCORE", 3)  # zxcvbn score 0-4
+    # Argon2id; defaults are RFC 9106's low-memory profile, above OWASP's 19 MiB/t=2/p=1.
+    ARGON2_TIME_COST = env_int("ARGON2_TIME_COST", 3)
+    ARGON2_MEMORY_KIB = env_int("ARGON2_MEMORY_KIB", 65536)
+    ARGON2_PARALLELISM = env_int("ARGON2_PARALLELISM", 4)
+    ACCOUNT_EMAIL_RATE_LIMIT = os.environ.get("ACCOUNT_EMAIL_RATE_LIMIT", "5 per minute;20 per hour")
 
     WTF_CSRF_TIME_LIMIT = env_int("WTF_CSRF_TIME_LIMIT", 4 * 3600)
 
@@ -76,6 +90,11 @@ class Config:
     MAIL_CONSOLE = env_bool("MAIL_CONSOLE", False)
     OUTBOX_BATCH_SIZE = env_int("OUTBOX_BATCH_SIZE", 50)
     OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+    OUTBOX_CLAIM_SECONDS = env_int("OUTBOX_CLAIM_SECONDS", 300)
+    OUTBOX_BACKOFF_SECONDS = env_int("OUTBOX_BACKOFF_SECONDS", 60)
+    OUTBOX_BACKOFF_CAP_SECONDS = env_int("OUTBOX_BACKOFF_CAP_SECONDS", 3600)
+    # Flask-Mail would silently drop mail when TESTING; the outbox decides instead.
+    MAIL_SUPPRESS_SEND = False
     WORKER_INTERVAL_SECONDS = env_int("WORKER_INTERVAL_SECONDS", 10)
 
     # Acknowledgement targets per priority, in seconds (P3: one business day).
@@ -84,6 +103,22 @@ class Config:
         2: env_int("ACK_TARGET_P2_SECONDS", 300),
         3: env_int("ACK_TARGET_P3_SECONDS", 24 * 3600),
     }
+    # Priorities whose target counts weekday time only (Saturday and Sunday skipped, in
+    # TIMEZONE): "one business day" for P3. Comma-separated, e.g. "3" or "2,3"; "" for none.
+    ACK_BUSINESS_TIME_PRIORITIES = frozenset(
+        int(p) for p in os.environ.get("ACK_BUSINESS_TIME_PRIORITIES", "3").split(",") if p.strip()
+    )
+    DISPATCH_QUEUE_LIMIT = env_int("DISPATCH_QUEUE_LIMIT", 100)
+    DISPATCH_REFRESH_SECONDS = env_int("DISPATCH_REFRESH_SECONDS", 15)
+
+    # Escorts: how far ahead a scheduled escort may be booked, and how many minutes before
+    # its time a recurring escort's occurrence becomes a ticket in the dispatch queue.
+    ESCORT_MAX_DAYS_AHEAD = env_int("ESCORT_MAX_DAYS_AHEAD", 30)
+    ESCORT_LEAD_MINUTES = env_int("ESCORT_LEAD_MINUTES", 20)
+    ESCORT_LATE_GRACE_MINUTES = env_int("ESCORT_LATE_GRACE_MINUTES", 30)
+
+    # Seminars: reminder lead time (hours before a session starts), per-session override.
+    SEMINAR_REMINDER_HOURS = env_int("SEMINAR_REMINDER_HOURS", 24)
 
     DV_NEUTRAL_URL = os.environ.get("DV_NEUTRAL_URL", "https://weather.gov/")
     DV_NATIONAL_HOTLINE = os.environ.get("DV_NATIONAL_HOTLINE", "1-800-799-7233")
@@ -119,6 +154,10 @@ class TestingConfig(Config):
     REMEMBER_COOKIE_SECURE = False
     FIELD_ENCRYPTION_KEY = "dGVzdGluZy1rZXktMzItYnl0ZXMtbG9uZy1lbm91Z2g="
     SERVER_NAME = None
+    # Tests hash at OWASP's minimum (still Argon2id) to keep the suite quick.
+    ARGON2_TIME_COST = 2
+    ARGON2_MEMORY_KIB = 19456
+    ARGON2_PARALLELISM = 1
 
 
 class ProductionConfig(Config):

@@ -13,6 +13,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     if app.config["PROXY_FIX_X_FOR"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)
+    register_logging(app)
     register_extensions(app)
     register_blueprints(app)
     register_error_pages(app)
@@ -20,6 +21,12 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     register_template_helpers(app)
     register_commands(app)
     return app
+
+
+def register_logging(app: Flask) -> None:
+    from app.logging import init_logging
+
+    init_logging(app)
 
 
 def register_extensions(app: Flask) -> None:

@@ -21,3 +21,126 @@ def init_cli(app: Flask) -> None:
     app.cli.add_command(outbox)
     app.cli.add_command(audit)
     app.extensions["portal_cli_groups"] = {"outbox": outbox, "audit": audit}
+    register_ops_commands(app, outbox, audit)
+    register_account_commands(app)
+    register_support_commands(app)
+    register_seminar_commands(app)
+
+
+# --- Operations: outbox, audit and worker commands (ops/admin block) ---------------------
+
+
+def register_ops_commands(app: Flask, outbox: AppGroup, audit: AppGroup) -> None:
+    @outbox.command("deliver")
+    @click.option("--batch-size", type=int, default=None, help="Messages per pass.")
+    def outbox_deliver(batch_size: int | None) -> None:
+        """Send the mail that is due (one pass) and print what happened."""
+        from app.services import outbox as service
+
+        result = service.deliver_due(batch_size=batch_size)
+        click.echo(f"sent {result.sent}, retrying later {result.retrying}, failed {result.failed}")
+        for error in sorted(set(result.errors)):
+            click.echo(f"  error: {error}")
+
+    @outbox.command("status")
+    def outbox_status() -> None:
+        """Count pending, sent and failed messages."""
+        from app.services import outbox as service
+
+        counts = service.status_counts()
+        click.echo(" ".join(f"{name}={count}" for name, count in counts.items()))
+        oldest = service.oldest_pending()
+        if oldest is not None:
+            click.echo(f"oldest pending since {oldest.isoformat(timespec='seconds')} UTC")
+
+    @audit.command("verify")
+    def audit_verify() -> None:
+        """Check the audit trail's hash chain; exit 1 at the first broken link."""
+        from app.services import audit as service
+
+        broken = service.verify_chain()
+        if broken is None:
+            click.echo("OK: the audit chain is intact.")
+            return
+        click.echo(f"BROKEN: the audit chain breaks at seq {broken.seq}.", err=True)
+        raise SystemExit(1)
+
+    @app.cli.command("worker")
+    @click.option("--once", is_flag=True, help="Run every job once, then exit.")
+    def worker(once: bool) -> None:
+        """Run the periodic jobs (outbox delivery and others) until stopped."""
+        from app import worker as loop
+
+        if once:
+            results = loop.run_once()
+            for name, ok in results.items():
+                click.echo(f"{name}: {'ok' if ok else 'FAILED (see log)'}")
+            raise SystemExit(0 if all(results.values()) else 1)
+        loop.run_forever()
+
+
+# --- Accounts: create-user (accounts block) ------------------------------------------------
+
+
+def register_account_commands(app: Flask) -> None:
+    from app.models.accounts import STAFF_ROLES
+
+    @app.cli.command("create-user")
+    @click.argument("email")
+    @click.option("--name", required=True, help="The person's full name.")
+    @click.option("--role", "roles", multiple=True, type=click.Choice(STAFF_ROLES),
+                  help="A staff role to grant; repeat for several.")
+    def create_user(email: str, name: str, roles: tuple[str, ...]) -> None:
+        """Create a verified account with staff roles (the first admin, for instance).
+
+        The password is asked for (hidden, typed twice), or read from PORTAL_NEW_PASSWORD
+        for scripts. It must pass the same password policy as the website.
+        """
+        import os
+
+        from app.services import accounts
+
+        password = os.environ.get("PORTAL_NEW_PASSWORD") or click.prompt(
+            "Password", hide_input=True, confirmation_prompt=True
+        )
+        try:
+            user = accounts.create_user(email, name, password, roles)
+        except accounts.AccountError as error:
+            raise click.ClickException(error.message) from error
+        click.echo(f"Created {user.email} with roles: {', '.join(sorted(roles)) or 'none'}.")
+
+
+# --- Confidential support (DV): retention purge and key rotation (support block) ----------
+
+
+def register_support_commands(app: Flask) -> None:
+    @app.cli.command("purge-expired")
+    def purge_expired() -> None:
+        """Erase closed DV requests older than DV_RETENTION_DAYS, leaving tombstones."""
+        from app.services import support
+
+        erased = support.purge_expired()
+        days = app.config["DV_RETENTION_DAYS"]
+        click.echo(f"DV requests erased: {erased} (retention {days} days)")
+
+    @app.cli.command("rotate-field-key")
+    def rotate_field_key() -> None:
+        """Re-encrypt DV text under the first key of FIELD_ENCRYPTION_KEY."""
+        from app.services import support
+
+        click.echo(f"DV requests re-encrypted: {support.reencrypt_all()}")
+
+
+# --- Seminars: reminders (seminars block) ---------------------------------------------------
+
+
+def register_seminar_commands(app: Flask) -> None:
+    seminars = AppGroup("seminars", help="Training seminars.")
+    app.cli.add_command(seminars)
+
+    @seminars.command("remind")
+    def remind() -> None:
+        """Queue reminders for sessions starting within SEMINAR_REMINDER_HOURS (once each)."""
+        from app.services import seminars as service
+
+        click.echo(f"Seminar reminders queued: {service.send_reminders()}")

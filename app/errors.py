@@ -25,6 +25,28 @@ TITLES = {
 }
 
 
+# Form fields never shown back on the "form expired" page, by name fragment.
+NEVER_ECHO = ("password", "token", "secret", "passphrase", "_key")
+KEEP_AT_MOST = 5000
+
+
+def kept_form_values() -> list[tuple[str, str]]:
+    """What the person typed into an expired form, minus secrets, so nothing is lost.
+
+    Multi-valued fields keep every value. The submission key is kept too (not shown), so a
+    resubmission still counts as the same form and cannot create a second record.
+    """
+    kept = []
+    for name, value in request.form.items(multi=True):
+        lowered = name.lower()
+        if lowered == "csrf_token" or not value.strip():
+            continue
+        if any(part in lowered for part in NEVER_ECHO) and lowered != "submission_key":
+            continue
+        kept.append((name[:60], value[:KEEP_AT_MOST]))
+    return kept
+
+
 def render_error(code: int, **context):
     context.setdefault("title", TITLES.get(code, "Error"))
     return render_template("errors/error.html", code=code, **context), code
@@ -33,9 +55,8 @@ def render_error(code: int, **context):
 def init_error_pages(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        kept = {k: v for k, v in request.form.items() if k not in ("csrf_token", "password")}
-        return render_template("errors/csrf.html", kept=kept, title="Your form has expired",
-                               reason=error.description), 400
+        return render_template("errors/csrf.html", kept=kept_form_values(),
+                               title="Your form has expired", reason=error.description), 400
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

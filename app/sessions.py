@@ -35,7 +35,12 @@ def init_login(app: Flask) -> None:
 
 
 def begin(user: User, remember: bool = False) -> None:
-    """Sign `user` in with a fresh session identifier (call inside the login use case)."""
+    """Sign `user` in with a fresh session identifier (call inside the login use case).
+
+    Whatever session this browser had before (another account's included) is ended first,
+    so an identifier planted before sign-in is worthless afterwards.
+    """
+    _revoke_token(session.get("_user_id"))
     session.clear()
     raw = tokens.new_token()
     db.session.add(
@@ -51,24 +56,32 @@ def begin(user: User, remember: bool = False) -> None:
 
 def end() -> None:
     """Revoke the current session row and clear the cookie (call inside a use case)."""
-    raw = session.get("_user_id")
-    if raw:
-        db.session.execute(
-            update(LoginSession)
-            .where(LoginSession.session_hash == tokens.hash_token(raw))
-            .values(revoked_at=utcnow())
-        )
+    _revoke_token(session.get("_user_id"))
     logout_user()
     session.clear()
 
 
-def revoke_all(user: User) -> None:
-    """End every session of `user` (disabling, password change); caller commits."""
-    db.session.execute(
-        update(LoginSession)
-        .where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
+def _revoke_token(raw) -> None:
+    if raw and isinstance(raw, str):
+        db.session.execute(
+            update(LoginSession)
+            .where(LoginSession.session_hash == tokens.hash_token(raw),
+                   LoginSession.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
+
+
+def revoke_all(user: User, keep: str | None = None) -> None:
+    """End every session of `user` (disabling, password change); the caller's use case commits.
+
+    `keep` is a raw session token to spare (the person changing their own password).
+    """
+    query = update(LoginSession).where(
+        LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None)
     )
+    if keep:
+        query = query.where(LoginSession.session_hash != tokens.hash_token(keep))
+    db.session.execute(query.values(revoked_at=utcnow()))
 
 
 def idle_limit(user: User) -> timedelta | None:
@@ -86,7 +99,7 @@ def _expired(row: LoginSession, now) -> bool:
 
 
 def load_user(raw: str) -> User | None:
-    if not raw or len(raw) > 200:
+    if not raw or not isinstance(raw, str) or len(raw) > 200:
         return None
     row = db.session.scalar(
         select(LoginSession).where(LoginSession.session_hash == tokens.hash_token(raw))
@@ -97,8 +110,9 @@ def load_user(raw: str) -> User | None:
     if _expired(row, now):
         row.revoked_at = now
         db.session.commit()
+        session["_ended"] = "idle" if row.user.is_staff else "expired"
         return None
-    if now - row.last_seen_at > TOUCH_EVERY and not request.path.startswith("/session/status"):
+    if now - row.last_seen_at > TOUCH_EVERY:
         row.last_seen_at = now
         db.session.commit()
     user = row.user
@@ -117,8 +131,15 @@ def seconds_left(user: User) -> int | None:
 
 
 def touch(user: User) -> None:
-    """Extend an idle staff session (the "Stay signed in" button)."""
-    row = getattr(user, "session_row", None)
-    if row is not None:
-        row.last_seen_at = utcnow()
-        db.session.commit()
+    """Extend an idle staff session (the "Stay signed in" button; the caller commits)."""
+    raw = getattr(user, "session_token", None)
+    if raw:
+        db.session.execute(
+            update(LoginSession)
+            .where(LoginSession.session_hash == tokens.hash_token(raw),
+                   LoginSession.revoked_at.is_(None))
+            .values(last_seen_at=utcnow())
+        )
+        row = getattr(user, "session_row", None)
+        if row is not None:
+            db.session.refresh(row)

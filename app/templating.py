@@ -42,12 +42,23 @@ def tel(number: str) -> str:
     return "tel:" + "".join(ch for ch in number if ch.isdigit() or ch == "+")
 
 
+def aria_attrs(described_by: str, invalid, extra: dict) -> dict:
+    """Attributes for a form control: aria-describedby and aria-invalid only when they apply."""
+    attrs = dict(extra)
+    if described_by:
+        attrs["aria-describedby"] = described_by
+    if invalid:
+        attrs["aria-invalid"] = "true"
+    return attrs
+
+
 def init_templating(app: Flask) -> None:
     app.context_processor(site_context)
     app.add_template_filter(localtime)
     app.add_template_filter(isotime)
     app.add_template_filter(tel)
     app.add_template_global(staff_links)
+    app.add_template_global(aria_attrs)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
@@ -73,3 +84,9 @@ def staff_links(user) -> list[dict]:
         for endpoint, label, allowed in STAFF_LINKS
         if roles & allowed and endpoint in current_app.view_functions
     ]
+
+
+def local_to_utc(value: datetime) -> datetime:
+    """A naive time typed in the site's time zone, as stored naive UTC."""
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    return value.replace(tzinfo=zone).astimezone(UTC).replace(tzinfo=None)

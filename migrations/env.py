@@ -98,11 +98,11 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        # Flask-Migrate already passes compare_type and render_as_batch in conf_args.
+        conf_args["render_as_batch"] = connection.dialect.name == "sqlite"
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
-            render_as_batch=connection.dialect.name == "sqlite",
-            compare_type=True,
             **conf_args
         )
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -23,6 +23,7 @@ RESOLVED, CANCELLED = "resolved", "cancelled"
 OPEN_STATUSES = (NEW, ACKNOWLEDGED, ASSIGNED, EN_ROUTE, ON_SCENE)
 CLOSED_STATUSES = (RESOLVED, CANCELLED)
 STATUSES = OPEN_STATUSES + CLOSED_STATUSES
+OPEN_STATUS_SQL = "status IN (" + ", ".join(f"'{s}'" for s in OPEN_STATUSES) + ")"
 
 # The lifecycle, in one place: status -> the statuses it may move to.
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -112,6 +113,14 @@ class Ticket(db.Model):
     __table_args__ = (
         Index("ix_ticket_open_queue", "status", "priority", "created_at"),
         Index("ix_ticket_created_at", "created_at"),
+        # The dispatch queue (app.services.queue): open tickets in board order, a small
+        # partial index however many closed tickets there are. The queue query renders the
+        # same literal status list so that both databases can use it.
+        Index(
+            "ix_ticket_open_board", "priority", "created_at", "id",
+            postgresql_where=text(OPEN_STATUS_SQL), sqlite_where=text(OPEN_STATUS_SQL),
+        ),
+        Index("ix_ticket_closed_at", "closed_at"),
     )
 
     # Subclasses set these.

@@ -8,6 +8,8 @@ Confidential (DV) tickets can be acted on by advocates only.
 """
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from app.database import use_case
@@ -19,10 +21,12 @@ from app.models.tickets import (
     ASSIGNED,
     CANCELLED,
     CLOSED_STATUSES,
+    EN_ROUTE,
     NEW,
     PRIORITIES,
     RESOLVED,
     STATUS_LABELS,
+    STATUSES,
     Ticket,
     TicketEvent,
     can_transition,
@@ -30,6 +34,30 @@ from app.models.tickets import (
 from app.services import audit, outbox
 
 CONFIDENTIAL_ROLES = frozenset({"advocate"})
+CONSOLE_ROLES = frozenset({"dispatcher", "admin"})
+
+NOTE_MAX = 2000
+REASON_MAX = 300
+DETAIL_MAX = 300
+ETA_MAX_MINUTES = 240
+
+# How a ticket ended, in the words the requester reads: status -> {outcome: label}.
+OUTCOMES: dict[str, dict[str, str]] = {
+    RESOLVED: {
+        "completed": "Completed",
+        "assisted": "Help given",
+        "referred": "Referred to another service",
+        "no_contact": "We could not find or reach the person",
+        "nothing_found": "Checked, nothing found",
+    },
+    CANCELLED: {
+        "requester_cancelled": "Cancelled at the requester's wish",
+        "no_longer_needed": "No longer needed",
+        "duplicate": "A duplicate of another request",
+        "outside_service": "Outside what we can do; advice given",
+    },
+}
+OUTCOME_LABELS = {key: label for options in OUTCOMES.values() for key, label in options.items()}
 
 
 class DispatchError(Exception):
@@ -49,11 +77,22 @@ class TicketConflict(DispatchError):
         self.changes = [e for e in ticket.events if seen_event_id is None or e.id > seen_event_id]
 
 
+MAX_ID = 2**31 - 1
+CONTROL_CHARACTERS = dict.fromkeys(c for c in range(32) if chr(c) not in "\n\t")
+
+
+def clean_text(value: str | None) -> str:
+    """Text without NUL and other control characters (PostgreSQL refuses NUL), trimmed."""
+    return (value or "").replace("\r\n", "\n").translate(CONTROL_CHARACTERS).strip()
+
+
 def load_ticket(ticket_id: int, actor: User, lock: bool = False) -> Ticket | None:
     """A ticket that `actor` may work on, or None (confidential ones only for advocates)."""
+    if not isinstance(ticket_id, int) or not 0 < ticket_id <= MAX_ID:
+        return None
     query = select(Ticket).where(Ticket.id == ticket_id)
     if lock:
-        query = query.with_for_update()
+        query = query.with_for_update(of=Ticket)
     ticket = db.session.scalar(query)
     if ticket is None:
         return None
@@ -62,9 +101,18 @@ def load_ticket(ticket_id: int, actor: User, lock: bool = False) -> Ticket | Non
     return ticket
 
 
+def may_act(ticket: Ticket, actor: User) -> bool:
+    """Dispatchers and admins act on any non-confidential ticket, officers on their own."""
+    if ticket.confidential:
+        return actor.has_any_role(CONFIDENTIAL_ROLES)
+    if actor.has_any_role(CONSOLE_ROLES):
+        return True
+    return ticket.assigned_officer_id is not None and ticket.assigned_officer_id == actor.id
+
+
 def _checked(ticket_id: int, actor: User, version: int | None, seen_event_id=None) -> Ticket:
     ticket = load_ticket(ticket_id, actor, lock=True)
-    if ticket is None:
+    if ticket is None or not may_act(ticket, actor):
         raise DispatchError("That ticket does not exist.")
     if version is not None and ticket.version != version:
         raise TicketConflict(ticket, seen_event_id)
@@ -84,7 +132,19 @@ def _audit(action: str, ticket: Ticket, actor: User, detail: str = "") -> None:
     audit.record(action, actor, "ticket", ticket.reference, detail=detail)
 
 
+def _text(value: str | None, limit: int, what: str, required: bool = True) -> str | None:
+    """Stripped text within `limit` characters, or DispatchError saying what is wrong."""
+    text = clean_text(value)
+    if required and not text:
+        raise DispatchError(f"Write the {what} first.")
+    if len(text) > limit:
+        raise DispatchError(f"The {what} is too long: keep it under {limit} characters.")
+    return text or None
+
+
 def _set_status(ticket: Ticket, actor: User, target: str, body: str | None = None) -> None:
+    if target not in STATUSES:
+        raise IllegalTransition("That is not a status a ticket can have.")
     if not can_transition(ticket.status, target):
         raise IllegalTransition(
             f"A ticket that is {STATUS_LABELS[ticket.status].lower()} cannot be moved to "
@@ -114,29 +174,35 @@ def change_priority(ticket_id: int, actor: User, version: int | None, priority: 
     ticket = _checked(ticket_id, actor, version, seen_event_id)
     if priority not in PRIORITIES:
         raise DispatchError("Choose priority 1, 2 or 3.")
-    if not reason.strip():
+    if not (reason or "").strip():
         raise DispatchError("Give a reason for changing the priority.")
+    reason = _text(reason, REASON_MAX, "reason")
+    if not ticket.is_open:
+        raise IllegalTransition("A closed ticket keeps its priority.")
     if priority == ticket.priority:
         raise DispatchError(f"The ticket is already P{priority}.")
-    _event(ticket, actor, "priority", f"P{ticket.priority} → P{priority}: {reason.strip()}")
+    _event(ticket, actor, "priority", f"P{ticket.priority} → P{priority}: {reason}")
     ticket.priority = priority
     _audit("ticket.priority", ticket, actor, f"to=P{priority}")
     return ticket
 
 
 @use_case
-def assign(ticket_id: int, actor: User, version: int | None, officer: User,
+def assign(ticket_id: int, actor: User, version: int | None, officer: User | int | None,
            seen_event_id=None) -> Ticket:
-    """Assign or reassign an officer; a new ticket is acknowledged on the way."""
+    """Assign or reassign an officer (a User or a user id); a new ticket is acknowledged
+    on the way. An officer en route or on scene can be replaced without changing status."""
     ticket = _checked(ticket_id, actor, version, seen_event_id)
-    if "officer" not in officer.role_names or not officer.is_active:
-        raise DispatchError("Choose an active officer.")
-    if ticket.status == NEW:
-        _set_status(ticket, actor, ACKNOWLEDGED)
-    if ticket.status not in (ACKNOWLEDGED, ASSIGNED) and ticket.assigned_officer_id is None:
-        raise IllegalTransition("Only an open ticket can be assigned.")
+    if isinstance(officer, int):
+        officer = db.session.get(User, officer) if 0 < officer <= MAX_ID else None
+    if officer is None or "officer" not in officer.role_names or not officer.is_active:
+        raise DispatchError("Choose an active officer from the list.")
     if ticket.status in CLOSED_STATUSES:
         raise IllegalTransition("A closed ticket cannot be assigned.")
+    if ticket.assigned_officer_id == officer.id:
+        raise DispatchError(f"The ticket is already assigned to {officer.public_name}.")
+    if ticket.status == NEW:
+        _set_status(ticket, actor, ACKNOWLEDGED)
     previous = ticket.assigned_officer
     ticket.assigned_officer = officer
     verb = "Reassigned" if previous else "Assigned"
@@ -154,10 +220,19 @@ def move(ticket_id: int, actor: User, version: int | None, status: str,
     ticket = _checked(ticket_id, actor, version, seen_event_id)
     if status in CLOSED_STATUSES:
         raise IllegalTransition("Use resolve or cancel to close a ticket, with its outcome.")
-    _set_status(ticket, actor, status, note.strip() if note else None)
+    if status == ASSIGNED:
+        raise IllegalTransition("Choose an officer to assign the ticket.")
+    note = _text(note, NOTE_MAX, "note", required=False)
+    if eta_minutes is not None and status != EN_ROUTE:
+        raise DispatchError("An expected arrival time goes with en route.")
+    if eta_minutes is not None and not 1 <= eta_minutes <= ETA_MAX_MINUTES:
+        raise DispatchError(f"Give the expected arrival in 1 to {ETA_MAX_MINUTES} minutes.")
+    _set_status(ticket, actor, status, note)
+    if status == ACKNOWLEDGED and ticket.assigned_officer_id is not None:
+        _event(ticket, actor, "assignment", "Officer unassigned", visible=True)
+        ticket.assigned_officer = None
+        ticket.eta_at = None
     if eta_minutes is not None:
-        from datetime import timedelta
-
         ticket.eta_at = utcnow() + timedelta(minutes=eta_minutes)
     return ticket
 
@@ -169,10 +244,14 @@ def close(ticket_id: int, actor: User, version: int | None, status: str, outcome
     ticket = _checked(ticket_id, actor, version, seen_event_id)
     if status not in (RESOLVED, CANCELLED):
         raise IllegalTransition("A ticket closes as resolved or cancelled.")
-    _set_status(ticket, actor, status, detail.strip() if detail else None)
+    if outcome not in OUTCOMES[status]:
+        raise DispatchError(f"Choose how the ticket was {STATUS_LABELS[status].lower()}.")
+    detail = _text(detail, DETAIL_MAX, "outcome detail", required=False)
+    _set_status(ticket, actor, status, detail)
     ticket.outcome = outcome
-    ticket.outcome_detail = (detail or "").strip() or None
-    _event(ticket, actor, "outcome", outcome, visible=True)
+    ticket.outcome_detail = detail
+    ticket.eta_at = None
+    _event(ticket, actor, "outcome", OUTCOMES[status][outcome], visible=True)
     return ticket
 
 
@@ -180,9 +259,8 @@ def close(ticket_id: int, actor: User, version: int | None, status: str, outcome
 def add_note(ticket_id: int, actor: User, body: str) -> Ticket:
     """An internal note: staff only, never shown to the requester."""
     ticket = _checked(ticket_id, actor, None)
-    if not body.strip():
-        raise DispatchError("Write the note first.")
-    _event(ticket, actor, "note", body.strip())
+    body = _text(body, NOTE_MAX, "note")
+    _event(ticket, actor, "note", body)
     _audit("ticket.note", ticket, actor)
     return ticket
 
@@ -197,9 +275,8 @@ def message_requester(ticket_id: int, actor: User, body: str, follow_up_url: str
     the only address they store.
     """
     ticket = _checked(ticket_id, actor, None)
-    if not body.strip():
-        raise DispatchError("Write the message first.")
-    _event(ticket, actor, "message_out", body.strip(), visible=True)
+    body = _text(body, NOTE_MAX, "message")
+    _event(ticket, actor, "message_out", body, visible=True)
     _audit("ticket.message", ticket, actor)
     if ticket.contact_email:
         outbox.enqueue(
@@ -207,7 +284,7 @@ def message_requester(ticket_id: int, actor: User, body: str, follow_up_url: str
             "ticket_message",
             f"New message about your request {ticket.reference}",
             ticket=ticket,
-            body=None if ticket.confidential else body.strip(),
+            body=None if ticket.confidential else body,
             follow_up_url=follow_up_url,
         )
     return ticket

@@ -3,14 +3,43 @@
 `enqueue` adds a message to the caller's transaction, so a change and its mail are
 committed together or not at all. `deliver_due` (run by `flask outbox deliver` and the
 worker) sends what is due, retries with backoff and records errors.
+
+Delivery is safe with several workers at once: a worker first *claims* a batch with one
+conditional UPDATE (only rows that are unclaimed or whose claim has expired; on PostgreSQL
+the candidate rows are picked with FOR UPDATE SKIP LOCKED), commits the claim, and only then
+talks to the SMTP server, outside any transaction. A worker that crashes between claim and
+send leaves a claim that expires after OUTBOX_CLAIM_SECONDS, and another worker delivers.
 """
 from __future__ import annotations
 
-from flask import render_template
-from sqlalchemy import select
+import logging
+import os
+import smtplib
+import socket
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
 
-from app.extensions import db
+from flask import current_app, render_template
+from flask_mail import Connection, Message
+from sqlalchemy import func, or_, select, update
+
+from app.database import use_case
+from app.extensions import db, mail
+from app.jobs import periodic
+from app.models.base import utcnow
 from app.models.outbox import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+# Errors that mean the connection is gone: the rest of the batch is retried later.
+CONNECTION_ERRORS = (
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPConnectError,
+    ConnectionError,
+    TimeoutError,
+    socket.gaierror,
+)
 
 
 def enqueue(
@@ -52,3 +81,258 @@ def _render_optional(name: str, context: dict) -> str | None:
         return render_template(name, **context)
     except TemplateNotFound:
         return None
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A claimed message, copied out of the session so sending needs no transaction."""
+
+    id: int
+    to: str
+    subject: str
+    text: str
+    html: str | None
+    headers: dict
+    attempts: int
+
+
+@dataclass
+class Delivery:
+    """What one pass of `deliver_due` did."""
+
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def claimed(self) -> int:
+        return self.sent + self.retrying + self.failed
+
+
+def default_worker_id() -> str:
+    return f"{socket.gethostname()[:40]}:{os.getpid()}"
+
+
+def deliver_due(worker_id: str | None = None, batch_size: int | None = None) -> Delivery:
+    """Claim up to `batch_size` due messages and send them over one SMTP connection.
+
+    Each message is then marked sent, or gets its error, one more attempt and a later
+    `next_attempt_at` (exponential backoff, capped), or "failed" after OUTBOX_MAX_ATTEMPTS.
+    """
+    config = current_app.config
+    token = f"{(worker_id or default_worker_id())[:50]}:{uuid.uuid4().hex[:12]}"
+    batch = claim_due(token, batch_size or config["OUTBOX_BATCH_SIZE"])
+    result = Delivery()
+    if batch:
+        _send_batch(batch, token, result)
+    return result
+
+
+@use_case
+def claim_due(token: str, batch_size: int) -> list[Claimed]:
+    """Mark up to `batch_size` due, unclaimed messages as ours (`claimed_by=token`)."""
+    now = utcnow()
+    claimable = (
+        OutboxMessage.status == "pending",
+        OutboxMessage.next_attempt_at <= now,
+        or_(OutboxMessage.claimed_by.is_(None), OutboxMessage.claim_expires_at < now),
+    )
+    candidates = (
+        select(OutboxMessage.id)
+        .where(*claimable)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(batch_size)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    lease = timedelta(seconds=current_app.config["OUTBOX_CLAIM_SECONDS"])
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(candidates), *claimable)
+        .values(claimed_by=token, claim_expires_at=now + lease)
+        .execution_options(synchronize_session=False)
+    )
+    rows = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.claimed_by == token).order_by(OutboxMessage.id)
+    )
+    return [
+        Claimed(m.id, m.to_address, m.subject, m.text_body, m.html_body, dict(m.headers or {}),
+                m.attempts)
+        for m in rows
+    ]
+
+
+def _send_batch(batch: list[Claimed], token: str, result: Delivery) -> None:
+    if current_app.config["MAIL_CONSOLE"]:
+        for message in batch:
+            _print_to_console(message)
+            mark_sent(message.id, token)
+            result.sent += 1
+        return
+    try:
+        with _connect() as connection:
+            for message in batch:
+                _send_one(connection, message, token, result)
+    except Exception as error:
+        # The server could not be reached (or dropped us): every message not yet settled
+        # keeps its place and is retried later.
+        for message in batch:
+            if _still_claimed(message.id, token):
+                _record_failure(message, token, error, result)
+
+
+def _send_one(connection: Connection, message: Claimed, token: str, result: Delivery) -> None:
+    try:
+        connection.send(build_message(message))
+    except CONNECTION_ERRORS:
+        raise
+    except Exception as error:  # recipient refused, bad header: this message only
+        _record_failure(message, token, error, result)
+        return
+    mark_sent(message.id, token)
+    result.sent += 1
+
+
+class _TimedConnection(Connection):
+    """Flask-Mail's connection, with the configured socket timeout (it sets none)."""
+
+    def configure_host(self):
+        timeout = current_app.config["MAIL_TIMEOUT"]
+        state = self.mail
+        cls = smtplib.SMTP_SSL if state.use_ssl else smtplib.SMTP
+        host = cls(state.server, state.port, timeout=timeout)
+        if state.use_tls:
+            host.starttls()
+        if state.username and state.password:
+            host.login(state.username, state.password)
+        return host
+
+
+def _connect() -> Connection:
+    """A connection built from the current config (so a test can point it elsewhere)."""
+    state = mail.init_mail(current_app.config, testing=False)
+    state.suppress = bool(current_app.config.get("MAIL_SUPPRESS_SEND", False))
+    return _TimedConnection(state)
+
+
+def build_message(message: Claimed) -> Message:
+    """Plain text with an HTML alternative, plus the message's extra headers."""
+    headers = {
+        _one_line(name): _one_line(value) for name, value in (message.headers or {}).items()
+    }
+    return Message(
+        subject=message.subject,
+        recipients=[message.to],
+        body=message.text,
+        html=message.html,
+        extra_headers=headers or None,
+    )
+
+
+def _one_line(value: object) -> str:
+    return str(value).replace("\r", " ").replace("\n", " ")
+
+
+def _print_to_console(message: Claimed) -> None:
+    """Development: show the mail (with its links) in the terminal instead of sending it."""
+    print(
+        f"\n----- mail to {message.to} -----\nSubject: {message.subject}\n\n"
+        f"{message.text}\n----- end of mail -----\n",
+        flush=True,
+    )
+
+
+def _still_claimed(message_id: int, token: str) -> bool:
+    db.session.rollback()
+    return bool(
+        db.session.scalar(
+            select(func.count(OutboxMessage.id)).where(
+                OutboxMessage.id == message_id,
+                OutboxMessage.claimed_by == token,
+                OutboxMessage.status == "pending",
+            )
+        )
+    )
+
+
+@use_case
+def mark_sent(message_id: int, token: str) -> None:
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.claimed_by == token)
+        .values(status="sent", sent_at=utcnow(), claimed_by=None, claim_expires_at=None,
+                last_error=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _record_failure(message: Claimed, token: str, error: BaseException, result: Delivery) -> None:
+    text = describe_error(error)
+    gave_up = mark_failed(message.id, token, message.attempts + 1, text)
+    if gave_up:
+        result.failed += 1
+    else:
+        result.retrying += 1
+    result.errors.append(text)
+    log.warning("outbox message %s not delivered (attempt %s): %s",
+                message.id, message.attempts + 1, text)
+
+
+def backoff(attempts: int) -> timedelta:
+    """Delay before the next try: base * 2^(attempts-1), capped."""
+    config = current_app.config
+    base = config["OUTBOX_BACKOFF_SECONDS"]
+    return timedelta(seconds=min(config["OUTBOX_BACKOFF_CAP_SECONDS"], base * 2 ** (attempts - 1)))
+
+
+@use_case
+def mark_failed(message_id: int, token: str, attempts: int, error: str) -> bool:
+    """Record a failed try; returns True when the message has now given up ("failed")."""
+    gave_up = attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.claimed_by == token)
+        .values(
+            attempts=attempts,
+            last_error=error,
+            status="failed" if gave_up else "pending",
+            next_attempt_at=utcnow() + backoff(attempts),
+            claimed_by=None,
+            claim_expires_at=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return gave_up
+
+
+def describe_error(error: BaseException) -> str:
+    """The error's type and message, with the SMTP password (if any) blanked out."""
+    text = f"{type(error).__name__}: {error}"
+    secret = current_app.config.get("MAIL_PASSWORD")
+    if secret:
+        text = text.replace(secret, "***")
+    return _one_line(text)[:500]
+
+
+def status_counts() -> dict[str, int]:
+    """How many messages are pending, sent and failed (for `flask outbox status`)."""
+    rows = db.session.execute(
+        select(OutboxMessage.status, func.count(OutboxMessage.id)).group_by(OutboxMessage.status)
+    )
+    counts = {"pending": 0, "sent": 0, "failed": 0}
+    counts.update({status: count for status, count in rows})
+    return counts
+
+
+def oldest_pending():
+    """The creation time of the oldest pending message, or None."""
+    return db.session.scalar(
+        select(func.min(OutboxMessage.created_at)).where(OutboxMessage.status == "pending")
+    )
+
+
+@periodic("outbox.deliver", every_seconds=10)
+def deliver_job() -> Delivery:
+    """The worker's outbox pass: deliver what is due, one batch."""
+    return deliver_due(default_worker_id(), current_app.config["OUTBOX_BATCH_SIZE"])

@@ -14,7 +14,6 @@ from app.access import allows, rule_of
 from app.models.accounts import STAFF_ROLES
 
 IDENTITIES = [None, "member", *STAFF_ROLES]
-SAMPLE_VALUES = {"int": 987654, "string": "ZZZ-NOPE99", "path": "nope/nothing", "uuid": "00000000-0000-0000-0000-000000000000"}
 EXEMPT = {"static"}
 
 
@@ -26,17 +25,26 @@ def _all_rules():
     )
 
 
-def _build_url(app, endpoint):
-    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
-    values = {}
-    for name in rule.arguments:
-        converter = type(rule._converters[name]).__name__.replace("Converter", "").lower()
-        values[name] = SAMPLE_VALUES.get({"unicode": "string", "any": "string"}.get(converter, converter), "x")
-        if converter == "any":
-            values[name] = rule._converters[name].items[0] if hasattr(rule._converters[name], "items") else "x"
-    with app.test_request_context():
-        from flask import url_for
+def _sample_value(converter) -> object:
+    from werkzeug.routing import AnyConverter, IntegerConverter, PathConverter, UUIDConverter
 
+    if isinstance(converter, IntegerConverter):
+        return 987654
+    if isinstance(converter, UUIDConverter):
+        return "00000000-0000-0000-0000-000000000000"
+    if isinstance(converter, AnyConverter):
+        return converter.items[0] if hasattr(converter, "items") else "x"
+    if isinstance(converter, PathConverter):
+        return "nope/nothing"
+    return "ZZZ-NOPE99"
+
+
+def _build_url(app, endpoint):
+    from flask import url_for
+
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    values = {name: _sample_value(rule._converters[name]) for name in rule.arguments}
+    with app.test_request_context():
         return url_for(endpoint, **values)
 
 

@@ -1,34 +1,196 @@
-"""Registering, verifying, signing in and out, password reset. (Skeleton: to be completed.)"""
-from flask import jsonify, redirect, render_template, url_for
+"""Registering, verifying, signing in and out, password reset, staying signed in."""
+from __future__ import annotations
+
+from flask import (
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 
 from app import sessions
 from app.access import member, public
 from app.blueprints.auth import bp
-from app.database import use_case
+from app.blueprints.auth.forms import (
+    EmailOnlyForm,
+    ExtendSessionForm,
+    LoginForm,
+    RegisterForm,
+    ResetPasswordForm,
+)
+from app.blueprints.auth.safety import add_error, safe_next
+from app.extensions import limiter
+from app.headers import no_store
+from app.services import accounts
+from app.tokens import InvalidToken
+
+TOO_MANY_SIGN_INS = "There have been too many sign-in attempts from this connection."
+TOO_MANY_EMAILS = "There have been too many requests for emails from this connection."
+ENDED = {
+    "idle": "You were signed out because there was no activity for a while. Please sign in again.",
+    "expired": "Your session has ended. Please sign in again.",
+}
+
+
+def login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def email_limit() -> str:
+    return current_app.config["ACCOUNT_EMAIL_RATE_LIMIT"]
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
+@limiter.limit(login_limit, methods=["POST"], error_message=TOO_MANY_SIGN_INS)
 def login():
-    return render_template("auth/placeholder.html", title="Sign in")
+    no_store()
+    form = LoginForm(next=request.args.get("next", ""))
+    ended = ENDED.get(session.pop("_ended", None))
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(safe_next(form.next.data) or url_for("account.home"))
+    unverified = None
+    if form.validate_on_submit():
+        result = accounts.login(form.email.data, form.password.data, form.remember.data)
+        if result.ok:
+            flash(f"You are signed in as {result.user.name}.", "success")
+            return redirect(safe_next(form.next.data) or url_for("account.home"))
+        add_error(form, "email", result.message)
+        unverified = form.email.data if result.outcome == "unverified" else None
+    resend = EmailOnlyForm(email=unverified, formdata=None) if unverified else None
+    return render_template("auth/login.html", form=form, ended=ended, resend=resend,
+                           title="Sign in")
 
 
 @bp.route("/register", methods=["GET", "POST"])
 @public
+@limiter.limit(email_limit, methods=["POST"], error_message=TOO_MANY_EMAILS)
 def register():
-    return render_template("auth/placeholder.html", title="Create an account")
+    no_store()
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            accounts.register(form.name.data, form.email.data, form.affiliation.data,
+                              form.password.data)
+        except accounts.AccountError as error:
+            add_error(form, error.field or "name", error.message)
+        else:
+            return _check_email(form.email.data, "register")
+    return render_template("auth/register.html", form=form, title="Create an account")
+
+
+def _check_email(email: str, why: str):
+    session["check_email"] = {"email": email[:254], "why": why}
+    return redirect(url_for("auth.check_email"))
+
+
+@bp.route("/check-email")
+@public
+def check_email():
+    sent = session.get("check_email") or {}
+    return render_template("auth/check_email.html", email=sent.get("email"), why=sent.get("why"),
+                           title="Check your email")
+
+
+@bp.route("/verify/<token>")
+@public
+def verify(token: str):
+    no_store()
+    try:
+        user = accounts.verify_email(token)
+    except InvalidToken as error:
+        return _bad_link("verify", error), 400
+    return render_template("auth/verified.html", user=user, title="Email address confirmed")
+
+
+def _bad_link(kind: str, error: InvalidToken) -> str:
+    form = EmailOnlyForm(formdata=None)
+    title = "This link has expired" if error.expired else "This link does not work"
+    return render_template("auth/bad_link.html", kind=kind, expired=error.expired, form=form,
+                           title=title)
+
+
+@bp.route("/verify/resend", methods=["GET", "POST"])
+@public
+@limiter.limit(email_limit, methods=["POST"], error_message=TOO_MANY_EMAILS)
+def resend_verification():
+    form = EmailOnlyForm()
+    if form.validate_on_submit():
+        accounts.resend_verification(form.email.data)
+        return _check_email(form.email.data, "verify")
+    return render_template("auth/resend.html", form=form, title="Send the confirmation link again")
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@public
+@limiter.limit(email_limit, methods=["POST"], error_message=TOO_MANY_EMAILS)
+def forgot_password():
+    form = EmailOnlyForm()
+    if form.validate_on_submit():
+        accounts.request_password_reset(form.email.data)
+        return _check_email(form.email.data, "reset")
+    return render_template("auth/forgot.html", form=form, title="Reset your password")
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str):
+    no_store()
+    try:
+        user = accounts.user_for_reset_token(token)
+    except InvalidToken as error:
+        return _bad_link("reset", error), 400
+    form = ResetPasswordForm()
+    form.extra_guessable = [user.name, user.email]
+    if form.validate_on_submit():
+        try:
+            accounts.reset_password(token, form.password.data)
+        except InvalidToken as error:
+            return _bad_link("reset", error), 400
+        except accounts.AccountError as error:
+            add_error(form, "password", error.message)
+        else:
+            sessions_end_here()
+            flash("Your password has been changed and you were signed out everywhere. "
+                  "Please sign in with your new password.", "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form, title="Choose a new password")
+
+
+def sessions_end_here() -> None:
+    """After a reset every session row is revoked; forget this browser's cookie too."""
+    session.pop("_user_id", None)
+    session.pop("_fresh", None)
 
 
 @bp.route("/logout", methods=["POST"])
 @public
 def logout():
-    use_case(sessions.end)()
+    accounts.logout(current_user)
+    flash("You have signed out.", "success")
     return redirect(url_for("main.home"))
 
 
 @bp.route("/session/extend", methods=["POST"])
 @member
 def extend_session():
-    sessions.touch(current_user)
-    return jsonify(seconds_left=sessions.seconds_left(current_user))
+    """"Stay signed in": JSON for the warning dialog's script, a redirect back without it."""
+    form = ExtendSessionForm()
+    accounts.extend_session(current_user)
+    wants = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    if wants == "application/json":
+        return jsonify(seconds_left=sessions.seconds_left(current_user))
+    flash("You are still signed in.", "success")
+    return redirect(safe_next(form.next.data) or url_for("account.home"))
+
+
+@bp.app_context_processor
+def password_advice() -> dict:
+    from app.blueprints.auth.forms import CHOOSING_HINT
+
+    return {"password_hint": CHOOSING_HINT}

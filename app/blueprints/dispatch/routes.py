@@ -1,2 +1,253 @@
-"""Routes of the dispatch blueprint."""
-from app.blueprints.dispatch import bp  # noqa: F401
+"""The dispatch console: the live queue, one ticket and its actions.
+
+Each POST route validates its form and calls exactly one app.services.dispatch function.
+A refused action re-renders the ticket page with the message and nothing changed; a
+conflict (someone else changed the ticket) shows what changed, keeping what was typed.
+"""
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.access import roles_required
+from app.blueprints.dispatch import bp
+from app.blueprints.dispatch.forms import (
+    AcknowledgeForm,
+    AssignForm,
+    CloseForm,
+    MessageForm,
+    MoveForm,
+    NoteForm,
+    PriorityForm,
+    QueueFilterForm,
+    move_choices,
+)
+from app.extensions import db
+from app.models.locations import Location
+from app.models.tickets import (
+    ASSIGNED,
+    CANCELLED,
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
+    RESOLVED,
+    STATUS_LABELS,
+    TRANSITIONS,
+    Ticket,
+)
+from app.services import dispatch, queue
+from app.services.dispatch import OUTCOME_LABELS, DispatchError, TicketConflict
+
+CONSOLE = ("dispatcher", "admin")
+
+FORM_CLASSES = {
+    "ack": AcknowledgeForm, "priority": PriorityForm, "assign": AssignForm, "move": MoveForm,
+    "note": NoteForm, "message": MessageForm, "resolve": CloseForm, "cancel": CloseForm,
+}
+
+
+@bp.context_processor
+def dispatch_context() -> dict:
+    return {"status_labels": STATUS_LABELS, "transitions": TRANSITIONS}
+
+
+# --- the queue --------------------------------------------------------------------------
+
+def _filters_from(form: QueueFilterForm) -> queue.QueueFilters:
+    """Only the fields that validated; a forged value is reported and ignored."""
+    def ok(field):
+        return None if field.errors else field.data
+
+    return queue.QueueFilters(
+        kind=ok(form.kind) or None, status=ok(form.status) or None,
+        priority=ok(form.priority), location_id=ok(form.location_id),
+        officer_id=ok(form.officer_id), q=ok(form.q), overdue=bool(ok(form.overdue)),
+    )
+
+
+def _locations() -> list[Location]:
+    return list(db.session.scalars(select(Location).order_by(Location.name)))
+
+
+@bp.route("/", endpoint="queue")
+@roles_required(*CONSOLE)
+def queue_view():
+    form = QueueFilterForm(request.args).fill(
+        queue.queue_kinds(), OPEN_STATUSES, _locations(), queue.active_officers())
+    form.validate()
+    page = queue.open_queue(_filters_from(form))
+    return render_template(
+        "dispatch/queue.html", title="Dispatch queue", form=form, page=page,
+        kinds=dict(queue.queue_kinds()), duration=queue.duration,
+        refresh_seconds=current_app.config["DISPATCH_REFRESH_SECONDS"],
+    )
+
+
+# --- one ticket -------------------------------------------------------------------------
+
+def console_ticket(ticket_id: int) -> Ticket:
+    """The ticket, or 404 (unknown, or confidential: never on this board)."""
+    ticket = dispatch.load_ticket(ticket_id, current_user)
+    if ticket is None or ticket.confidential:
+        abort(404)
+    return ticket
+
+
+def last_event_id(ticket: Ticket) -> int:
+    return max((event.id for event in ticket.events), default=0)
+
+
+def _fresh(name: str, ticket: Ticket):
+    """An unbound form for `name`, carrying the version the page shows."""
+    return FORM_CLASSES[name](formdata=None, prefix=name, version=ticket.version,
+                              seen_event_id=last_event_id(ticket))
+
+
+def _bound(name: str):
+    return FORM_CLASSES[name](prefix=name)
+
+
+def _setup(name: str, form, ticket: Ticket):
+    """Give a form the choices that depend on the ticket and the staff list."""
+    if name == "assign":
+        form.officer_id.choices = [(None, "Choose an officer…")] + [
+            (o.id, o.public_name) for o in queue.active_officers()
+        ]
+    elif name == "move":
+        allowed = TRANSITIONS[ticket.status] - set(CLOSED_STATUSES) - {ASSIGNED}
+        form.status.choices = move_choices(sorted(allowed, key=list(OPEN_STATUSES).index))
+    elif name in ("resolve", "cancel"):
+        form.set_status(RESOLVED if name == "resolve" else CANCELLED)
+    return form
+
+
+def keep_current(form, ticket: Ticket) -> None:
+    """After a conflict: keep what was typed, but carry the version now shown."""
+    for field, value in ((form.version, ticket.version),
+                         (form.seen_event_id, last_event_id(ticket))):
+        field.data, field.raw_data = value, [str(value)]
+
+
+def render_ticket(ticket: Ticket, posted: str | None = None, form=None, error=None,
+                  conflict: TicketConflict | None = None, status: int = 200):
+    forms = {name: _fresh(name, ticket) for name in FORM_CLASSES}
+    if posted:
+        forms[posted] = form
+    forms = {name: _setup(name, f, ticket) for name, f in forms.items()}
+    if conflict is not None:
+        keep_current(form, ticket)
+    return render_template(
+        "dispatch/ticket.html", title=f"{ticket.reference}: {ticket.KIND_LABEL}",
+        ticket=ticket, forms=forms, posted=posted, error=error, conflict=conflict,
+        clock=queue.ack_clock(ticket), outcome_labels=OUTCOME_LABELS,
+        can_move=ticket.is_open,
+    ), status
+
+
+@bp.route("/tickets/<int:ticket_id>")
+@roles_required(*CONSOLE)
+def ticket(ticket_id: int):
+    found = console_ticket(ticket_id)
+    if found.unread_by_staff:
+        dispatch.mark_read(found.id, current_user)
+        found = console_ticket(ticket_id)
+    return render_ticket(found)
+
+
+def act(ticket_id: int, name: str, call, success: str):
+    """Validate the posted form `name`, run `call(form, ticket)`, and answer."""
+    found = console_ticket(ticket_id)
+    form = _setup(name, _bound(name), found)
+    if not form.validate_on_submit():
+        return render_ticket(found, name, form, status=400)
+    try:
+        call(form, found)
+    except TicketConflict as conflict:
+        return render_ticket(console_ticket(ticket_id), name, form, conflict=conflict,
+                             status=409)
+    except DispatchError as refused:
+        return render_ticket(console_ticket(ticket_id), name, form, error=str(refused),
+                             status=400)
+    flash(success.format(ticket=found), "success")
+    return redirect(url_for(".ticket", ticket_id=ticket_id))
+
+
+def _seen(form):
+    return {"version": form.version.data, "seen_event_id": form.seen_event_id.data}
+
+
+@bp.route("/tickets/<int:ticket_id>/acknowledge", methods=["POST"])
+@roles_required(*CONSOLE)
+def acknowledge(ticket_id: int):
+    return act(ticket_id, "ack",
+               lambda f, t: dispatch.acknowledge(t.id, current_user, **_seen(f)),
+               "Acknowledged.")
+
+
+@bp.route("/tickets/<int:ticket_id>/priority", methods=["POST"])
+@roles_required(*CONSOLE)
+def change_priority(ticket_id: int):
+    return act(ticket_id, "priority",
+               lambda f, t: dispatch.change_priority(
+                   t.id, current_user, priority=f.priority.data, reason=f.reason.data,
+                   **_seen(f)),
+               "Priority changed to P{ticket.priority}.")
+
+
+@bp.route("/tickets/<int:ticket_id>/assign", methods=["POST"])
+@roles_required(*CONSOLE)
+def assign(ticket_id: int):
+    return act(ticket_id, "assign",
+               lambda f, t: dispatch.assign(t.id, current_user, officer=f.officer_id.data,
+                                            **_seen(f)),
+               "Assigned to {ticket.assigned_officer.public_name}.")
+
+
+@bp.route("/tickets/<int:ticket_id>/move", methods=["POST"])
+@roles_required(*CONSOLE)
+def move(ticket_id: int):
+    return act(ticket_id, "move",
+               lambda f, t: dispatch.move(t.id, current_user, status=f.status.data,
+                                          note=f.note.data, eta_minutes=f.eta_minutes.data,
+                                          **_seen(f)),
+               "Moved to {ticket.status_label}.")
+
+
+@bp.route("/tickets/<int:ticket_id>/note", methods=["POST"])
+@roles_required(*CONSOLE)
+def add_note(ticket_id: int):
+    return act(ticket_id, "note",
+               lambda f, t: dispatch.add_note(t.id, current_user, f.body.data),
+               "Internal note added.")
+
+
+@bp.route("/tickets/<int:ticket_id>/message", methods=["POST"])
+@roles_required(*CONSOLE)
+def message(ticket_id: int):
+    return act(ticket_id, "message",
+               lambda f, t: dispatch.message_requester(t.id, current_user, f.body.data),
+               "Message sent to the requester.")
+
+
+def _close(ticket_id: int, status: str):
+    name = "resolve" if status == RESOLVED else "cancel"
+    return act(ticket_id, name,
+               lambda f, t: dispatch.close(t.id, current_user, status=status,
+                                           outcome=f.outcome.data, detail=f.detail.data,
+                                           **_seen(f)),
+               "Resolved." if status == RESOLVED else "Cancelled.")
+
+
+@bp.route("/tickets/<int:ticket_id>/resolve", methods=["POST"])
+@roles_required(*CONSOLE)
+def resolve(ticket_id: int):
+    return _close(ticket_id, RESOLVED)
+
+
+@bp.route("/tickets/<int:ticket_id>/cancel", methods=["POST"])
+@roles_required(*CONSOLE)
+def cancel(ticket_id: int):
+    return _close(ticket_id, CANCELLED)
+
+
+from app.blueprints.dispatch import history, officers  # noqa: E402,F401

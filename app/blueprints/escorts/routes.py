@@ -1,2 +1,129 @@
-"""Routes of the escorts blueprint."""
-from app.blueprints.escorts import bp  # noqa: F401
+"""Requesting a security escort, and members' recurring escorts."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from app.access import member, public
+from app.blueprints.escorts import bp
+from app.blueprints.escorts.forms import EscortForm, RecurringForm, SkipForm, today_local
+from app.blueprints.track.links import remember_link, remembered_token
+from app.headers import no_store
+from app.services import escorts
+from app.services.followup import follow_up_url
+from app.services.tickets import ticket_for_token
+
+
+def _render_form(form: EscortForm, status: int = 200):
+    return render_template("escorts/new.html", form=form, title="Request an escort"), status
+
+
+@bp.route("/", methods=["GET", "POST"])
+@public
+def new():
+    form = EscortForm()
+    form.load_places()
+    if current_user.is_authenticated and not form.is_submitted():
+        form.name.data = current_user.name
+        form.email.data = current_user.email
+        form.phone.data = current_user.phone
+    form.ensure_submission_key()
+    if not form.is_submitted():
+        return _render_form(form)
+    checked = form.checked()
+    if checked is None:
+        return _render_form(form, 400)
+    places, requested_for = checked
+    try:
+        opened = escorts.request_escort(
+            origin=places[0], destination=places[1], requested_for=requested_for,
+            party_size=form.party_size.data, needs=form.needs.data, phone=form.phone.data,
+            name=form.name.data, email=form.email.data, actor=current_user,
+            submission_key=form.submission_key.data or None)
+    except escorts.EscortError as error:
+        form.from_place.errors.append(str(error))
+        return _render_form(form, 400)
+    if opened.token:
+        remember_link(opened.ticket.reference, opened.token)
+    return redirect(url_for("escorts.confirmation", reference=opened.ticket.reference), 303)
+
+
+@bp.route("/confirmation/<reference>")
+@public
+def confirmation(reference: str):
+    """The reference and private link, shown to the browser that made the request."""
+    no_store()
+    token = remembered_token(reference)
+    ticket = ticket_for_token(reference, token) if token else None
+    link = follow_up_url(ticket.reference, token) if ticket else None
+    return render_template("escorts/confirmation.html", ticket=ticket, link=link,
+                           title="Escort requested" if ticket else "Request received")
+
+
+@bp.route("/recurring")
+@member
+def recurring():
+    items = escorts.list_recurring(current_user)
+    today = today_local()
+    upcoming = {item.id: escorts.upcoming(item, today) for item in items if item.active}
+    return render_template("escorts/recurring.html", items=items, upcoming=upcoming,
+                           title="Recurring escorts")
+
+
+@bp.route("/recurring/new", methods=["GET", "POST"])
+@member
+def recurring_new():
+    form = RecurringForm()
+    form.load_places()
+    if not form.is_submitted():
+        form.phone.data = current_user.phone
+        form.start_date.data = today_local()
+    if form.validate_on_submit() and (places := form.places()) is not None:
+        try:
+            escorts.create_recurring(
+                owner=current_user, origin=places[0], destination=places[1],
+                time_of_day=form.time.data, weekdays=set(form.weekdays.data),
+                start_date=form.start_date.data, end_date=form.end_date.data,
+                party_size=form.party_size.data, needs=form.needs.data, phone=form.phone.data)
+        except escorts.EscortError as error:
+            form.from_place.errors.append(str(error))
+        else:
+            flash("Your recurring escort is saved. Each one reaches dispatch shortly before "
+                  "its time.", "success")
+            return redirect(url_for("escorts.recurring"), 303)
+    status = 400 if form.is_submitted() else 200
+    return render_template("escorts/recurring_new.html", form=form,
+                           title="Set up a recurring escort"), status
+
+
+@bp.route("/recurring/<int:recurring_id>/skip", methods=["POST"])
+@member
+def recurring_skip(recurring_id: int):
+    if escorts.recurring_of(current_user, recurring_id) is None:
+        abort(404)
+    form = SkipForm()
+    if not form.validate_on_submit():
+        flash("Choose one of the upcoming dates to skip.", "error")
+        return redirect(url_for("escorts.recurring"), 303)
+    try:
+        escorts.skip_occurrence(current_user, recurring_id, form.day.data)
+    except escorts.EscortError as error:
+        flash(str(error), "error")
+    else:
+        flash(f"Skipped {form.day.data:%A %d %B}. The other days are unchanged.", "success")
+    return redirect(url_for("escorts.recurring"), 303)
+
+
+@bp.route("/recurring/<int:recurring_id>/cancel", methods=["POST"])
+@member
+def recurring_cancel(recurring_id: int):
+    if escorts.recurring_of(current_user, recurring_id) is None:
+        abort(404)
+    try:
+        escorts.cancel_recurring(current_user, recurring_id)
+    except escorts.EscortError as error:
+        flash(str(error), "error")
+    else:
+        flash("Your recurring escort is cancelled. No more escorts will be scheduled from it.",
+              "success")
+    return redirect(url_for("escorts.recurring"), 303)

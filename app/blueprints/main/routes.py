@@ -1,29 +1,48 @@
-"""Home, the services directory and the guidance pages."""
-from flask import render_template
+"""Home, the services directory, the guidance pages, accessibility and privacy."""
+from flask import abort, current_app, render_template
 
+from app import catalog
 from app.access import public
 from app.blueprints.main import bp
+from app.blueprints.main.links import action_links, link_for, service_or_page
 
 
 @bp.route("/")
 @public
 def home():
-    return render_template("main/home.html")
+    return render_template(
+        "main/home.html", title="Home", groups=catalog.grouped(),
+        emergencies=catalog.emergencies(), link_for=link_for,
+        seminars_url=service_or_page("seminars.catalogue", "seminars"),
+        apb_url=service_or_page("apb.archive", "apb"),
+    )
 
 
 @bp.route("/services")
 @public
 def services():
-    return render_template("main/services.html")
+    return render_template("main/services.html", title="Our services",
+                           groups=catalog.grouped(), action_links=action_links)
+
+
+@bp.route("/services/<slug>")
+@public
+def service(slug: str):
+    found = catalog.get(slug)
+    if found is None:
+        abort(404)
+    return render_template("main/service.html", title=found.name, service=found,
+                           actions=action_links(found))
 
 
 @bp.route("/accessibility")
 @public
 def accessibility():
-    return render_template("main/accessibility.html", title="Accessibility")
+    return render_template("main/accessibility.html", title="Accessibility statement")
 
 
 @bp.route("/privacy")
 @public
 def privacy():
-    return render_template("main/privacy.html", title="Privacy")
+    return render_template("main/privacy.html", title="Privacy notice",
+                           dv_retention_days=current_app.config["DV_RETENTION_DAYS"])

@@ -1,2 +1,66 @@
-"""Routes of the outreach blueprint."""
-from app.blueprints.outreach import bp  # noqa: F401
+"""Outreach requests: ask for a presentation, a security survey, event coverage or help
+with a patient's valuables. Each opens a P3 service ticket that dispatch works."""
+from __future__ import annotations
+
+from flask import abort, redirect, render_template, url_for
+from flask_login import current_user
+
+from app.access import public
+from app.blueprints.outreach import bp
+from app.blueprints.outreach.forms import FORMS
+from app.blueprints.track.links import remember_link, remembered_token
+from app.headers import no_store
+from app.models.outreach import SERVICE_TYPES
+from app.services import outreach
+from app.services.followup import follow_up_url
+from app.services.tickets import ticket_for_token
+
+
+@bp.route("/")
+@public
+def request_form():
+    return render_template("outreach/index.html", title="Outreach requests", types=SERVICE_TYPES)
+
+
+def _prefill(form) -> None:
+    if current_user.is_authenticated and not form.is_submitted():
+        form.contact_name.data = current_user.name
+        form.contact_email.data = current_user.email
+        form.contact_phone.data = current_user.phone
+
+
+@bp.route("/<service_type>", methods=["GET", "POST"])
+@public
+def request_type(service_type: str):
+    if service_type not in FORMS:
+        abort(404)
+    form = FORMS[service_type]()
+    _prefill(form)
+    page = {"form": form, "service_type": service_type, "title": SERVICE_TYPES[service_type]}
+    if not form.validate_on_submit():
+        status = 400 if form.is_submitted() else 200
+        return render_template("outreach/form.html", **page), status
+    fields = {name: field.data for name, field in form._fields.items()
+              if name in outreach.FIELDS}
+    contact = outreach.Contact(form.contact_name.data, form.contact_phone.data,
+                               form.contact_email.data)
+    try:
+        opened = outreach.request_service(service_type, fields, contact, current_user,
+                                          form.submission_key.data)
+    except outreach.OutreachError as error:
+        return render_template("outreach/form.html", error=str(error), **page), 400
+    if opened.token:
+        remember_link(opened.ticket.reference, opened.token)
+    return redirect(url_for(".confirmation", reference=opened.ticket.reference), 303)
+
+
+@bp.route("/confirmation/<reference>")
+@public
+def confirmation(reference: str):
+    """The reference and private link, shown to the browser that made the request."""
+    no_store()
+    token = remembered_token(reference)
+    ticket = ticket_for_token(reference, token) if token else None
+    link = follow_up_url(ticket.reference, token) if ticket else None
+    return render_template("outreach/confirmation.html", ticket=ticket, link=link,
+                           title="Request received")

@@ -1,2 +1,172 @@
-"""Routes of the reports blueprint."""
-from app.blueprints.reports import bp  # noqa: F401
+"""Reporting a concern: safety guidance first, then the form; photos; dispatch's close."""
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from app.access import public, roles_required
+from app.blueprints.reports import bp, flood
+from app.blueprints.reports.forms import AddPhotosForm, CloseReportForm, ReportForm, to_utc
+from app.blueprints.track.links import remember_link, remembered_token
+from app.extensions import db
+from app.headers import no_store
+from app.models.locations import Location
+from app.models.reports import CATEGORIES, GUIDANCE, OUTCOMES
+from app.services import dispatch, reports, uploads
+from app.services.followup import follow_up_url
+
+STAFF_PHOTO_ROLES = ("dispatcher", "officer", "admin")
+CONSOLE = ("dispatcher", "admin")
+
+
+def _actor():
+    return current_user._get_current_object() if current_user.is_authenticated else None
+
+
+def _location_choices() -> list[tuple[str, str]]:
+    places = db.session.scalars(
+        select(Location).where(Location.active.is_(True)).order_by(Location.name))
+    return [SelectChoice("", "Choose a place (or describe it below)")] + [
+        SelectChoice(str(p.id), p.name) for p in places]
+
+
+def _render_form(category: str, form: ReportForm, status: int = 200, flooded: bool = False):
+    return render_template(
+        "reports/form.html", form=form, category=category, label=CATEGORIES[category],
+        guidance=GUIDANCE[category], flooded=flooded, title=f"Report: {CATEGORIES[category]}",
+        max_photos=current_app.config["REPORT_MAX_PHOTOS"],
+        max_photo_size=uploads.megabytes(current_app.config["UPLOAD_MAX_BYTES"]),
+    ), status
+
+
+def _details(category: str, form: ReportForm) -> reports.ReportDetails:
+    return reports.ReportDetails(
+        category=category, description=form.description.data,
+        location_id=form.location_id, location_detail=form.location_detail.data,
+        observed_at=to_utc(form.observed_at.data), still_happening=form.still_happening.data,
+        anonymous=form.anonymous.data, person_height=form.person_height.data,
+        person_clothing=form.person_clothing.data, person_direction=form.person_direction.data,
+        contact_name=form.contact_name.data, contact_phone=form.contact_phone.data,
+        contact_email=form.contact_email.data, submission_key=form.submission_key.data or None,
+    )
+
+
+@bp.route("/")
+@public
+def start():
+    return render_template("reports/start.html", categories=CATEGORIES, guidance=GUIDANCE,
+                           title="Report a concern")
+
+
+@bp.route("/<category>", methods=["GET", "POST"])
+@public
+def report(category: str):
+    if category not in CATEGORIES:
+        abort(404)
+    form = ReportForm()
+    form.location.choices = _location_choices()
+    if not form.is_submitted():
+        return _render_form(category, form)
+    limited = flood.applies(bool(form.anonymous.data))
+    if limited and flood.is_flooded():
+        return _render_form(category, form, 429, flooded=True)
+    if not form.validate():
+        return _render_form(category, form, 400)
+    try:
+        opened = reports.submit_report(_details(category, form), _actor(), form.prepared)
+    except reports.ReportError as error:
+        form.description.errors.append(str(error))
+        return _render_form(category, form, 400)
+    if opened.token:
+        remember_link(opened.ticket.reference, opened.token)
+        if limited:
+            flood.count_submission()
+    return redirect(url_for(".sent", reference=opened.ticket.reference), 303)
+
+
+@bp.route("/sent/<reference>")
+@public
+def sent(reference: str):
+    """The reference and private link, shown to the browser that sent the report."""
+    no_store()
+    token = remembered_token(reference)
+    report = reports.report_for_token(reference, token) if token else None
+    link = follow_up_url(report.reference, token) if report else None
+    return render_template("reports/sent.html", report=report, link=link,
+                           title="Report sent" if report else "Report received")
+
+
+def _followed_report(reference: str, token: str):
+    no_store()
+    report = reports.report_for_token(reference, token)
+    if report is None:
+        abort(404)
+    return report
+
+
+@bp.route("/<reference>/<token>/photos", methods=["GET", "POST"])
+@public
+def add_photos(reference: str, token: str):
+    report = _followed_report(reference, token)
+    form = AddPhotosForm()
+    page = url_for("track.follow", reference=report.reference, token=token)
+    if not form.is_submitted() or not report.is_open:
+        return render_template("reports/add_photos.html", report=report, form=form, back=page,
+                               title="Add photos to your report")
+    if form.validate():
+        try:
+            reports.add_photos(reference, token, form.prepared)
+        except reports.ReportError as error:
+            form.photos.errors.append(str(error))
+        else:
+            flash("Thank you: your photos have been sent to dispatch.", "success")
+            return redirect(page, 303)
+    return render_template("reports/add_photos.html", report=report, form=form, back=page,
+                           title="Add photos to your report"), 400
+
+
+@bp.route("/photo/<int:photo_id>")
+@roles_required(*STAFF_PHOTO_ROLES)
+def photo(photo_id: int):
+    """A report photo, for staff only: never cached, never sniffed, shown inline."""
+    found = reports.photo_for_staff(photo_id, current_user)
+    path = uploads.path_for(found.stored_name) if found else None
+    if path is None or not path.is_file():
+        abort(404)
+    no_store()
+    response = send_file(path, mimetype=found.content_type, as_attachment=False,
+                         download_name=found.download_name, conditional=False, etag=False,
+                         max_age=0)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _ticket_page(ticket_id: int) -> str:
+    return url_for("dispatch.ticket", ticket_id=ticket_id)
+
+
+@bp.route("/<int:ticket_id>/close", methods=["POST"])
+@roles_required(*CONSOLE)
+def close_report(ticket_id: int):
+    if dispatch.load_ticket(ticket_id, current_user) is None:
+        abort(404)
+    form = CloseReportForm()
+    if not form.validate():
+        messages = [e for errors in form.errors.values() for e in errors]
+        flash(" ".join(messages) or "Check the close form.", "error")
+        return redirect(_ticket_page(ticket_id), 303)
+    try:
+        closed = reports.close_report(
+            ticket_id, current_user, form.version.data, form.outcome.data,
+            agency=form.agency.data, duplicate_reference=form.duplicate_reference.data)
+    except dispatch.TicketConflict:
+        flash("This report changed while you were looking at it. Check the latest "
+              "history, then close it again.", "error")
+    except dispatch.DispatchError as refused:
+        flash(str(refused), "error")
+    else:
+        flash(f"{closed.reference} closed: {OUTCOMES[closed.outcome].lower()}.", "success")
+    return redirect(_ticket_page(ticket_id), 303)

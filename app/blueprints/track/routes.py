@@ -1,11 +1,171 @@
-"""Following a request through its private link."""
-from flask import render_template
+"""Following a request: through its private link, or as a member under "My requests".
 
-from app.access import public
+A reference alone opens nothing: the link's token is checked against its stored hash, and an
+unknown reference and a wrong token get the same answer. Confidential (DV) tickets are
+never shown here; their link is handed to the support blueprint's own page.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort, current_app, flash, make_response, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.access import member, public
 from app.blueprints.track import bp
+from app.blueprints.track.forms import CancelForm, FindForm, MessageForm
+from app.extensions import db
+from app.headers import no_store
+from app.models.tickets import Ticket
+from app.services import followup
+from app.services.support import opted_in_ids as support_opted_in
+from app.services.tickets import ticket_for_token
+from app.tokens import normalise_reference
+
+NOT_FOUND = ("We could not find a request with that reference and access code. Check both, "
+             "or call dispatch.")
 
 
-@bp.route("/")
+@dataclass(frozen=True)
+class Followed:
+    """A ticket the visitor may see, and the URLs of its page (link or member view)."""
+
+    ticket: Ticket
+    page: str
+    message: str
+    cancel: str
+
+
+def _by_token(reference: str, token: str) -> Followed:
+    no_store()
+    ticket = ticket_for_token(reference, token)
+    if ticket is None:
+        abort(make_response(render_template("track/not_found.html", title="Request not found",
+                                            message=NOT_FOUND), 404))
+    if ticket.confidential or ticket.kind == "dv":
+        _confidential_elsewhere(reference, token)
+    args = {"reference": ticket.reference, "token": token}
+    return Followed(ticket, url_for("track.follow", **args),
+                    url_for("track.follow_message", **args), url_for("track.follow_cancel", **args))
+
+
+def _confidential_elsewhere(reference: str, token: str | None):
+    """DV content never renders here: send the link to the support page, or nowhere."""
+    if token and "support.follow" in current_app.view_functions:
+        abort(redirect(url_for("support.follow", reference=reference, token=token), 303))
+    abort(404)
+
+
+def _mine(reference: str) -> Followed:
+    no_store()
+    ticket = db.session.scalar(select(Ticket).where(
+        Ticket.reference == normalise_reference(reference),
+        Ticket.requester_id == current_user.id, Ticket.confidential.is_(False)))
+    if ticket is None:
+        abort(404)
+    args = {"reference": ticket.reference}
+    return Followed(ticket, url_for("track.mine_detail", **args),
+                    url_for("track.mine_message", **args), url_for("track.mine_cancel", **args))
+
+
+def _page(followed: Followed, form: MessageForm | None = None, status: int = 200):
+    ticket = followed.ticket
+    return render_template(
+        "track/follow.html", ticket=ticket, urls=followed, form=form or MessageForm(),
+        steps=followup.timeline(ticket), expected=followup.expected(ticket),
+        title=f"Your request {ticket.reference}"), status
+
+
+def _message(followed: Followed):
+    form = MessageForm()
+    if not form.validate_on_submit():
+        return _page(followed, form, 400)
+    try:
+        followup.requester_message(followed.ticket, form.body.data, current_user)
+    except followup.FollowupError as error:
+        form.body.errors.append(str(error))
+        return _page(followed, form, 400)
+    flash("Your message has been sent to dispatch.", "success")
+    return redirect(followed.page, 303)
+
+
+def _cancel(followed: Followed):
+    form = CancelForm()
+    if not followed.ticket.is_open:
+        flash("This request is already closed.", "warning")
+        return redirect(followed.page, 303)
+    if form.validate_on_submit():
+        try:
+            followup.requester_cancel(followed.ticket, current_user)
+        except followup.FollowupError as error:
+            flash(str(error), "error")
+        else:
+            flash("Your request is cancelled. Dispatch has been told.", "success")
+        return redirect(followed.page, 303)
+    return render_template("track/cancel.html", ticket=followed.ticket, urls=followed,
+                           form=form, title="Cancel your request")
+
+
+@bp.route("/", methods=["GET", "POST"])
 @public
 def entry():
-    return render_template("track/entry.html", title="Track a request")
+    no_store()
+    form = FindForm()
+    if form.validate_on_submit():
+        found = form.reference_and_token()
+        ticket = ticket_for_token(*found) if found else None
+        if ticket is not None:
+            return redirect(url_for("track.follow", reference=ticket.reference, token=found[1]),
+                            303)
+        if found:
+            form.link.errors.append(NOT_FOUND)
+    status = 400 if form.is_submitted() else 200
+    return render_template("track/entry.html", form=form, title="Track a request"), status
+
+
+@bp.route("/<reference>/<token>")
+@public
+def follow(reference: str, token: str):
+    return _page(_by_token(reference, token))
+
+
+@bp.route("/<reference>/<token>/message", methods=["POST"])
+@public
+def follow_message(reference: str, token: str):
+    return _message(_by_token(reference, token))
+
+
+@bp.route("/<reference>/<token>/cancel", methods=["GET", "POST"])
+@public
+def follow_cancel(reference: str, token: str):
+    return _cancel(_by_token(reference, token))
+
+
+@bp.route("/mine")
+@member
+def mine():
+    tickets = db.session.scalars(
+        select(Ticket).where(Ticket.requester_id == current_user.id,
+                             Ticket.confidential.is_(False) | Ticket.id.in_(support_opted_in()))
+        .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+    ).all()
+    return render_template("track/mine.html", tickets=tickets, title="My requests")
+
+
+@bp.route("/mine/<reference>")
+@member
+def mine_detail(reference: str):
+    return _page(_mine(reference))
+
+
+@bp.route("/mine/<reference>/message", methods=["POST"])
+@member
+def mine_message(reference: str):
+    return _message(_mine(reference))
+
+
+@bp.route("/mine/<reference>/cancel", methods=["GET", "POST"])
+@member
+def mine_cancel(reference: str):
+    return _cancel(_mine(reference))

@@ -29,7 +29,8 @@
     var form = document.getElementById("idle-extend-form");
     var tick = function () {
       var remaining = Math.max(0, Math.round((deadline - Date.now()) / 1000));
-      if (remaining <= 0) { window.location.reload(); return; }
+      // A little after the deadline, so the server has ended the session by then.
+      if (Date.now() > deadline + 2000) { window.location.reload(); return; }
       if (remaining <= warnAt) {
         if (dialog.hidden) { dialog.hidden = false; form.querySelector("button").focus(); }
         var minutes = Math.floor(remaining / 60), secs = remaining % 60;

@@ -1,0 +1,134 @@
+"""Forms for registering, signing in and resetting a password.
+
+The password policy itself lives in app.services.passwords; the forms only ask it, so the
+advice shows next to the field. The services check again (the CLI has no form).
+"""
+from __future__ import annotations
+
+import unicodedata
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    StopValidation,
+    ValidationError,
+)
+
+from app.models.accounts import AFFILIATIONS
+from app.services import accounts, passwords
+
+AFFILIATION_LABELS = {
+    "employee": "I work at the hospital (employee, contractor, volunteer or student)",
+    "patient": "I am a patient",
+    "visitor": "I am visiting a patient or the hospital",
+    "other": "Other",
+}
+CHOOSING_HINT = (
+    "At least 12 characters. A passphrase of four or more unrelated words is strong and easy "
+    "to remember; spaces are fine and you can paste from a password manager."
+)
+
+
+def plain_text(form, field) -> None:
+    """Refuse control characters and invisible direction overrides in a text field."""
+    value = field.data or ""
+    if any(unicodedata.category(ch) == "Cc" or ch in accounts.DISGUISING for ch in value):
+        raise StopValidation(f"{field.label.text} contains hidden or control characters. "
+                              "Please retype it.")
+
+
+def ascii_email(form, field) -> None:
+    if field.data and not field.data.isascii():
+        raise StopValidation("Enter an email address like name@example.org, "
+                              "using only plain letters, numbers and symbols.")
+
+
+def email_field(label: str = "Email address") -> EmailField:
+    return EmailField(label, validators=[
+        DataRequired("Enter your email address."),
+        Length(max=254, message="Email addresses are 254 characters or fewer."),
+        plain_text, ascii_email,
+        Email("Enter an email address like name@example.org.", check_deliverability=False),
+    ], filters=[lambda v: v.strip() if isinstance(v, str) else v])
+
+
+def strong_password(*input_fields: str):
+    """A validator that asks the policy, counting the named fields as guessable words."""
+
+    def validate(form, field) -> None:
+        inputs = [getattr(form, name).data for name in input_fields if hasattr(form, name)]
+        inputs.extend(getattr(form, "extra_guessable", ()))
+        problems = passwords.problems(field.data, inputs)
+        if problems:
+            raise ValidationError(" ".join(problems))
+
+    return validate
+
+
+def matches(other: str, message: str):
+    def validate(form, field) -> None:
+        if field.data != getattr(form, other).data:
+            raise ValidationError(message)
+
+    return validate
+
+
+def affiliation_field() -> RadioField:
+    return RadioField(
+        "How are you connected to the hospital?",
+        choices=[SelectChoice(key, AFFILIATION_LABELS[key]) for key in AFFILIATIONS],
+        validators=[InputRequired("Choose how you are connected to the hospital.")],
+        invalid_choice_message="Choose how you are connected to the hospital.",
+    )
+
+
+def name_field() -> StringField:
+    return StringField("Full name", validators=[
+        DataRequired("Enter your full name."),
+        Length(max=120, message="Your full name must be 120 characters or fewer."),
+        plain_text,
+    ], filters=[lambda v: v.strip() if isinstance(v, str) else v])
+
+
+class RegisterForm(FlaskForm):
+    name = name_field()
+    email = email_field()
+    affiliation = affiliation_field()
+    password = PasswordField("Password", validators=[strong_password("name", "email")])
+    confirm_password = PasswordField("Confirm password", validators=[
+        DataRequired("Enter your password again."),
+        matches("password", "The two passwords do not match. Type the same password twice."),
+    ])
+
+
+class LoginForm(FlaskForm):
+    email = email_field()
+    password = PasswordField("Password", validators=[
+        DataRequired("Enter your password."),
+        Length(max=1024, message="Passwords are 1024 characters or fewer."),
+    ])
+    remember = BooleanField("Keep me signed in on this device")
+    next = HiddenField()
+
+
+class EmailOnlyForm(FlaskForm):
+    """Resend the confirmation link, or ask for a password reset."""
+
+    email = email_field()
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField("New password", validators=[strong_password()])
+    confirm_password = PasswordField("Confirm new password", validators=[
+        DataRequired("Enter your new password again."),
+        matches("password", "The two passwords do not match. Type the same password twice."),
+    ])
+
+
+class ExtendSessionForm(FlaskForm):
+    next = HiddenField()

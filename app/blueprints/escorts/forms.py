@@ -1,0 +1,250 @@
+"""Escort forms: a one-off request and a member's recurring escort.
+
+Every value is checked here with a message for its field; the service checks again
+(places, times) so that nothing invalid is written whichever way it arrives.
+"""
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.extensions import db
+from app.models.base import utcnow
+from app.models.escorts import WEEKDAY_NAMES
+from app.models.locations import Location
+from app.services.escorts import Place, local_to_utc, site_zone, utc_to_local
+
+OTHER = "other"
+KIND_GROUPS = {
+    "building": "Buildings",
+    "entrance": "Entrances",
+    "garage": "Parking",
+    "transit": "Transit stops",
+    "landmark": "Landmarks",
+}
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+PHONE_CHARS = re.compile(r"^[0-9 +()\-.]+$")
+
+
+def no_control_characters(form, field) -> None:
+    """Refuse invisible control and direction-override characters (tabs/newlines are fine)."""
+    if isinstance(field.data, str) and CONTROL.search(field.data):
+        raise ValidationError(f"Remove the hidden or special characters from “{field.label.text}”.")
+
+
+def phone_number(form, field) -> None:
+    text = (field.data or "").strip()
+    digits = sum(ch.isdigit() for ch in text)
+    if not PHONE_CHARS.match(text) or not 7 <= digits <= 20:
+        raise ValidationError("Enter a phone number we can call back, like (555) 010-1234.")
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def location_choices() -> dict[str | None, list[tuple[str, str]]]:
+    """Active places grouped by kind (rendered as optgroups), then "Other (describe)"."""
+    groups: dict[str | None, list[tuple[str, str]]] = {None: [("", "Choose a place")]}
+    rows = db.session.scalars(select(Location).where(Location.active)
+                              .order_by(Location.kind, Location.name))
+    for location in rows:
+        label = KIND_GROUPS.get(location.kind, location.kind.title())
+        groups.setdefault(label, []).append((str(location.id), location.name))
+    groups["Not in the list"] = [(OTHER, "Other (describe)")]
+    return groups
+
+
+class PlaceField(SelectField):
+    """A select of places whose forged or retired values get a plain message."""
+
+    def pre_validate(self, form) -> None:
+        values = {value for _group, options in self.choices.items() for value, _ in options}
+        if self.data not in values - {""}:
+            raise ValidationError("Choose a place from the list.")
+
+
+class NumberField(IntegerField):
+    def process_formdata(self, valuelist) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError("Enter a whole number, like 2.") from error
+
+
+class PlacesMixin:
+    """From/to fields shared by the one-off and the recurring form."""
+
+    from_place = PlaceField("Where should the officer meet you?", validators=[
+        InputRequired("Choose where the officer should meet you.")])
+    from_other = StringField("Describe where you are", filters=[strip], validators=[
+        Optional(), Length(max=200, message="Keep the description under 200 characters."),
+        no_control_characters])
+    to_place = PlaceField("Where are you going?", validators=[
+        InputRequired("Choose where you are going.")])
+    to_other = StringField("Describe where you are going", filters=[strip], validators=[
+        Optional(), Length(max=200, message="Keep the description under 200 characters."),
+        no_control_characters])
+    party_size = NumberField("How many people, including you?", default=1, validators=[
+        InputRequired("Enter how many people need the escort, as a number."),
+        NumberRange(1, 20, "The number of people must be between 1 and 20.")])
+    needs = TextAreaField("Mobility or language needs", filters=[strip], validators=[
+        Optional(), Length(max=500, message="Keep this under 500 characters."),
+        no_control_characters])
+    phone = StringField("Phone number we can call you on", filters=[strip], validators=[
+        InputRequired("Enter a phone number so the officer can call you."),
+        Length(max=40, message="Enter a phone number under 40 characters."), phone_number])
+
+    def load_places(self) -> None:
+        choices = location_choices()
+        self.from_place.choices = choices
+        self.to_place.choices = choices
+
+    def _place(self, select_field, other_field, which: str) -> Place | None:
+        if select_field.data == OTHER:
+            if not other_field.data:
+                other_field.errors.append(f"Describe the {which} place.")
+                return None
+            return Place(other=other_field.data)
+        return Place(location_id=int(select_field.data))
+
+    def places(self) -> tuple[Place, Place] | None:
+        """The two places, or None after adding a field error (missing text, same place)."""
+        origin = self._place(self.from_place, self.from_other, "start")
+        destination = self._place(self.to_place, self.to_other, "destination")
+        if origin is None or destination is None:
+            return None
+        same_id = origin.location_id is not None and origin.location_id == destination.location_id
+        same_text = bool(origin.other and destination.other
+                         and origin.other.casefold() == destination.other.casefold())
+        same = same_id or same_text
+        if same:
+            self.to_place.errors.append("The start and the destination are the same place.")
+            return None
+        return origin, destination
+
+
+class EscortForm(PlacesMixin, FlaskForm):
+    when = RadioField("When do you need the escort?", default="now",
+                      choices=[SelectChoice("now", "Now"),
+                               SelectChoice("later", "At a later time")],
+                      validators=[InputRequired("Choose now or a later time.")])
+    date = DateField("Date", validators=[Optional()])
+    time = TimeField("Time", validators=[Optional()])
+    name = StringField("Your name", filters=[strip], validators=[
+        Optional(), Length(max=120, message="Keep your name under 120 characters."),
+        no_control_characters])
+    email = StringField("Email address", filters=[strip], validators=[
+        Optional(), Length(max=254, message="Enter an email address under 254 characters."),
+        Email("Enter an email address like name@example.org.", check_deliverability=False)])
+    submission_key = HiddenField()
+
+    def checked(self) -> tuple[tuple[Place, Place], datetime | None] | None:
+        """Validate everything at once, so every problem is listed in one go."""
+        valid = self.validate()
+        places = None
+        if not (self.from_place.errors or self.to_place.errors
+                or self.from_other.errors or self.to_other.errors):
+            places = self.places()
+        ok = False
+        if not (self.when.errors or self.date.errors or self.time.errors):
+            ok, requested_for = self.requested_for()
+        if not valid or places is None or not ok:
+            return None
+        return places, requested_for
+
+    def ensure_submission_key(self) -> None:
+        if not self.submission_key.data or len(self.submission_key.data) > 64:
+            self.submission_key.data = secrets.token_urlsafe(24)
+
+    def requested_for(self) -> tuple[bool, datetime | None]:
+        """(ok, naive UTC time or None for "now"); adds a field error when not ok."""
+        if self.when.data != "later":
+            return True, None
+        if self.date.data is None:
+            self.date.errors.append("Enter the date you need the escort, or choose Now.")
+        if self.time.data is None:
+            self.time.errors.append("Enter the time you need the escort, or choose Now.")
+        if self.date.data is None or self.time.data is None:
+            return False, None
+        at = local_to_utc(self.date.data, self.time.data, site_zone())
+        now = utcnow()
+        days = current_app.config["ESCORT_MAX_DAYS_AHEAD"]
+        if at < now - timedelta(minutes=5):
+            self.time.errors.append("That time has already passed. Choose a later time.")
+        elif at > now + timedelta(days=days):
+            self.date.errors.append(f"Escorts can be booked at most {days} days ahead.")
+        else:
+            return True, at
+        return False, None
+
+    def min_date(self) -> str:
+        return utc_to_local(utcnow(), site_zone()).date().isoformat()
+
+    def max_date(self) -> str:
+        days = current_app.config["ESCORT_MAX_DAYS_AHEAD"]
+        return (utc_to_local(utcnow(), site_zone()).date() + timedelta(days=days)).isoformat()
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form) -> None:
+        allowed = {choice.value for choice in self.choices}
+        if any(value not in allowed for value in self.data or []):
+            raise ValidationError("Choose days from the list.")
+
+    def process_formdata(self, valuelist) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError("Choose days from the list.") from error
+
+
+class RecurringForm(PlacesMixin, FlaskForm):
+    time = TimeField("Time of day", validators=[InputRequired("Enter the time, like 23:15.")])
+    weekdays = MultiCheckboxField(
+        "Days of the week", coerce=int,
+        choices=[SelectChoice(i, name) for i, name in enumerate(WEEKDAY_NAMES)],
+        validators=[InputRequired("Choose at least one day of the week.")])
+    start_date = DateField("First day", validators=[InputRequired("Enter the first day.")])
+    end_date = DateField("Last day", validators=[Optional()])
+
+    def validate_start_date(self, field) -> None:
+        today = utc_to_local(utcnow(), site_zone()).date()
+        if field.data and field.data < today:
+            raise ValidationError("The first day cannot be in the past.")
+        if field.data and field.data > today + timedelta(days=366):
+            raise ValidationError("The first day must be within a year.")
+
+    def validate_end_date(self, field) -> None:
+        if field.data and self.start_date.data and field.data < self.start_date.data:
+            raise ValidationError("The last day is before the first day.")
+
+
+class SkipForm(FlaskForm):
+    day = DateField("Date", validators=[InputRequired("Choose a date.")])
+
+
+def today_local() -> date:
+    return utc_to_local(utcnow(), site_zone()).date()

@@ -1,0 +1,81 @@
+"""Outreach request forms: one per request type, sharing the contact fields."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, IntegerField, StringField, TelField, TextAreaField
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+
+from app.forms import SubmissionKeyField, no_control_chars, phone_number, single_line, strip_text
+
+
+def _text(label: str, required: str | None = None, max_length: int = 200, multiline=False):
+    validators = [InputRequired(message=required) if required else Optional(),
+                  Length(max=max_length, message=f"Keep this under {max_length} characters."),
+                  no_control_chars]
+    if not multiline:
+        validators.append(single_line)
+        return StringField(label, filters=[strip_text], validators=validators)
+    return TextAreaField(label, filters=[strip_text], validators=validators)
+
+
+class ContactForm(FlaskForm):
+    """Who asks: a name and at least one of phone or email."""
+
+    contact_name = _text("Your name", "Enter your name.", 120)
+    contact_phone = TelField("Phone", filters=[strip_text],
+                             validators=[Optional(), Length(max=40), phone_number])
+    contact_email = EmailField("Email address", filters=[strip_text], validators=[
+        Optional(), Length(max=254),
+        Email(message="Enter an email address like name@example.org.",
+              check_deliverability=False)])
+    submission_key = SubmissionKeyField()
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not self.contact_phone.data and not self.contact_email.data:
+            message = "Give a phone number or an email address so we can reach you."
+            self.contact_phone.errors = [*self.contact_phone.errors, message]
+            valid = False
+        return valid
+
+
+class PresentationForm(ContactForm):
+    department = _text("Department or group", "Enter the department or group.", 120)
+    topic = _text("Topic", "Enter the topic, for example de-escalation.", 120)
+    audience_size = IntegerField("Audience size", validators=[
+        InputRequired(message="Enter about how many people will attend, like 25."),
+        NumberRange(min=1, max=5000, message="Enter a number between 1 and 5000.")])
+    preferred_dates = _text("Preferred dates and times", "Give one or more dates that suit you.",
+                            300)
+    details = _text("Anything else", None, 2000, multiline=True)
+
+
+class SurveyForm(ContactForm):
+    department = _text("Department", None, 120)
+    area = _text("Area to survey", "Enter the area, building or unit.", 200)
+    details = _text("Your concern", "Tell us what worries you about this area.", 2000,
+                    multiline=True)
+
+
+class DetailForm(ContactForm):
+    event_when = _text("When is the event", "Enter the date and time of the event.", 200)
+    event_where = _text("Where is the event", "Enter where the event takes place.", 200)
+    expected_attendance = IntegerField("Expected attendance", validators=[
+        InputRequired(message="Enter about how many people will attend, like 150."),
+        NumberRange(min=1, max=100000, message="Enter a number between 1 and 100000.")])
+    details = _text("Concerns", None, 2000, multiline=True)
+
+
+class ValuablesForm(ContactForm):
+    patient_name = _text("Patient's name", "Enter the patient's name.", 120)
+    area = _text("Unit and room", "Enter the unit and room.", 200)
+    details = _text("What needs safekeeping or returning", "Describe the valuables.", 2000,
+                    multiline=True)
+
+
+FORMS = {
+    "presentation": PresentationForm,
+    "survey": SurveyForm,
+    "detail": DetailForm,
+    "valuables": ValuablesForm,
+}

@@ -1,0 +1,145 @@
+"""Forms of the reports blueprint: the report, extra photos, and dispatch's close form."""
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    HiddenField,
+    IntegerField,
+    MultipleFileField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+
+from app import tokens
+from app.models.reports import OUTCOMES
+from app.services import uploads
+from app.services.reports import FUTURE_TOLERANCE
+
+# Control characters (keeping tab and newline) and bidirectional overrides are removed.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_text(value):
+    """Strip, drop control characters; single-line fields also lose line breaks later."""
+    if not isinstance(value, str):
+        return value
+    return CONTROL.sub("", value).strip()
+
+
+def one_line(value):
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+TEXT = [clean_text]
+LINE = [clean_text, one_line]
+
+
+def local_now() -> datetime:
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    return datetime.now(zone).replace(tzinfo=None, second=0, microsecond=0)
+
+
+def to_utc(local: datetime) -> datetime:
+    """A naive local time in the site's TIMEZONE as naive UTC (what the database keeps)."""
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    return local.replace(tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
+
+
+class PhotoMixin:
+    """Validates the chosen photos by decoding them; keeps the re-encoded results."""
+
+    prepared: list
+
+    def validate_photos(self, field) -> None:
+        chosen = [f for f in (field.data or []) if f is not None and getattr(f, "filename", "")]
+        limit = current_app.config["REPORT_MAX_PHOTOS"]
+        if len(chosen) > limit:
+            raise ValidationError(f"Choose at most {limit} photos.")
+        self.prepared, problems = [], []
+        max_bytes = current_app.config["UPLOAD_MAX_BYTES"]
+        for number, upload in enumerate(chosen, start=1):
+            try:
+                data = uploads.read_limited(upload.stream, max_bytes)
+                self.prepared.append(uploads.prepare(data, label=f"Photo {number}"))
+            except uploads.UploadError as exc:
+                problems.append(str(exc))
+        if problems:
+            raise ValidationError(" ".join(problems))
+
+
+class ReportForm(PhotoMixin, FlaskForm):
+    location = SelectField("Where is it?", choices=[], validate_choice=True)
+    location_detail = StringField("Floor, room, exit or other detail", filters=LINE,
+                                  validators=[Length(max=200)])
+    observed_at = DateTimeLocalField("When did you see it?", format="%Y-%m-%dT%H:%M",
+                                     default=local_now,
+                                     validators=[InputRequired("Say when you saw it.")])
+    description = TextAreaField("What did you see?", filters=TEXT, validators=[
+        DataRequired("Say what you saw."),
+        Length(max=2000, message="Keep it under 2000 characters."),
+    ])
+    person_height = StringField("Height", filters=LINE, validators=[Length(max=60)])
+    person_clothing = StringField("Clothing", filters=LINE, validators=[Length(max=200)])
+    person_direction = StringField("Direction of travel", filters=LINE,
+                                   validators=[Length(max=200)])
+    still_happening = BooleanField("It is still happening or still there")
+    photos = MultipleFileField("Photos")
+    anonymous = BooleanField("Report anonymously")
+    contact_name = StringField("Your name", filters=LINE, validators=[Length(max=120)])
+    contact_phone = StringField("Phone number", filters=LINE, validators=[Length(max=40)])
+    contact_email = StringField("Email address", filters=LINE, validators=[
+        Optional(), Length(max=254), Email("Enter an email address like name@example.org."),
+    ])
+    submission_key = HiddenField(default=tokens.new_token)
+
+    def validate_location_detail(self, field) -> None:
+        if not self.location.data and not field.data:
+            raise ValidationError("Choose a place from the list or describe where it is.")
+
+    def validate(self, extra_validators=None) -> bool:
+        """An anonymous report ignores any contact details sent with it."""
+        if self.anonymous.data:
+            for contact in (self.contact_name, self.contact_phone, self.contact_email):
+                contact.data, contact.raw_data = None, []
+        return super().validate(extra_validators)
+
+    def validate_observed_at(self, field) -> None:
+        if field.data and field.data > local_now() + FUTURE_TOLERANCE:
+            raise ValidationError("The time you saw it cannot be in the future.")
+
+    def validate_submission_key(self, field) -> None:
+        if not re.fullmatch(r"[A-Za-z0-9_-]{20,64}", field.data or ""):
+            field.data = None
+
+    @property
+    def location_id(self) -> int | None:
+        return int(self.location.data) if self.location.data else None
+
+
+class AddPhotosForm(PhotoMixin, FlaskForm):
+    photos = MultipleFileField("Add photos")
+
+    def validate_photos(self, field) -> None:
+        super().validate_photos(field)
+        if not self.prepared:
+            raise ValidationError("Choose at least one photo.")
+
+
+class CloseReportForm(FlaskForm):
+    outcome = RadioField("Outcome", choices=[SelectChoice(k, v) for k, v in OUTCOMES.items()],
+                         validators=[InputRequired("Choose an outcome.")])
+    agency = StringField("Agency it was referred to", filters=LINE, validators=[Length(max=120)])
+    duplicate_reference = StringField("Reference of the other report", filters=LINE,
+                                      validators=[Length(max=20)])
+    version = IntegerField(validators=[Optional()])

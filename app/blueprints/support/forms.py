@@ -1,0 +1,158 @@
+"""Forms of the support section: the person's request and reply, the advocate's actions."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+)
+
+from app.forms import (
+    MultiCheckboxField,
+    SubmissionKeyField,
+    no_control_chars,
+    phone_number,
+    single_line,
+    strip_text,
+)
+from app.models.support import CONTACT_METHODS, HELP_KINDS
+from app.services.support import CLOSE_CHOICES, MESSAGE_MAX
+
+TEXT = [strip_text]
+BAD_EMAIL = "Enter an email address, like name@example.org."
+NO_HELP_CHOSEN = ("Choose at least one kind of help. "
+                  "If you are not sure, choose “Help reaching an advocate”.")
+
+
+def _line(max_length: int):
+    return [Optional(), Length(max=max_length, message=f"Keep this under {max_length} characters."),
+            no_control_chars, single_line]
+
+
+class RequestForm(FlaskForm):
+    help_kinds = MultiCheckboxField(
+        "What help would you like?", choices=HELP_KINDS,
+        validators=[DataRequired(message=NO_HELP_CHOSEN)])
+    details = TextAreaField(
+        "Anything you want us to know", filters=TEXT,
+        validators=[Optional(), Length(max=4000, message="Keep this under 4000 characters."),
+                    no_control_chars])
+    preferred_name = StringField("What name should we ask for?", filters=TEXT,
+                                 validators=_line(80))
+    contact_method = RadioField(
+        "How can we safely reach you?", choices=CONTACT_METHODS,
+        validators=[InputRequired(message="Choose a safe way for us to reach you.")])
+    phone = StringField("Safe phone number", filters=TEXT,
+                        validators=[*_line(30), phone_number])
+    email = StringField("Safe email address", filters=TEXT,
+                        validators=[*_line(254), Email(message=BAD_EMAIL)])
+    email_is_safe = BooleanField("This address is safe: nobody else reads it")
+    in_person_place = StringField("Where can we meet you?", filters=TEXT, validators=_line(200))
+    in_person_time = StringField("When can we meet you there?", filters=TEXT,
+                                 validators=_line(200))
+    safe_times = StringField("Safe times to contact you", filters=TEXT, validators=_line(200))
+    may_leave_message = RadioField(
+        "May we leave a message?", choices=[("no", "No"), ("yes", "Yes")],
+        validators=[InputRequired(message="Say whether we may leave a message.")])
+    code_word = StringField("A code word", filters=TEXT, validators=_line(60))
+    show_in_my_requests = BooleanField("Show this request in “My requests” on my account")
+    submission_key = SubmissionKeyField()
+
+    # What the chosen contact method needs: (field, message). Checked after the field
+    # validators, because Optional() stops a field's chain when it is empty.
+    NEEDED = {
+        "phone": (("phone", "Enter a safe phone number, or choose another way to reach you."),),
+        "email": (("email", "Enter a safe email address, or choose another way to reach you."),
+                  ("email_is_safe", "Only give an address nobody else reads: tick the box, "
+                                    "or choose another way to reach you.")),
+        "in_person": (("in_person_place", "Say where we can meet you, or choose another way."),
+                      ("in_person_time", "Say when we can meet you, or choose another way.")),
+    }
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for name, message in self.NEEDED.get(self.contact_method.data, ()):
+            field = self[name]
+            if not field.data and not field.errors:
+                field.errors = [*field.errors, message]
+                valid = False
+        return valid
+
+    def contact_value(self) -> str | None:
+        return {"phone": self.phone.data, "email": self.email.data}.get(self.contact_method.data)
+
+
+class ReplyForm(FlaskForm):
+    body = TextAreaField(
+        "Your message", filters=TEXT,
+        validators=[DataRequired(message="Write your message first."),
+                    Length(max=MESSAGE_MAX,
+                           message=f"Keep your message under {MESSAGE_MAX} characters."),
+                    no_control_chars])
+
+
+class NoteForm(FlaskForm):
+    body = TextAreaField(
+        "Internal note (advocates only)", filters=TEXT,
+        validators=[DataRequired(message="Write the note first."),
+                    Length(max=2000, message="Keep the note under 2000 characters."),
+                    no_control_chars])
+
+
+class MessageForm(FlaskForm):
+    body = TextAreaField(
+        "Message to the person (shown on their private page)", filters=TEXT,
+        validators=[DataRequired(message="Write the message first."),
+                    Length(max=2000, message="Keep the message under 2000 characters."),
+                    no_control_chars])
+
+
+class CloseForm(FlaskForm):
+    version = HiddenField()
+    outcome = SelectField("Outcome", choices=[("", "Choose…"), *CLOSE_CHOICES],
+                          validators=[DataRequired(message="Choose how the request ended.")])
+    note = TextAreaField("Closing note (advocates only)", filters=TEXT,
+                         validators=[Optional(), Length(max=2000), no_control_chars])
+
+
+class EscortForm(FlaskForm):
+    meet = StringField("Who the officer meets (a first name or a description)", filters=TEXT,
+                       validators=[DataRequired(message="Say who the officer meets."),
+                                   *_line(120)[1:]])
+    meet_at = StringField("Meet at", filters=TEXT,
+                          validators=[DataRequired(message="Say where the officer meets them."),
+                                      *_line(200)[1:]])
+    going_to = StringField("Going to (car park, transit stop…)", filters=TEXT,
+                           validators=[DataRequired(message="Say where they are going."),
+                                       *_line(200)[1:]])
+    when = DateTimeLocalField("When (leave empty for as soon as possible)", validators=[Optional()])
+    phone = StringField("Phone dispatch may call", filters=TEXT,
+                        validators=[*_line(30), phone_number])
+
+
+class AlertForm(FlaskForm):
+    person_description = TextAreaField(
+        "Description of the person to keep out", filters=TEXT,
+        validators=[DataRequired(message="Describe the person to keep out."),
+                    Length(max=1000, message="Keep this under 1000 characters."), no_control_chars])
+    keep_out_of = StringField("Where (building, unit, entrance)", filters=TEXT,
+                              validators=[DataRequired(message="Say where the alert applies."),
+                                          *_line(300)[1:]])
+    valid_until = DateField("Until (date, optional)", validators=[Optional()])
+    instructions = TextAreaField(
+        "What dispatch should do", filters=TEXT,
+        validators=[Optional(), Length(max=1000, message="Keep this under 1000 characters."),
+                    no_control_chars])

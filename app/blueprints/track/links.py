@@ -1,0 +1,35 @@
+"""Remembering a just-made private link in the person's own session, briefly.
+
+The raw token exists only at the moment a ticket is opened. A confirmation page is shown
+after a redirect (so reloading it does not resubmit), and a double submit must show the
+same confirmation, so the link is kept in the signed session cookie for a short while.
+Any ticket kind's confirmation page can use these two functions.
+"""
+from __future__ import annotations
+
+import time
+
+from flask import session
+
+KEY = "recent_links"
+KEEP_SECONDS = 2 * 3600
+KEEP_COUNT = 3
+
+
+def remember_link(reference: str, token: str) -> None:
+    now = int(time.time())
+    links = {ref: entry for ref, entry in session.get(KEY, {}).items()
+             if isinstance(entry, list) and len(entry) == 2 and now - entry[1] < KEEP_SECONDS}
+    links[reference] = [token, now]
+    newest = sorted(links.items(), key=lambda item: item[1][1])[-KEEP_COUNT:]
+    session[KEY] = dict(newest)
+
+
+def remembered_token(reference: str) -> str | None:
+    entry = session.get(KEY, {}).get(reference)
+    if not isinstance(entry, list) or len(entry) != 2:
+        return None
+    token, saved = entry
+    if int(time.time()) - int(saved) >= KEEP_SECONDS:
+        return None
+    return token

@@ -1,0 +1,102 @@
+"""Encryption at rest for confidential free text (the DV section).
+
+FIELD_ENCRYPTION_KEY holds one or more Fernet keys (urlsafe base64 of 32 random bytes),
+separated by commas. The first key encrypts; every key decrypts, so a key is rotated by
+putting the new key first, re-encrypting (`flask support rotate-key`) and then dropping
+the old one. Generate a key with:
+
+    python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
+
+A copy of the database alone reveals none of the encrypted text.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from flask import current_app
+from sqlalchemy import Text
+from sqlalchemy.types import TypeDecorator
+
+# Prefix of an encrypted TicketEvent body (that column is shared with other kinds).
+PREFIX = "enc:"
+_cache: dict[str, MultiFernet] = {}
+
+
+class EncryptionKeyError(RuntimeError):
+    """FIELD_ENCRYPTION_KEY is missing or malformed."""
+
+
+def _fernet_for(key: str) -> Fernet:
+    try:
+        raw = base64.urlsafe_b64decode(key.encode("ascii"))
+    except (binascii.Error, ValueError, UnicodeEncodeError) as exc:
+        raise EncryptionKeyError("FIELD_ENCRYPTION_KEY is not urlsafe base64") from exc
+    if len(raw) != 32:
+        raise EncryptionKeyError("each FIELD_ENCRYPTION_KEY must decode to 32 bytes")
+    return Fernet(key.encode("ascii"))
+
+
+def fernet(setting: str | None = None) -> MultiFernet:
+    """The MultiFernet for the configured key list (first key encrypts)."""
+    setting = setting if setting is not None else current_app.config.get("FIELD_ENCRYPTION_KEY")
+    if not setting:
+        raise EncryptionKeyError("FIELD_ENCRYPTION_KEY is not set")
+    if setting not in _cache:
+        keys = [k.strip() for k in setting.split(",") if k.strip()]
+        if not keys:
+            raise EncryptionKeyError("FIELD_ENCRYPTION_KEY is empty")
+        _cache[setting] = MultiFernet([_fernet_for(k) for k in keys])
+    return _cache[setting]
+
+
+def encrypt(text: str) -> str:
+    return fernet().encrypt(text.encode("utf-8")).decode("ascii")
+
+
+def decrypt(token: str) -> str:
+    """The plain text of a token; raises InvalidToken with a key that does not fit."""
+    return fernet().decrypt(token.encode("ascii")).decode("utf-8")
+
+
+def rotate(token: str) -> str:
+    """Re-encrypt a token under the first (newest) key."""
+    return fernet().rotate(token.encode("ascii")).decode("ascii")
+
+
+def seal(text: str | None) -> str | None:
+    """Encrypt for a shared text column: "enc:" + token (None and sealed text unchanged)."""
+    if text is None or text.startswith(PREFIX):
+        return text
+    return PREFIX + encrypt(text)
+
+
+def unseal(stored: str | None) -> str | None:
+    """The plain text of a value stored with `seal`; other values pass through."""
+    if stored is None or not stored.startswith(PREFIX):
+        return stored
+    try:
+        return decrypt(stored[len(PREFIX):])
+    except InvalidToken:
+        return "[This text cannot be read with the current key.]"
+
+
+class EncryptedText(TypeDecorator):
+    """A text column whose value is stored as a Fernet token and read back as plain text."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        return encrypt(str(value))
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        try:
+            return decrypt(value)
+        except InvalidToken:
+            return "[This text cannot be read with the current key.]"

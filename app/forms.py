@@ -1,0 +1,62 @@
+"""Form pieces every feature shares: validators, fields and the double-submit key."""
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+
+from wtforms import HiddenField, SelectMultipleField, widgets
+from wtforms.validators import ValidationError
+
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+PHONE_CHARS = re.compile(r"^[0-9+().\-\s/x]{7,30}$")
+
+
+def no_control_chars(form, field) -> None:
+    """Refuse control characters and bidirectional overrides (line breaks are allowed)."""
+    if isinstance(field.data, str) and CONTROL_CHARS.search(field.data):
+        raise ValidationError("Remove the invisible control characters from this answer.")
+
+
+def single_line(form, field) -> None:
+    if isinstance(field.data, str) and ("\n" in field.data or "\r" in field.data):
+        raise ValidationError("Keep this answer on one line.")
+
+
+def phone_number(form, field) -> None:
+    """A loose phone check: digits with the usual punctuation, 7 to 20 digits."""
+    value = (field.data or "").strip()
+    if not value:
+        return
+    digits = sum(ch.isdigit() for ch in value)
+    if not PHONE_CHARS.match(value) or not 7 <= digits <= 20:
+        raise ValidationError("Enter a phone number, like (555) 010-1234.")
+
+
+def strip_text(value):
+    """Strip surrounding white space and normalise Unicode (NFC) of submitted text."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value.strip())
+    return value
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several checkboxes; rendered by the form macro as a fieldset."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class SubmissionKeyField(HiddenField):
+    """A random key made when the form is first shown: the same submission sent twice
+    (double click, back and resubmit) carries the same key and makes one record."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if not re.fullmatch(r"[A-Za-z0-9_-]{16,64}", self.data or ""):
+            self.data = None
+
+    def _value(self):
+        if not self.data:
+            self.data = secrets.token_urlsafe(24)
+        return self.data

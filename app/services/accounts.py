@@ -1,0 +1,428 @@
+"""Accounts: register, verify the email, sign in with throttling, passwords and profile.
+
+Every function that writes is one `@use_case` (one transaction). Nothing here reveals
+whether an email address has an account: a wrong address and a wrong password get the same
+answer, a lock looks the same for both, and "forgot password" and "register" answer the
+same whether or not the address is known (the owner of a known address gets an email).
+"""
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app, url_for
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+
+from app import sessions, tokens
+from app.database import use_case
+from app.extensions import db
+from app.jobs import periodic
+from app.models.accounts import AFFILIATIONS, STAFF_ROLES, Role, User
+from app.models.base import utcnow
+from app.models.login_throttle import LoginThrottle
+from app.services import audit, outbox, passwords
+
+VERIFY_PURPOSE = "verify-email"
+RESET_PURPOSE = "reset-password"
+# Bidirectional overrides and invisible characters that can disguise a name.
+DISGUISING = {"\u200b", "\u200e", "\u200f", "\u2060", "\ufeff"} | {
+    chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))
+}
+
+MESSAGES = {
+    "invalid": "Email or password is not right. Check them and try again.",
+    "locked": "Signing in is paused for {minutes} minutes after too many unsuccessful "
+              "attempts. Please wait and try again, or reset your password.",
+    "unverified": "Please confirm your email address first: open the link we emailed you. "
+                  "We can send the link again.",
+    "disabled": "This account has been disabled. Please call dispatch if you need it back.",
+}
+
+
+class AccountError(Exception):
+    """A request the rules refuse; the message is safe to show on the form."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class PasswordRejected(AccountError):
+    def __init__(self, problems: list[str], field: str = "password") -> None:
+        super().__init__(" ".join(problems), field)
+        self.problems = problems
+
+
+@dataclass
+class LoginResult:
+    outcome: str  # ok, invalid, locked, unverified, disabled
+    user: User | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome == "ok"
+
+    @property
+    def message(self) -> str:
+        minutes = current_app.config["LOGIN_LOCK_MINUTES"]
+        return MESSAGES.get(self.outcome, "").format(minutes=minutes)
+
+
+# --- small helpers -------------------------------------------------------------------------
+
+def normalise_email(email: str | None) -> str:
+    return (email or "").strip().lower()
+
+
+def email_hash(email: str) -> str:
+    return hashlib.sha256(normalise_email(email).encode("utf-8", "replace")).hexdigest()
+
+
+def clean_text(value: str | None, label: str, max_length: int, required: bool = True) -> str | None:
+    """Trimmed single-line text, or AccountError naming the problem in plain words."""
+    value = unicodedata.normalize("NFC", (value or "").strip())
+    if not value:
+        if required:
+            raise AccountError(f"Enter your {label}.")
+        return None
+    if len(value) > max_length:
+        raise AccountError(f"Your {label} must be {max_length} characters or fewer.")
+    if any(unicodedata.category(ch) == "Cc" or ch in DISGUISING for ch in value):
+        raise AccountError(f"Your {label} contains hidden or control characters. Please retype it.")
+    return value
+
+
+def find_user(email: str, lock: bool = False) -> User | None:
+    email = normalise_email(email)
+    if not email or len(email) > 254:
+        return None
+    query = select(User).where(func.lower(User.email) == email)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return db.session.scalar(query)
+
+
+def check_password_policy(password: str, *user_inputs: str | None, field: str = "password") -> None:
+    problems = passwords.problems(password, user_inputs)
+    if problems:
+        raise PasswordRejected(problems, field)
+
+
+def external_url(endpoint: str, **values) -> str:
+    """A link for an email, built on SITE_URL (never on the request's Host header)."""
+    return current_app.config["SITE_URL"].rstrip("/") + url_for(endpoint, **values)
+
+
+def ensure_roles(names) -> list[Role]:
+    roles = []
+    for name in names:
+        if name not in STAFF_ROLES:
+            raise AccountError(f"Unknown role {name!r}; choose from {', '.join(STAFF_ROLES)}.")
+        role = db.session.scalar(select(Role).where(Role.name == name))
+        if role is None:
+            role = Role(name=name)
+            db.session.add(role)
+        roles.append(role)
+    return roles
+
+
+def _set_password(user: User, password: str) -> None:
+    user.password_hash = passwords.hash_password(password)
+    user.password_changed_at = utcnow()
+    user.failed_logins = 0
+    user.locked_until = None
+
+
+def _send_verification(user: User) -> None:
+    token = tokens.sign(VERIFY_PURPOSE, {"u": user.id, "e": user.email})
+    outbox.enqueue(user.email, "verify_email", "Confirm your email address", user=user,
+                   link=external_url("auth.verify", token=token))
+
+
+# --- registration and verification ---------------------------------------------------------
+
+@use_case
+def register(name: str, email: str, affiliation: str, password: str) -> User | None:
+    """Create an unverified account and email the confirmation link.
+
+    A known address gets a "you already have an account" email instead, and the caller sees
+    the same outcome either way (None for the known address).
+    """
+    name = clean_text(name, "full name", 120)
+    email = normalise_email(email)
+    if not email or len(email) > 254:
+        raise AccountError("Enter your email address.", "email")
+    if affiliation not in AFFILIATIONS:
+        raise AccountError("Choose how you are connected to the hospital.", "affiliation")
+    check_password_policy(password, name, email)
+    existing = find_user(email)
+    if existing is None:
+        user = _insert_user(name, email, affiliation, password)
+        if user is not None:
+            _send_verification(user)
+            audit.record("account.register", user, "user", user.id)
+            return user
+        existing = find_user(email)
+    if existing is not None:
+        outbox.enqueue(existing.email, "account_exists", "You already have an account",
+                       dedupe_key=f"account-exists:{existing.id}:{utcnow():%Y%m%d%H}",
+                       user=existing, login_link=external_url("auth.login"),
+                       reset_link=external_url("auth.forgot_password"))
+        audit.record("account.register_existing", None, "user", existing.id)
+    return None
+
+
+def _insert_user(name: str, email: str, affiliation: str, password: str) -> User | None:
+    """Insert the new user inside a savepoint: a concurrent twin registration loses cleanly."""
+    user = User(name=name, email=email, affiliation=affiliation,
+                password_hash=passwords.hash_password(password))
+    try:
+        with db.session.begin_nested():
+            db.session.add(user)
+    except IntegrityError:
+        return None
+    return user
+
+
+@use_case
+def verify_email(token: str) -> User:
+    """Mark the address verified; InvalidToken when forged, expired or for an old address."""
+    payload = tokens.unsign(VERIFY_PURPOSE, token, current_app.config["EMAIL_TOKEN_MAX_AGE"])
+    user = _user_from_payload(payload)
+    if user is None or payload.get("e") != user.email:
+        raise tokens.InvalidToken()
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+        audit.record("account.verify", user, "user", user.id)
+    return user
+
+
+def _user_from_payload(payload) -> User | None:
+    if not isinstance(payload, dict) or not isinstance(payload.get("u"), int):
+        return None
+    return db.session.get(User, payload["u"])
+
+
+@use_case
+def resend_verification(email: str) -> None:
+    """Send the confirmation link again to an unverified account; silent otherwise."""
+    user = find_user(email)
+    if user is not None and user.email_verified_at is None and user.is_active_account:
+        _send_verification(user)
+        audit.record("account.verify_resent", None, "user", user.id)
+
+
+# --- signing in ----------------------------------------------------------------------------
+
+@use_case
+def login(email: str, password: str, remember: bool = False) -> LoginResult:
+    """Check the credentials, count failures, and on success start a fresh session."""
+    user = find_user(email, lock=True)
+    if user is None:
+        return _unknown_email_failure(email, password)
+    now = utcnow()
+    if user.locked_until and user.locked_until > now:
+        audit.record("login.failure", None, "user", user.id, detail="locked")
+        return LoginResult("locked")
+    if not passwords.verify(user.password_hash, password):
+        outcome = _count_failure(user, "failed_logins", now)
+        _audit_failure(outcome, user.id)
+        return LoginResult(outcome)
+    user.failed_logins, user.locked_until = 0, None
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    if not user.is_active_account:
+        return LoginResult("disabled")
+    if user.email_verified_at is None:
+        return LoginResult("unverified", user)
+    user.last_login_at = now
+    sessions.begin(user, remember=remember)
+    audit.record("login.success", user, "user", user.id)
+    return LoginResult("ok", user)
+
+
+def _count_failure(counter, attr: str, now: datetime) -> str:
+    """Add a failure to `counter`; at the limit, lock it and say so."""
+    count = (getattr(counter, attr) or 0) + 1
+    if count >= current_app.config["LOGIN_MAX_FAILURES"]:
+        setattr(counter, attr, 0)
+        counter.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+        return "locked"
+    setattr(counter, attr, count)
+    return "invalid"
+
+
+def _audit_failure(outcome: str, user_id) -> None:
+    audit.record("login.locked" if outcome == "locked" else "login.failure", None, "user", user_id)
+
+
+def _unknown_email_failure(email: str, password: str) -> LoginResult:
+    """Behave exactly as for a known account with a wrong password, lock included."""
+    passwords.dummy_verify(password or "")
+    row = _throttle_row(email_hash(email))
+    now = utcnow()
+    if row.locked_until and row.locked_until > now:
+        audit.record("login.failure", None, "user", "unknown", detail="locked")
+        return LoginResult("locked")
+    outcome = _count_failure(row, "failures", now)
+    _audit_failure(outcome, "unknown")
+    return LoginResult(outcome)
+
+
+def _throttle_row(key: str) -> LoginThrottle:
+    query = select(LoginThrottle).where(LoginThrottle.email_hash == key).with_for_update()
+    row = db.session.scalars(query.execution_options(populate_existing=True)).first()
+    if row is not None:
+        return row
+    try:
+        with db.session.begin_nested():
+            row = LoginThrottle(email_hash=key, failures=0)
+            db.session.add(row)
+    except IntegrityError:  # another request inserted it first
+        row = db.session.scalars(query.execution_options(populate_existing=True)).one()
+    return row
+
+
+@periodic("accounts.purge_login_throttle", every_seconds=3600)
+@use_case
+def purge_login_throttle() -> int:
+    """Forget failure counts for unknown addresses once they no longer matter (a day)."""
+    cutoff = utcnow() - timedelta(days=1)
+    result = db.session.execute(delete(LoginThrottle).where(LoginThrottle.updated_at < cutoff))
+    return result.rowcount or 0
+
+
+@use_case
+def logout(user: User | None) -> None:
+    if user is not None and getattr(user, "is_authenticated", False):
+        audit.record("logout", user, "user", user.id)
+    sessions.end()
+
+
+@use_case
+def extend_session(user: User) -> None:
+    """The "Stay signed in" button: count now as activity on this session."""
+    sessions.touch(user)
+
+
+# --- passwords and profile -----------------------------------------------------------------
+
+def _reset_payload(user: User) -> dict:
+    """Bound to the current password: once the password changes, the link is dead."""
+    return {"u": user.id, "t": user.password_changed_at.isoformat(timespec="microseconds")}
+
+
+@use_case
+def request_password_reset(email: str) -> None:
+    """Email a single-use reset link to a known, active account; the same silence otherwise."""
+    user = find_user(email)
+    if user is None or not user.is_active_account:
+        return
+    token = tokens.sign(RESET_PURPOSE, _reset_payload(user))
+    minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
+    outbox.enqueue(user.email, "password_reset", "Reset your password", user=user,
+                   link=external_url("auth.reset_password", token=token), minutes=minutes)
+    audit.record("password.reset_requested", None, "user", user.id)
+
+
+def user_for_reset_token(token: str) -> User:
+    """The account a reset link is for, or InvalidToken (forged, expired, or already used)."""
+    payload = tokens.unsign(RESET_PURPOSE, token, current_app.config["PASSWORD_RESET_MAX_AGE"])
+    user = _user_from_payload(payload)
+    if user is None or not user.is_active_account or payload != _reset_payload(user):
+        raise tokens.InvalidToken()
+    return user
+
+
+@use_case
+def reset_password(token: str, new_password: str) -> User:
+    """Set a new password from a reset link, end every session, and tell the owner."""
+    user = user_for_reset_token(token)
+    check_password_policy(new_password, user.name, user.email)
+    _set_password(user, new_password)
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()  # the link proves the address works
+    sessions.revoke_all(user)
+    _notify_password_changed(user)
+    audit.record("password.reset", None, "user", user.id)
+    return user
+
+
+def _notify_password_changed(user: User) -> None:
+    outbox.enqueue(user.email, "password_changed", "Your password was changed", user=user,
+                   reset_link=external_url("auth.forgot_password"))
+
+
+@use_case
+def change_password(user: User, current: str, new: str) -> str | None:
+    """Change the password after checking the current one; end the person's other sessions.
+
+    Returns None when done, or the message for a wrong current password. That counts as a
+    failed sign-in (and can lock the account), so a borrowed session cannot guess it.
+    """
+    user = db.session.get(User, user.id, with_for_update=True, populate_existing=True)
+    if not passwords.verify(user.password_hash, current or ""):
+        outcome = _count_failure(user, "failed_logins", utcnow())
+        audit.record("password.change_failed", user, "user", user.id, detail=outcome)
+        if outcome == "locked":
+            sessions.revoke_all(user)
+        return "Your current password is not right."
+    check_password_policy(new, user.name, user.email, field="new_password")
+    if passwords.verify(user.password_hash, new):
+        raise AccountError("Choose a new password that is different from your current one.",
+                           "new_password")
+    _set_password(user, new)
+    sessions.revoke_all(user, keep=getattr(user, "session_token", None))
+    _notify_password_changed(user)
+    audit.record("password.change", user, "user", user.id)
+    return None
+
+
+@use_case
+def update_profile(user: User, name: str, display_name: str | None, phone: str | None,
+                   affiliation: str) -> list[str]:
+    """Save the person's own details; returns the names of the fields that changed."""
+    values = {
+        "name": clean_text(name, "full name", 120),
+        "display_name": clean_text(display_name, "display name", 60, required=False),
+        "phone": clean_text(phone, "phone number", 40, required=False),
+        "affiliation": affiliation,
+    }
+    if affiliation not in AFFILIATIONS:
+        raise AccountError("Choose how you are connected to the hospital.", "affiliation")
+    user = db.session.get(User, user.id)
+    changed = [k for k, v in values.items() if getattr(user, k) != v]
+    for key in changed:
+        setattr(user, key, values[key])
+    if changed:
+        audit.record("account.profile", user, "user", user.id, detail=", ".join(changed))
+    return changed
+
+
+@use_case
+def create_user(email: str, name: str, password: str, roles=(), check_policy: bool = True,
+                actor: User | None = None) -> User:
+    """An account made by an administrator (`flask create-user`): verified, with roles."""
+    email = normalise_email(email)
+    name = clean_text(name, "full name", 120)
+    try:
+        validate_email(email, check_deliverability=False, allow_smtputf8=False)
+    except EmailNotValidError as error:
+        raise AccountError(f"That email address is not valid: {error}", "email") from error
+    if find_user(email) is not None:
+        raise AccountError(f"An account for {email} already exists.", "email")
+    if check_policy:
+        check_password_policy(password, name, email)
+    user = User(email=email, name=name, affiliation="employee",
+                password_hash=passwords.hash_password(password), email_verified_at=utcnow())
+    user.roles = ensure_roles(roles)
+    db.session.add(user)
+    db.session.flush()
+    audit.record("account.create", actor, "user", user.id,
+                 detail="roles: " + (", ".join(sorted(roles)) or "none"), ip=actor is not None)
+    return user

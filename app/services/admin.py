@@ -1,0 +1,289 @@
+"""Administration use cases: users and staff roles, disabling accounts, locations, audit log.
+
+Every change is audited with the acting admin. Two rules keep the portal manageable: the
+last active admin can lose neither the admin role nor the account, and no admin can disable
+their own account. Role changes lock the "admin" role row first, so two admins removing each
+other's role at the same moment cannot leave the portal with none (on SQLite the use case's
+BEGIN IMMEDIATE serialises them anyway).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from app import sessions
+from app.database import use_case
+from app.extensions import db
+from app.models.accounts import STAFF_ROLES, Role, User, user_roles
+from app.models.audit import AuditEvent
+from app.models.locations import LOCATION_KINDS, Location
+from app.services import audit
+
+PER_PAGE = 25
+
+
+class AdminError(Exception):
+    """A change the rules refuse; the message is shown to the admin as it is."""
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def paginate(query: Select, page: int, per_page: int = PER_PAGE) -> Page:
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    page = max(1, min(page, max(1, math.ceil((total or 0) / per_page))))
+    items = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
+    return Page(list(items), total or 0, page, per_page)
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+# --- users and roles ---------------------------------------------------------------------
+
+
+def search_users(text: str = "", page: int = 1) -> Page:
+    """Users whose name, display name or email contains `text` (case-insensitive)."""
+    query = select(User).order_by(func.lower(User.name), User.id)
+    text = (text or "").strip()
+    if text:
+        pattern = _like(text.lower())
+        query = query.where(
+            or_(
+                func.lower(User.name).like(pattern, escape="\\"),
+                func.lower(User.email).like(pattern, escape="\\"),
+                func.lower(User.display_name).like(pattern, escape="\\"),
+            )
+        )
+    return paginate(query, page)
+
+
+def get_user(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
+
+
+@dataclass(frozen=True)
+class RoleChange:
+    user: User
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.removed)
+
+
+def _role(name: str) -> Role:
+    role = db.session.scalar(select(Role).where(Role.name == name))
+    if role is None:
+        role = Role(name=name)
+        db.session.add(role)
+        db.session.flush()
+    return role
+
+
+def _lock_admin_role() -> None:
+    """Serialise changes that could remove the last admin (a row lock on PostgreSQL)."""
+    _role("admin")
+    db.session.scalar(select(Role.id).where(Role.name == "admin").with_for_update())
+
+
+def _other_active_admins(user_id: int) -> int:
+    return db.session.scalar(
+        select(func.count(User.id))
+        .join(user_roles, user_roles.c.user_id == User.id)
+        .join(Role, Role.id == user_roles.c.role_id)
+        .where(Role.name == "admin", User.is_active_account.is_(True), User.id != user_id)
+    ) or 0
+
+
+@use_case
+def set_roles(admin: User, user_id: int, wanted: set[str] | list[str]) -> RoleChange:
+    """Give `user_id` exactly the staff roles `wanted`; audited. Refuses to remove the
+    admin role from the last active admin."""
+    wanted = set(wanted)
+    unknown = wanted - set(STAFF_ROLES)
+    if unknown:
+        raise AdminError("Choose roles from the list.")
+    _lock_admin_role()
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise AdminError("That account no longer exists.")
+    current = set(user.role_names)
+    added = sorted(wanted - current, key=STAFF_ROLES.index)
+    removed = sorted(current - wanted, key=STAFF_ROLES.index)
+    if "admin" in removed and _other_active_admins(user.id) == 0:
+        raise AdminError("This is the last admin account, so it keeps the admin role. "
+                         "Make someone else an admin first.")
+    if not (added or removed):
+        return RoleChange(user)
+    user.roles = [_role(name) for name in STAFF_ROLES if name in wanted]
+    detail = f"added: {', '.join(added) or 'none'}; removed: {', '.join(removed) or 'none'}"
+    audit.record("admin.roles_changed", admin, "user", user.id, detail=detail)
+    return RoleChange(user, added, removed)
+
+
+@use_case
+def set_account_active(admin: User, user_id: int, active: bool) -> User:
+    """Enable or disable an account; disabling ends all its sessions at once. Audited."""
+    _lock_admin_role()
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise AdminError("That account no longer exists.")
+    if user.is_active_account == active:
+        return user
+    if not active:
+        if user.id == admin.id:
+            raise AdminError("You cannot disable your own account.")
+        if "admin" in user.role_names and _other_active_admins(user.id) == 0:
+            raise AdminError("This is the last admin account, so it cannot be disabled.")
+        sessions.revoke_all(user)
+    user.is_active_account = active
+    action = "admin.account_enabled" if active else "admin.account_disabled"
+    audit.record(action, admin, "user", user.id)
+    return user
+
+
+# --- locations -----------------------------------------------------------------------------
+
+
+def list_locations(include_inactive: bool = True) -> list[Location]:
+    query = select(Location).order_by(Location.active.desc(), func.lower(Location.name))
+    if not include_inactive:
+        query = query.where(Location.active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def get_location(location_id: int) -> Location | None:
+    return db.session.get(Location, location_id)
+
+
+def _check_location(name: str, kind: str, exclude_id: int | None = None) -> None:
+    if kind not in LOCATION_KINDS:
+        raise AdminError("Choose a kind of place from the list.")
+    clash = select(Location.id).where(func.lower(Location.name) == name.lower())
+    if exclude_id is not None:
+        clash = clash.where(Location.id != exclude_id)
+    if db.session.scalar(clash) is not None:
+        raise AdminError("A place with that name already exists.")
+
+
+@use_case
+def add_location(admin: User, name: str, kind: str, description: str | None) -> Location:
+    _check_location(name, kind)
+    location = Location(name=name, kind=kind, description=description or None, active=True)
+    db.session.add(location)
+    _flush_unique()
+    audit.record("admin.location_added", admin, "location", location.id, detail=name)
+    return location
+
+
+@use_case
+def update_location(admin: User, location_id: int, name: str, kind: str,
+                    description: str | None, active: bool) -> Location:
+    location = db.session.get(Location, location_id)
+    if location is None:
+        raise AdminError("That place no longer exists.")
+    _check_location(name, kind, exclude_id=location.id)
+    changes = [
+        label for label, old, new in (
+            ("name", location.name, name), ("kind", location.kind, kind),
+            ("description", location.description or "", description or ""),
+            ("active", location.active, active),
+        ) if old != new
+    ]
+    location.name, location.kind = name, kind
+    location.description, location.active = description or None, active
+    _flush_unique()
+    if changes:
+        audit.record("admin.location_changed", admin, "location", location.id,
+                     detail=f"{name}: {', '.join(changes)}")
+    return location
+
+
+def _flush_unique() -> None:
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        raise AdminError("A place with that name already exists.") from error
+
+
+# --- audit log ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    action: str = ""
+    actor: str = ""
+    object_type: str = ""
+    object_id: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def _utc(day: date) -> datetime:
+    """Midnight at the start of `day` in the site's time zone, as naive UTC."""
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    local = datetime.combine(day, time.min, tzinfo=zone)
+    return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+
+
+def audit_events(filters: AuditFilter, page: int = 1) -> Page:
+    """Audit events, newest first, narrowed by `filters` (dates are local, inclusive)."""
+    query = select(AuditEvent).order_by(AuditEvent.seq.desc())
+    if filters.action:
+        query = query.where(AuditEvent.action.like(_like(filters.action).lstrip("%"),
+                                                   escape="\\"))
+    if filters.actor:
+        query = query.where(func.lower(AuditEvent.actor_label).like(
+            _like(filters.actor.lower()), escape="\\"))
+    if filters.object_type:
+        query = query.where(AuditEvent.object_type == filters.object_type)
+    if filters.object_id:
+        query = query.where(AuditEvent.object_id == filters.object_id)
+    if filters.date_from:
+        query = query.where(AuditEvent.occurred_at >= _utc(filters.date_from))
+    if filters.date_to:
+        query = query.where(AuditEvent.occurred_at < _utc(filters.date_to + timedelta(days=1)))
+    return paginate(query, page)
+
+
+def audit_actions() -> list[str]:
+    query = select(AuditEvent.action).distinct().order_by(AuditEvent.action)
+    return list(db.session.scalars(query))
+
+
+def audit_object_types() -> list[str]:
+    return [t for t in db.session.scalars(
+        select(AuditEvent.object_type).distinct().order_by(AuditEvent.object_type)) if t]
+
+
+def chain_status() -> int | None:
+    """None when the audit chain verifies, else the seq of the first broken link."""
+    broken = audit.verify_chain()
+    return None if broken is None else broken.seq

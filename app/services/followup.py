@@ -1,0 +1,195 @@
+"""What the person who asked can do and see on their follow-up page.
+
+Requester actions (a message to dispatch, cancelling while open) are use cases with a
+TicketEvent and an audit record. `timeline` turns the ticket's visible events into the
+plain words the requester reads; staff notes and priority changes never appear.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app, has_request_context, url_for
+
+from app.database import use_case
+from app.extensions import db
+from app.models.accounts import User
+from app.models.base import utcnow
+from app.models.tickets import (
+    ACKNOWLEDGED,
+    CANCELLED,
+    EN_ROUTE,
+    NEW,
+    ON_SCENE,
+    RESOLVED,
+    Ticket,
+    TicketEvent,
+    can_transition,
+)
+from app.services import audit
+
+MESSAGE_MAX = 2000
+
+REQUESTER_CANCELLED = "requester_cancelled"
+
+# The outcome codes of app.services.dispatch.OUTCOMES, in the requester's words. Unknown
+# codes are shown with their underscores turned into spaces.
+OUTCOME_WORDS = {
+    "completed": "the escort or visit was completed",
+    "assisted": "an officer helped you",
+    "referred": "your request was passed to the right service",
+    "no_contact": "we could not find or reach you",
+    "nothing_found": "an officer checked and found nothing of concern",
+    REQUESTER_CANCELLED: "you cancelled the request",
+    "no_longer_needed": "it was no longer needed",
+    "duplicate": "it was the same as another request",
+    "outside_service": "it is outside what we can do; we gave advice",
+}
+
+
+class FollowupError(ValueError):
+    """A requester action that cannot be done; the message is shown to them."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of the requester's timeline."""
+
+    at: datetime
+    text: str
+    body: str | None = None
+    kind: str = "status"
+
+
+def follow_up_url(reference: str, token: str | None) -> str | None:
+    """The absolute private link: from the request when there is one, else SITE_URL."""
+    if not token:
+        return None
+    if has_request_context():
+        return url_for("track.follow", reference=reference, token=token, _external=True)
+    base = current_app.config["SITE_URL"].rstrip("/")
+    with current_app.test_request_context(base_url=base):
+        return url_for("track.follow", reference=reference, token=token, _external=True)
+
+
+def outcome_words(code: str | None) -> str:
+    if not code:
+        return "the request was handled"
+    return OUTCOME_WORDS.get(code, code.replace("_", " ").strip().lower())
+
+
+def _officer_name(body: str | None) -> str | None:
+    for prefix in ("Assigned to ", "Reassigned to "):
+        if body and body.startswith(prefix):
+            return body[len(prefix):].strip() or None
+    return None
+
+
+def _status_text(event: TicketEvent, ticket: Ticket, officer: str) -> str | None:
+    target = event.to_status
+    if target == ACKNOWLEDGED:
+        return "Dispatch acknowledged your request"
+    if target == EN_ROUTE:
+        return f"{officer} is on the way"
+    if target == ON_SCENE:
+        return f"{officer} has arrived"
+    if target == RESOLVED:
+        return f"Resolved: {outcome_words(ticket.outcome)}"
+    if target == CANCELLED:
+        if ticket.outcome in (None, REQUESTER_CANCELLED):
+            return "Cancelled"
+        return f"Cancelled: {outcome_words(ticket.outcome)}"
+    return None  # "assigned" is told by the assignment line
+
+
+def _step(event: TicketEvent, ticket: Ticket, officer: str) -> Step | None:
+    if event.kind == "created":
+        return Step(event.created_at, "Dispatch received your request")
+    if event.kind == "status":
+        text = _status_text(event, ticket, officer)
+        return Step(event.created_at, text) if text else None
+    if event.kind == "assignment":
+        name = _officer_name(event.body)
+        if name is None:  # "Officer unassigned": back with dispatch
+            return Step(event.created_at, "Dispatch is choosing another officer")
+        return Step(event.created_at, f"{name} has been assigned")
+    if event.kind == "message_out":
+        return Step(event.created_at, "Message from dispatch", event.body, "message_out")
+    if event.kind == "message_in":
+        return Step(event.created_at, "You wrote", event.body, "message_in")
+    return None
+
+
+def timeline(ticket: Ticket) -> list[Step]:
+    """The requester's view of the history, oldest first, in plain words."""
+    steps: list[Step] = []
+    officer = "An officer"
+    for event in ticket.events:
+        if not event.visible_to_requester:
+            continue
+        if event.kind == "assignment":
+            officer = _officer_name(event.body) or "An officer"
+        step = _step(event, ticket, officer)
+        if step is not None:
+            steps.append(step)
+    return steps
+
+
+def expected(ticket: Ticket) -> tuple[str, datetime] | None:
+    """What the requester may expect next, and by when (None when nothing is due)."""
+    if ticket.status == NEW:
+        seconds = current_app.config["ACK_TARGET_SECONDS"].get(ticket.priority, 24 * 3600)
+        return "Dispatch aims to acknowledge your request by", ticket.created_at + timedelta(
+            seconds=seconds)
+    if ticket.status == EN_ROUTE and ticket.eta_at:
+        return "Expected arrival around", ticket.eta_at
+    return None
+
+
+def _lock(ticket: Ticket) -> Ticket:
+    db.session.refresh(ticket, with_for_update=True)
+    return ticket
+
+
+def _actor(actor: User | None) -> User | None:
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+@use_case
+def requester_message(ticket: Ticket, body: str, actor: User | None) -> TicketEvent:
+    """A message from the requester to dispatch; flags the ticket unread for staff."""
+    ticket = _lock(ticket)
+    body = (body or "").strip()
+    if not body:
+        raise FollowupError("Write your message first.")
+    if len(body) > MESSAGE_MAX:
+        raise FollowupError(f"Keep your message under {MESSAGE_MAX} characters.")
+    if not ticket.is_open:
+        raise FollowupError("This request is closed. Call dispatch if you still need help.")
+    event = TicketEvent(kind="message_in", actor=_actor(actor), body=body,
+                        visible_to_requester=True)
+    ticket.events.append(event)
+    ticket.unread_by_staff = True
+    ticket.updated_at = utcnow()
+    audit.record("ticket.requester_message", _actor(actor), "ticket", ticket.reference,
+                 ip=not getattr(ticket, "anonymous", False))
+    return event
+
+
+@use_case
+def requester_cancel(ticket: Ticket, actor: User | None) -> Ticket:
+    """The requester no longer needs help: cancel while the ticket is open."""
+    ticket = _lock(ticket)
+    if not can_transition(ticket.status, CANCELLED):
+        raise FollowupError("This request is already closed.")
+    ticket.events.append(TicketEvent(
+        kind="status", actor=_actor(actor), from_status=ticket.status, to_status=CANCELLED,
+        body="Cancelled by the requester", visible_to_requester=True))
+    ticket.status = CANCELLED
+    ticket.outcome = REQUESTER_CANCELLED
+    ticket.closed_at = ticket.updated_at = utcnow()
+    ticket.unread_by_staff = True
+    ticket.version += 1
+    audit.record("ticket.requester_cancel", _actor(actor), "ticket", ticket.reference,
+                 ip=not getattr(ticket, "anonymous", False))
+    return ticket

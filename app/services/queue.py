@@ -1,0 +1,395 @@
+"""What the dispatch console reads: the open queue, its clocks, and the closed history.
+
+Read-only queries over every ticket kind at once (one polymorphic query on Ticket, with the
+location and the assigned officer joined in the same statement). Confidential tickets (DV
+assistance) never appear here. Every query is bounded (LIMIT) and written so that the
+indexes on ticket (the partial open-queue index, closed_at) serve it with 100,000 rows.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import and_, bindparam, case, false, func, or_, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from app.database import use_case
+from app.extensions import db
+from app.models.accounts import Role, User, user_roles
+from app.models.base import utcnow
+from app.models.tickets import CLOSED_STATUSES, OPEN_STATUSES, STATUS_LABELS, Ticket
+from app.services import audit
+from app.services.dispatch import MAX_ID, OUTCOME_LABELS, clean_text
+
+CONFIDENTIAL_KINDS = frozenset({"dv"})
+MAX_SEARCH = 100
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+# --- acknowledgement clock ------------------------------------------------------------
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["TIMEZONE"])
+
+
+def _local(naive_utc: datetime, zone: ZoneInfo) -> datetime:
+    return naive_utc.replace(tzinfo=UTC).astimezone(zone)
+
+
+def _naive_utc(aware: datetime) -> datetime:
+    return aware.astimezone(UTC).replace(tzinfo=None)
+
+
+def _midnight(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=zone)
+
+
+def local_today() -> date:
+    """Today's date in the site's time zone (history ranges are local dates)."""
+    return _local(utcnow(), _zone()).date()
+
+
+def add_business_seconds(start: datetime, seconds: int, zone: ZoneInfo) -> datetime:
+    """`start` (naive UTC) plus `seconds` of weekday time (weekends skipped, local days)."""
+    cursor, remaining = _local(start, zone), timedelta(seconds=seconds)
+    while True:
+        day_end = _midnight(cursor.date() + timedelta(days=1), zone)
+        if cursor.weekday() < 5:
+            available = _naive_utc(day_end) - _naive_utc(cursor)
+            if remaining <= available:
+                return _naive_utc(cursor) + remaining
+            remaining -= available
+        cursor = day_end
+
+
+def subtract_business_seconds(end: datetime, seconds: int, zone: ZoneInfo) -> datetime:
+    """The inverse of add_business_seconds: the latest start whose deadline is `end`."""
+    cursor, remaining = _local(end, zone), timedelta(seconds=seconds)
+    while True:
+        day_start = _midnight(cursor.date(), zone)
+        if day_start == cursor:
+            day_start = _midnight(cursor.date() - timedelta(days=1), zone)
+        if day_start.weekday() < 5:
+            available = _naive_utc(cursor) - _naive_utc(day_start)
+            if remaining <= available:
+                return _naive_utc(cursor) - remaining
+            remaining -= available
+        cursor = day_start
+
+
+def _target_seconds(priority: int) -> int:
+    targets = current_app.config["ACK_TARGET_SECONDS"]
+    return int(targets.get(priority, targets[max(targets)]))
+
+
+def _business(priority: int) -> bool:
+    return priority in current_app.config["ACK_BUSINESS_TIME_PRIORITIES"]
+
+
+def ack_deadline(priority: int, created_at: datetime) -> datetime:
+    """When a ticket of `priority` created at `created_at` must be acknowledged by."""
+    seconds = _target_seconds(priority)
+    if _business(priority):
+        return add_business_seconds(created_at, seconds, _zone())
+    return created_at + timedelta(seconds=seconds)
+
+
+def _overdue_cutoff(priority: int, now: datetime) -> datetime:
+    """Tickets of `priority` created before this and still unacknowledged are overdue."""
+    seconds = _target_seconds(priority)
+    if _business(priority):
+        return subtract_business_seconds(now, seconds, _zone())
+    return now - timedelta(seconds=seconds)
+
+
+@dataclass(frozen=True)
+class AckClock:
+    """The acknowledgement clock of one ticket, as the board shows it."""
+
+    deadline: datetime
+    acknowledged: bool
+    seconds: int  # left (negative when overdue), or taken to acknowledge
+    overdue: bool
+
+    @property
+    def label(self) -> str:
+        if self.acknowledged:
+            state = "late" if self.overdue else "in time"
+            return f"Acknowledged in {duration(self.seconds)} ({state})"
+        if self.overdue:
+            return f"Overdue by {duration(-self.seconds)}"
+        return f"{duration(self.seconds)} left"
+
+
+def duration(seconds: float) -> str:
+    """A short human duration: 45s, 3m 05s, 2h 10m, 3d 4h."""
+    seconds = max(0, int(seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    minutes, secs = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes}m {secs:02d}s"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours}h {minutes:02d}m"
+    days, hours = divmod(hours, 24)
+    return f"{days}d {hours}h"
+
+
+def ack_clock(ticket: Ticket, now: datetime | None = None) -> AckClock:
+    now = now or utcnow()
+    deadline = ack_deadline(ticket.priority, ticket.created_at)
+    if ticket.acknowledged_at is not None:
+        taken = (ticket.acknowledged_at - ticket.created_at).total_seconds()
+        return AckClock(deadline, True, int(taken), ticket.acknowledged_at > deadline)
+    left = (deadline - now).total_seconds()
+    return AckClock(deadline, False, int(left), left < 0)
+
+
+def overdue_condition(now: datetime) -> ColumnElement[bool]:
+    """SQL: unacknowledged past its priority's target (index-friendly, one OR per priority)."""
+    per_priority = [
+        and_(Ticket.priority == p, Ticket.created_at < _overdue_cutoff(p, now))
+        for p in sorted(current_app.config["ACK_TARGET_SECONDS"])
+    ]
+    return and_(Ticket.acknowledged_at.is_(None), or_(*per_priority))
+
+
+# --- the open queue -------------------------------------------------------------------
+
+@dataclass
+class QueueFilters:
+    """What the dispatcher chose in the filter form; None means "any"."""
+
+    kind: str | None = None
+    status: str | None = None
+    priority: int | None = None
+    location_id: int | None = None
+    officer_id: int | None = None  # 0 means "nobody assigned"
+    q: str | None = None
+    overdue: bool = False
+
+    @property
+    def active(self) -> bool:
+        return any(v not in (None, "", False) for v in vars(self).values())
+
+
+@dataclass
+class QueuePage:
+    tickets: list[Ticket]
+    clocks: dict[int, AckClock]
+    total_open: int
+    total_overdue: int
+    matching: int
+    limit: int
+    now: datetime = field(default_factory=utcnow)
+
+
+def _visible() -> ColumnElement[bool]:
+    return Ticket.confidential == false()
+
+
+def _open() -> ColumnElement[bool]:
+    """Open statuses as literals, so the partial index ix_ticket_open_board matches."""
+    statuses = bindparam("open_statuses", list(OPEN_STATUSES), expanding=True,
+                         literal_execute=True)
+    return Ticket.status.in_(statuses)
+
+
+def _text_match(q: str) -> ColumnElement[bool]:
+    q = clean_text(q)[:MAX_SEARCH]
+    return or_(
+        Ticket.reference.icontains(q.replace(" ", "").upper(), autoescape=True),
+        Ticket.summary.icontains(q, autoescape=True),
+        Ticket.location_detail.icontains(q, autoescape=True),
+        Ticket.contact_name.icontains(q, autoescape=True),
+    )
+
+
+def _filter_conditions(filters: QueueFilters, now: datetime) -> list[ColumnElement[bool]]:
+    conditions = []
+    if filters.kind:
+        conditions.append(Ticket.kind == filters.kind)
+    if filters.status:
+        conditions.append(Ticket.status == filters.status)
+    if filters.priority:
+        conditions.append(Ticket.priority == filters.priority)
+    if filters.location_id:
+        conditions.append(Ticket.location_id == min(filters.location_id, MAX_ID))
+    if filters.officer_id == 0:
+        conditions.append(Ticket.assigned_officer_id.is_(None))
+    elif filters.officer_id:
+        conditions.append(Ticket.assigned_officer_id == min(filters.officer_id, MAX_ID))
+    if filters.q and clean_text(filters.q):
+        conditions.append(_text_match(filters.q))
+    if filters.overdue:
+        conditions.append(overdue_condition(now))
+    return conditions
+
+
+def open_queue(filters: QueueFilters | None = None, limit: int | None = None) -> QueuePage:
+    """Open, non-confidential tickets of every kind: P1 first, then oldest first."""
+    filters = filters or QueueFilters()
+    limit = limit or current_app.config["DISPATCH_QUEUE_LIMIT"]
+    now = utcnow()
+    conditions = [_open(), _visible(), *_filter_conditions(filters, now)]
+    query = (
+        select(Ticket).where(*conditions)
+        .order_by(Ticket.priority, Ticket.created_at, Ticket.id).limit(limit)
+    )
+    tickets = list(db.session.scalars(query).unique())
+    total_open, total_overdue = queue_counts(now)
+    matching = total_open
+    if filters.active:
+        matching = db.session.scalar(select(func.count(Ticket.id)).where(*conditions))
+    clocks = {t.id: ack_clock(t, now) for t in tickets}
+    return QueuePage(tickets, clocks, total_open, total_overdue, matching, limit, now)
+
+
+def queue_counts(now: datetime | None = None) -> tuple[int, int]:
+    """(open tickets, of which overdue) on the whole board."""
+    now = now or utcnow()
+    overdue = case((overdue_condition(now), 1), else_=0)
+    row = db.session.execute(
+        select(func.count(Ticket.id), func.coalesce(func.sum(overdue), 0))
+        .where(_open(), _visible())
+    ).one()
+    return int(row[0]), int(row[1])
+
+
+def queue_kinds() -> list[tuple[str, str]]:
+    """(kind, label) of every non-confidential ticket kind the app knows."""
+    kinds = []
+    for identity, mapper in Ticket.__mapper__.polymorphic_map.items():
+        cls = mapper.class_
+        if identity == "ticket" or identity in CONFIDENTIAL_KINDS:
+            continue
+        if getattr(cls, "CONFIDENTIAL", False):
+            continue
+        kinds.append((identity, cls.KIND_LABEL))
+    return sorted(kinds, key=lambda item: item[1])
+
+
+def active_officers() -> list[User]:
+    """Active accounts holding the officer role, by name (for assignment and filters)."""
+    query = (
+        select(User).join(user_roles).join(Role)
+        .where(Role.name == "officer", User.is_active_account.is_(True))
+        .order_by(User.display_name, User.name)
+    )
+    return list(db.session.scalars(query))
+
+
+def officer_assignments(officer: User) -> list[Ticket]:
+    """The open tickets assigned to `officer`, P1 first then oldest."""
+    query = (
+        select(Ticket)
+        .where(_open(), _visible(), Ticket.assigned_officer_id == officer.id)
+        .order_by(Ticket.priority, Ticket.created_at).limit(200)
+    )
+    return list(db.session.scalars(query).unique())
+
+
+# --- closed history and CSV -----------------------------------------------------------
+
+@dataclass
+class HistoryFilters:
+    date_from: date | None = None  # local dates, inclusive
+    date_to: date | None = None
+    kind: str | None = None
+    q: str | None = None
+
+
+def _history_conditions(filters: HistoryFilters) -> list[ColumnElement[bool]]:
+    zone = _zone()
+    conditions = [Ticket.status.in_(CLOSED_STATUSES), Ticket.closed_at.is_not(None), _visible()]
+    if filters.date_from:
+        conditions.append(Ticket.closed_at >= _naive_utc(_midnight(filters.date_from, zone)))
+    if filters.date_to:
+        end = _midnight(filters.date_to + timedelta(days=1), zone)
+        conditions.append(Ticket.closed_at < _naive_utc(end))
+    if filters.kind:
+        conditions.append(Ticket.kind == filters.kind)
+    if filters.q and clean_text(filters.q):
+        conditions.append(_text_match(filters.q))
+    return conditions
+
+
+def closed_history(filters: HistoryFilters, limit: int = 100, offset: int = 0
+                   ) -> tuple[list[Ticket], int]:
+    """Closed tickets, most recently closed first, and how many match in all."""
+    conditions = _history_conditions(filters)
+    query = (
+        select(Ticket).where(*conditions)
+        .order_by(Ticket.closed_at.desc(), Ticket.id.desc()).limit(limit).offset(offset)
+    )
+    tickets = list(db.session.scalars(query).unique())
+    total = db.session.scalar(select(func.count(Ticket.id)).where(*conditions))
+    return tickets, int(total or 0)
+
+
+CSV_HEADER = (
+    "Reference", "Kind", "Priority", "Status", "Outcome", "Outcome detail", "Location",
+    "Location detail", "Summary", "Created", "Acknowledged", "Closed", "Officer",
+    "Seconds to acknowledge",
+)
+
+
+def csv_safe(value: object) -> str:
+    """A cell that a spreadsheet will not run as a formula (OWASP CSV injection)."""
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def _csv_row(ticket: Ticket, kinds: dict[str, str]) -> list[str]:
+    def when(value: datetime | None) -> str:
+        return _local(value, _zone()).strftime("%Y-%m-%d %H:%M") if value else ""
+
+    to_ack = ""
+    if ticket.acknowledged_at:
+        to_ack = str(int((ticket.acknowledged_at - ticket.created_at).total_seconds()))
+    officer = ticket.assigned_officer.public_name if ticket.assigned_officer else ""
+    cells = [
+        ticket.reference, kinds.get(ticket.kind, ticket.kind), f"P{ticket.priority}",
+        STATUS_LABELS.get(ticket.status, ticket.status),
+        OUTCOME_LABELS.get(ticket.outcome or "", ticket.outcome), ticket.outcome_detail,
+        ticket.location.name if ticket.location else "", ticket.location_detail,
+        ticket.summary, when(ticket.created_at), when(ticket.acknowledged_at),
+        when(ticket.closed_at), officer, to_ack,
+    ]
+    return [csv_safe(cell) for cell in cells]
+
+
+@use_case
+def export_history(filters: HistoryFilters, actor: User) -> Iterator[str]:
+    """Record the export in the audit trail, then hand back the CSV stream."""
+    detail = f"from={filters.date_from} to={filters.date_to} kind={filters.kind or 'any'}"
+    audit.record("ticket.history_export", actor, "ticket", "history", detail=detail)
+    return history_csv(filters)
+
+
+def history_csv(filters: HistoryFilters) -> Iterator[str]:
+    """The matching closed tickets as CSV text, streamed in chunks (oldest closed first)."""
+    kinds = dict(queue_kinds())
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_HEADER)
+    query = (
+        select(Ticket).where(*_history_conditions(filters))
+        .order_by(Ticket.closed_at, Ticket.id)
+        .execution_options(yield_per=500)
+    )
+    for n, ticket in enumerate(db.session.scalars(query), start=1):
+        writer.writerow(_csv_row(ticket, kinds))
+        if n % 500 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()

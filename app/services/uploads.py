@@ -1,0 +1,186 @@
+"""Image uploads: checked by decoding, re-encoded clean, stored outside static/.
+
+Used by incident reports and reusable by any feature that accepts photos:
+
+1. `prepare(data)` (in a form validator) decodes the bytes with Pillow: the content
+   decides, never the file name or Content-Type. It refuses empty, oversized, truncated,
+   non-image, markup-carrying and decompression-bomb files with a message for the form,
+   applies the EXIF orientation, downscales, and re-encodes to JPEG (PNG when there is
+   transparency). Re-encoding drops EXIF (GPS included), XMP, ICC profiles and comments,
+   and anything appended to the file. Nothing is written yet.
+2. `kept(prepared)` writes the files under random names, and deletes them again if the
+   block fails, so a failed transaction leaves no orphan file:
+
+       with uploads.kept(prepared) as stored:
+           my_use_case(..., stored)
+
+3. `path_for(name)` finds a stored file for an authorised view to send.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import secrets
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+
+try:  # HEIC/HEIF from iPhones, when the maintained decoder is installed
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    ACCEPTED_FORMATS: tuple[str, ...] = ("JPEG", "PNG", "WEBP", "HEIF")
+except ImportError:  # pragma: no cover - pillow-heif is pinned in requirements.txt
+    ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
+
+ImageFile.LOAD_TRUNCATED_IMAGES = False
+ACCEPTED_DESCRIPTION = "JPEG, PNG, WebP or HEIC"
+# Markup inside an "image" means a polyglot (e.g. HTML hidden in a JPEG): refuse it outright.
+# Only long tags are searched, so that compressed photo data cannot match by chance.
+MARKUP = re.compile(rb"<(?:script|html|body|iframe|!doctype)[\s>/]", re.IGNORECASE)
+# SVG, HTML and XML begin with "<" (after optional whitespace or a byte-order mark).
+MARKUP_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<")
+STORED_NAME = re.compile(r"^[A-Za-z0-9_-]{20,60}\.(?:jpg|png)$")
+DECODE_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError,
+                 Image.DecompressionBombError, Image.DecompressionBombWarning)
+
+
+class UploadError(ValueError):
+    """A file we refuse; the message is shown on the form."""
+
+
+@dataclass(frozen=True)
+class PreparedImage:
+    """A validated, re-encoded image, still in memory."""
+
+    data: bytes
+    content_type: str
+    extension: str
+    width: int
+    height: int
+
+    @property
+    def byte_size(self) -> int:
+        return len(self.data)
+
+
+@dataclass(frozen=True)
+class StoredImage:
+    stored_name: str
+    content_type: str
+    width: int
+    height: int
+    byte_size: int
+
+
+def megabytes(limit: int) -> str:
+    return f"{limit / (1024 * 1024):g} MB"
+
+
+def read_limited(stream, limit: int) -> bytes:
+    """At most limit + 1 bytes of an uploaded stream (so "too large" can be told apart)."""
+    return stream.read(limit + 1)
+
+
+def prepare(data: bytes, label: str = "The photo") -> PreparedImage:
+    """Validate and re-encode one uploaded image, or raise UploadError saying why."""
+    config = current_app.config
+    if not data:
+        raise UploadError(f"{label} is empty. Choose the photo again.")
+    if len(data) > config["UPLOAD_MAX_BYTES"]:
+        raise UploadError(f"{label} is larger than {megabytes(config['UPLOAD_MAX_BYTES'])}.")
+    if MARKUP_START.match(data[:64]) or MARKUP.search(data):
+        raise UploadError(f"{label} is not a photo we can accept ({ACCEPTED_DESCRIPTION}).")
+    image = _decode(data, label, config["UPLOAD_MAX_PIXELS"])
+    return _reencode(image, config["UPLOAD_MAX_DIMENSION"])
+
+
+def _decode(data: bytes, label: str, max_pixels: int) -> Image.Image:
+    Image.MAX_IMAGE_PIXELS = max_pixels
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
+            if image.width * image.height > max_pixels:
+                raise Image.DecompressionBombError("too many pixels")
+            image.load()
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise UploadError(f"{label} has too many pixels (the limit is "
+                              f"{max_pixels / 1_000_000:g} megapixels).") from exc
+        except DECODE_ERRORS as exc:
+            raise UploadError(f"{label} could not be read as a {ACCEPTED_DESCRIPTION} image, "
+                              "or it is damaged. Choose another photo.") from exc
+    return image
+
+
+def _has_alpha(image: Image.Image) -> bool:
+    return image.mode in ("RGBA", "LA", "PA") or (
+        image.mode == "P" and "transparency" in image.info
+    )
+
+
+def _reencode(image: Image.Image, max_dimension: int) -> PreparedImage:
+    """Orient, downscale and save afresh: no metadata survives (info is emptied first)."""
+    image = ImageOps.exif_transpose(image)
+    alpha = _has_alpha(image)
+    image = image.convert("RGBA" if alpha else "RGB")
+    image.thumbnail((max_dimension, max_dimension), Image.Resampling.LANCZOS)
+    image.info = {}
+    out = io.BytesIO()
+    if alpha:
+        image.save(out, "PNG", optimize=True)
+        kind, extension = "image/png", "png"
+    else:
+        image.save(out, "JPEG", quality=85, optimize=True)
+        kind, extension = "image/jpeg", "jpg"
+    return PreparedImage(out.getvalue(), kind, extension, image.width, image.height)
+
+
+def upload_dir() -> Path:
+    path = Path(current_app.config["UPLOAD_DIR"])
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def store(prepared: PreparedImage) -> StoredImage:
+    """Write one prepared image under a fresh random name (never overwriting)."""
+    name = f"{secrets.token_urlsafe(24)}.{prepared.extension}"
+    path = upload_dir() / name
+    with open(path, "xb") as handle:
+        handle.write(prepared.data)
+    os.chmod(path, 0o640)
+    return StoredImage(name, prepared.content_type, prepared.width, prepared.height,
+                       prepared.byte_size)
+
+
+def delete(names: list[str]) -> None:
+    for name in names:
+        path = path_for(name)
+        if path is not None:
+            path.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def kept(prepared: list[PreparedImage]) -> Iterator[list[StoredImage]]:
+    """Store the images for the block; delete them again if the block raises."""
+    stored: list[StoredImage] = []
+    try:
+        for image in prepared:
+            stored.append(store(image))
+        yield stored
+    except BaseException:
+        delete([s.stored_name for s in stored])
+        raise
+
+
+def path_for(name: str) -> Path | None:
+    """The file of a stored name, or None for anything that is not one of ours."""
+    if not STORED_NAME.match(name or ""):
+        return None
+    return Path(current_app.config["UPLOAD_DIR"]) / name

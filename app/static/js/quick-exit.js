@@ -1,0 +1,48 @@
+/* Quick exit for the confidential support pages.
+ *
+ * The "Quick exit" link (first in the page) and Shift pressed three times in a row (within
+ * 1.5 s, no other key between) leave at once: the page is blanked and its forms cleared
+ * first, then the current history entry is replaced by the neutral site, so Back does not
+ * return here. Links between pages of this section also replace the history entry, so the
+ * section leaves as few entries behind as possible. Without JavaScript the link still works.
+ */
+(function () {
+  "use strict";
+  var link = document.querySelector("[data-quick-exit]");
+  if (!link) { return; }
+  var neutral = link.href;
+  var leaving = false;
+
+  function leave(event) {
+    if (event) { event.preventDefault(); }
+    if (leaving) { return; }
+    leaving = true;
+    Array.prototype.forEach.call(document.forms, function (form) { form.reset(); });
+    document.title = "";
+    document.body.hidden = true;
+    document.body.innerHTML = "";
+    try { history.replaceState(null, "", "/"); } catch (e) { /* ignore */ }
+    window.location.replace(neutral);
+  }
+
+  link.addEventListener("click", leave);
+
+  var presses = [];
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Shift") { presses = []; return; }
+    if (event.repeat) { return; }
+    var now = Date.now();
+    presses = presses.filter(function (t) { return now - t < 1500; });
+    presses.push(now);
+    if (presses.length >= 3) { leave(event); }
+  });
+
+  document.addEventListener("click", function (event) {
+    var target = event.target.closest ? event.target.closest("a[href]") : null;
+    if (!target || target === link || event.defaultPrevented) { return; }
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) { return; }
+    if (target.origin !== window.location.origin || target.pathname.indexOf("/support/") !== 0) { return; }
+    event.preventDefault();
+    window.location.replace(target.href);
+  });
+})();

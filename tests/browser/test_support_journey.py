@@ -1,0 +1,132 @@
+"""The DV assistance journey in real Chromium on a phone: quick exit (link and Shift x3, Back
+does not return), a request asking for an escort, an advocate acknowledging it and creating
+the linked escort, and a dispatcher who sees only the escort. axe-core on every page."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app import tokens
+from app.extensions import db as _db
+from app.models.accounts import LoginSession
+from app.models.base import utcnow
+from app.models.support import SupportRequest
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture()
+def neutral(app, live_server, monkeypatch):
+    """Point the quick exit at a page of the live server (the home page with a marker)."""
+    url = live_server + "/?neutral=1"
+    monkeypatch.setitem(app.config, "DV_NEUTRAL_URL", url)
+    return url
+
+
+def sign_in(app, context, live_server, user) -> None:
+    """Give a browser context a signed-in session cookie for `user` (no login form)."""
+    raw = tokens.new_token()
+    _db.session.add(LoginSession(session_hash=tokens.hash_token(raw), user_id=user.id,
+                                 created_at=utcnow(), last_seen_at=utcnow()))
+    _db.session.commit()
+    value = app.session_interface.get_signing_serializer(app).dumps(
+        {"_user_id": raw, "_fresh": True})
+    context.add_cookies([{"name": app.config["SESSION_COOKIE_NAME"], "value": value,
+                          "url": live_server}])
+
+
+def test_quick_exit_link_leaves_and_back_does_not_return(live_server, neutral, page,
+                                                         assert_accessible):
+    page.goto(live_server + "/")
+    page.goto(live_server + "/support/")
+    assert_accessible(page)
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.id") == "quick-exit"
+    assert page.locator("#quick-exit").is_visible()
+    page.click("#quick-exit")
+    page.wait_for_url(neutral)
+    assert page.url == neutral
+    page.go_back()
+    page.wait_for_load_state()
+    assert "/support" not in page.url
+
+
+def test_shift_three_times_leaves(live_server, neutral, page, assert_accessible):
+    page.goto(live_server + "/support/browse-safely")
+    assert_accessible(page)
+    for _ in range(3):
+        page.keyboard.press("Shift")
+    page.wait_for_url(neutral)
+    page.go_back()
+    page.wait_for_load_state()
+    assert "/support" not in page.url
+
+
+def test_escape_does_not_leave(live_server, neutral, page):
+    page.goto(live_server + "/support/")
+    page.keyboard.press("Escape")
+    page.keyboard.press("Shift")
+    page.keyboard.press("a")
+    page.keyboard.press("Shift")
+    page.keyboard.press("Shift")
+    page.wait_for_timeout(300)
+    assert page.url.endswith("/support/")
+
+
+def test_quick_exit_is_sticky_when_scrolled(live_server, neutral, page):
+    page.goto(live_server + "/support/request")
+    page.mouse.wheel(0, 3000)
+    page.wait_for_timeout(200)
+    box = page.locator("#quick-exit").bounding_box()
+    assert box is not None and 0 <= box["y"] < 100
+
+
+def test_request_to_escort_journey(app, browser, live_server, neutral, page, make_user,
+                                   assert_accessible):
+    page.goto(live_server + "/support/")
+    page.click("#quick-exit")
+    page.wait_for_url(neutral)
+    page.goto(live_server + "/support/")
+    page.click("text=Ask for help")
+    page.wait_for_url(re.compile(r".*/support/request$"))
+    assert_accessible(page)
+    page.check("input[name=help_kinds][value=escort]")
+    page.fill("#details", "Please walk me to the bus after my shift")
+    page.check("input[name=contact_method][value=phone]")
+    page.fill("#phone", "555 010 3344")
+    page.check("input[name=may_leave_message][value=no]")
+    page.click("button:has-text('Send to an advocate')")
+    page.wait_for_selector("text=Your request was received")
+    assert "keep this only if it is safe to" in page.inner_text("main").lower()
+    assert_accessible(page)
+    request = _db.session.query(SupportRequest).one()
+    dv_reference = request.reference
+
+    advocate_context = browser.new_context(viewport={"width": 390, "height": 844})
+    sign_in(app, advocate_context, live_server, make_user(roles=("advocate",)))
+    advocate = advocate_context.new_page()
+    advocate.goto(live_server + "/support/advocate/")
+    assert_accessible(advocate)
+    advocate.click(f"text={dv_reference}")
+    assert_accessible(advocate)
+    advocate.click("button:has-text('Acknowledge')")
+    advocate.wait_for_selector("text=Acknowledged.")
+    advocate.fill("#escort-meet", "Robin")
+    advocate.fill("#escort-meet_at", "Staff entrance, east wing")
+    advocate.fill("#escort-going_to", "Bus stop 4")
+    advocate.click("button:has-text('Create escort for dispatch')")
+    advocate.wait_for_selector("text=Escort created for dispatch.")
+    assert_accessible(advocate)
+    escort_reference = re.search(r"ESC-[0-9A-Z]{6}", advocate.inner_text("main")).group(0)
+    advocate_context.close()
+
+    dispatch_context = browser.new_context(viewport={"width": 390, "height": 844})
+    sign_in(app, dispatch_context, live_server, make_user(roles=("dispatcher",)))
+    dispatcher = dispatch_context.new_page()
+    dispatcher.goto(live_server + "/dispatch/")
+    board = dispatcher.inner_text("main")
+    assert escort_reference in board
+    assert dv_reference not in board and "bus after my shift" not in board
+    assert_accessible(dispatcher)
+    dispatch_context.close()

@@ -1,0 +1,104 @@
+"""Rate limits kept in Redis are one limit for every worker process, not one per process.
+
+Flask-Limiter's in-memory store counts per process, so four gunicorn workers would allow
+four times the limit. Here two separate processes (this one and a child) each serve the same
+app against redis://127.0.0.1:6379 and together get exactly one limit. Each test uses its
+own key prefix and deletes its keys afterwards.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+
+import pytest
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+LIMIT = "3 per minute"
+
+
+def _redis():
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip(f"Redis is not reachable at {REDIS_URL}")
+    return client
+
+
+def limited_app(storage_uri: str, prefix: str, db_url: str = "sqlite://"):
+    """A testing app with limits on, and one limited route (the same in every process)."""
+    from app import create_app
+    from app.access import public
+    from app.extensions import limiter
+
+    app = create_app("testing", RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=storage_uri,
+                     RATELIMIT_KEY_PREFIX=prefix, SQLALCHEMY_DATABASE_URI=db_url)
+    limiter._key_prefix = prefix  # the shared limiter keeps the first prefix it saw
+
+    @limiter.limit(LIMIT)
+    @public
+    def limited():
+        return "ok"
+
+    app.add_url_rule("/_test/limited", "limited", limited)
+    return app
+
+
+def statuses(app, count: int) -> list[int]:
+    client = app.test_client()
+    return [client.get("/_test/limited").status_code for _ in range(count)]
+
+
+def child_statuses(storage_uri: str, prefix: str, count: int) -> list[int]:
+    """The same requests from a separate process: a second gunicorn worker, in effect."""
+    code = (
+        "import json, sys\n"
+        "from tests.security.test_rate_limits import limited_app, statuses\n"
+        f"app = limited_app({storage_uri!r}, {prefix!r})\n"
+        f"print(json.dumps(statuses(app, {count})))\n"
+    )
+    env = {**os.environ, "PORTAL_ENV": "testing"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, env=env, cwd=os.getcwd())
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture()
+def prefix():
+    client = _redis()
+    value = f"portal-test-{uuid.uuid4().hex}"
+    yield value
+    for key in client.scan_iter(match=f"*{value}*"):
+        client.delete(key)
+
+
+def test_two_processes_sharing_redis_share_one_limit(isolated_limiter, prefix):
+    app = limited_app(REDIS_URL, prefix)
+    assert statuses(app, 2) == [200, 200]
+    assert child_statuses(REDIS_URL, prefix, 2) == [200, 429]
+    assert statuses(app, 1) == [429]
+
+
+def test_the_limited_answer_is_the_friendly_429_page(isolated_limiter, prefix):
+    app = limited_app(REDIS_URL, prefix)
+    client = app.test_client()
+    for _ in range(3):
+        client.get("/_test/limited")
+    response = client.get("/_test/limited")
+    assert response.status_code == 429
+    assert b"Too many attempts" in response.data
+    assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
+
+
+def test_memory_storage_would_not_share_the_limit(isolated_limiter):
+    """Why production needs Redis: each process counts on its own."""
+    prefix = f"portal-test-{uuid.uuid4().hex}"
+    app = limited_app("memory://", prefix)
+    assert statuses(app, 3) == [200, 200, 200]
+    assert child_statuses("memory://", prefix, 3) == [200, 200, 200]
