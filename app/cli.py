@@ -141,6 +141,6 @@ def register_seminar_commands(app: Flask) -> None:
     @seminars.command("remind")
     def remind() -> None:
         """Queue reminders for sessions starting within SEMINAR_REMINDER_HOURS (once each)."""
-        from app.services import seminars as service
+        from app.services import seminar_reminders as service
 
         click.echo(f"Seminar reminders queued: {service.send_reminders()}")

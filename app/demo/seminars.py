@@ -32,7 +32,7 @@ SEMINARS = (
      "the code response and every staff member's part in it.", [(12, 15, 3)]),
     ("crime-prevention", "Crime prevention on campus", "crime-prevention", "public", 60,
      "Protecting yourself, your car and your belongings on and around campus. Open to "
-     "everyone.", [(7, 40, 11), (28, 40, 0)]),
+     "everyone.", [(7, 40, 11), (14, 12, 12), (28, 40, 0)]),
     ("safety-and-security", "Safety and security presentation", "safety-security", "public",
      60, "An overview of the division's services: escorts, reporting concerns, lockdown "
      "of equipment, and how to reach dispatch 24 hours a day.", [(21, 50, 2)]),

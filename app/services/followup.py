@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app, has_request_context, url_for
+from sqlalchemy import select
 
 from app.database import use_case
 from app.extensions import db
@@ -147,8 +148,10 @@ def expected(ticket: Ticket) -> tuple[str, datetime] | None:
 
 
 def _lock(ticket: Ticket) -> Ticket:
-    db.session.refresh(ticket, with_for_update=True)
-    return ticket
+    """The ticket reloaded under a row lock (PostgreSQL), so staff actions wait for us."""
+    query = (select(Ticket).where(Ticket.id == ticket.id).with_for_update(of=Ticket.__table__)
+             .execution_options(populate_existing=True))
+    return db.session.scalar(query)
 
 
 def _actor(actor: User | None) -> User | None:

@@ -14,13 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app import tokens
 from app.database import use_case
 from app.extensions import db
-from app.jobs import periodic
 from app.models.accounts import User
 from app.models.base import utcnow
 from app.models.seminars import (
@@ -155,7 +154,7 @@ def _seat_or_waitlist(session: SeminarSession, registration: Registration) -> Ou
     return Outcome(registration, waitlist_position(registration))
 
 
-def _new_cancel_link(registration: Registration) -> str:
+def new_cancel_link(registration: Registration) -> str:
     """A fresh cancellation link; the previous one stops working (only hashes are kept)."""
     token = tokens.new_token()
     registration.cancel_token_hash = tokens.hash_token(token)
@@ -175,7 +174,7 @@ def mail_context(registration: Registration) -> dict:
 
 def _send_status_mail(registration: Registration, promoted: bool = False) -> None:
     context = mail_context(registration)
-    context["cancel_url"] = _new_cancel_link(registration)
+    context["cancel_url"] = new_cancel_link(registration)
     title = registration.session.seminar.title
     if registration.status == CONFIRMED:
         template = "seminars/promoted" if promoted else "seminars/confirmed"
@@ -352,58 +351,3 @@ def cancel_mine(registration_id: int, user: User) -> Registration:
         raise SeminarError("That registration does not exist.")
     return _cancel(registration.id, user)
 
-
-# --- reminders -------------------------------------------------------------------------
-
-
-def _reminder_candidates(now) -> list[Registration]:
-    from datetime import timedelta
-
-    default = current_app.config["SEMINAR_REMINDER_HOURS"]
-    longest = max(default, db.session.scalar(select(func.max(SeminarSession.reminder_hours)))
-                  or 0)
-    rows = db.session.scalars(
-        select(Registration).join(Registration.session).where(
-            Registration.status == CONFIRMED,
-            Registration.reminder_sent_at.is_(None),
-            SeminarSession.cancelled_at.is_(None),
-            SeminarSession.starts_at > now,
-            SeminarSession.starts_at <= now + timedelta(hours=longest),
-        ).order_by(Registration.id)
-    )
-    return [r for r in rows
-            if r.session.starts_at <= now + timedelta(hours=r.session.reminder_hours or default)]
-
-
-def _claim_reminder(registration_id: int, now) -> bool:
-    """Mark the reminder as sent; False when another run (or worker) already did."""
-    result = db.session.execute(
-        update(Registration)
-        .where(Registration.id == registration_id, Registration.reminder_sent_at.is_(None),
-               Registration.status == CONFIRMED)
-        .values(reminder_sent_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1
-
-
-@use_case
-def send_reminders(now=None) -> int:
-    """Remind confirmed people SEMINAR_REMINDER_HOURS before their session, once each."""
-    now = now or utcnow()
-    sent = 0
-    for registration in _reminder_candidates(now):
-        if not _claim_reminder(registration.id, now):
-            continue
-        context = mail_context(registration)
-        context["cancel_url"] = _new_cancel_link(registration)
-        outbox.enqueue(registration.email, "seminars/reminder",
-                       f"Reminder: {registration.session.seminar.title}",
-                       dedupe_key=f"seminar-reminder:{registration.id}", **context)
-        sent += 1
-    return sent
-
-
-@periodic("seminars.remind", every_seconds=300)
-def remind_job() -> int:
-    return send_reminders()

@@ -184,3 +184,21 @@ def path_for(name: str) -> Path | None:
     if not STORED_NAME.match(name or ""):
         return None
     return Path(current_app.config["UPLOAD_DIR"]) / name
+
+
+def serve(name: str, download_name: str):
+    """A stored photo as a response for staff: never cached, never sniffed, sandboxed."""
+    from flask import abort, send_file
+
+    from app.headers import no_store
+
+    path = path_for(name)
+    if path is None or not path.is_file():
+        abort(404)
+    no_store()
+    mimetype = "image/png" if name.endswith(".png") else "image/jpeg"
+    response = send_file(path, mimetype=mimetype, as_attachment=False,
+                         download_name=download_name, conditional=False, etag=False, max_age=0)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -115,7 +115,7 @@ def test_editing_a_seminar_and_raising_capacity_promotes(app, db, login_as, make
     data = {i["name"]: i.get("value", "") for i in form.select("input[name]")}
     data.update(capacity="2", trainer_id="")
     response = trainer.post(f"/seminars/manage/sessions/{session.id}/edit", data=data)
-    assert response.status_code == 302
+    assert response.status_code == 302, soup(response).select_one(".error-summary")
     db.session.expire_all()
     assert (first.status, waiting.status) == (CONFIRMED, CONFIRMED)
     response = trainer.post(f"/seminars/manage/seminars/{session.seminar_id}/edit",

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from app.models.base import utcnow
 from app.models.outbox import OutboxMessage
 from app.models.seminars import CANCELLED, CONFIRMED, PENDING, WAITLISTED, Registration
-from app.services import seminars
+from app.services import seminar_reminders, seminars
 from app.services.seminar_calendar import session_calendar, session_uid
 from tests.fixtures.seminars import link_in, mails_to
 
@@ -144,14 +144,14 @@ def test_reminders_are_sent_once_however_often_it_runs(db, make_user, make_sessi
     seminars.register_member(waiting.id, make_user())
     seminars.register_member(waiting.id, make_user())  # waitlisted: no reminder
 
-    assert seminars.send_reminders() == 3
-    assert seminars.send_reminders() == 0
-    assert seminars.send_reminders(now=utcnow() + timedelta(minutes=5)) == 0
+    assert seminar_reminders.send_reminders() == 3
+    assert seminar_reminders.send_reminders() == 0
+    assert seminar_reminders.send_reminders(now=utcnow() + timedelta(minutes=5)) == 0
     keys = db.session.scalars(select(OutboxMessage.dedupe_key)
                               .where(OutboxMessage.dedupe_key.like("seminar-reminder:%")))
     assert len(set(keys)) == 3
     # Days later, the other session's reminder goes out, once.
-    assert seminars.send_reminders(now=utcnow() + timedelta(days=4, hours=1)) == 1
+    assert seminar_reminders.send_reminders(now=utcnow() + timedelta(days=4, hours=1)) == 1
 
 
 def test_reminders_from_several_workers_at_once_go_out_once(app, db, make_user, make_session):
@@ -167,7 +167,7 @@ def test_reminders_from_several_workers_at_once_go_out_once(app, db, make_user, 
     def worker():
         with app.app_context():
             barrier.wait(timeout=30)
-            counts.append(seminars.send_reminders())
+            counts.append(seminar_reminders.send_reminders())
             _db.session.remove()
 
     threads = [threading.Thread(target=worker) for _ in range(4)]

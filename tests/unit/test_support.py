@@ -292,3 +292,15 @@ def test_reencrypt_under_a_new_key(app, db, make_dv_request, make_user, monkeypa
     assert "rotate me" in [crypto.unseal(e.body) for e in row.events]
     event_bodies = db.session.scalars(select(TicketEvent.body)).all()
     assert all(not b or b.startswith("enc:") for b in event_bodies)
+
+
+def test_demo_seeds_one_fictional_sample_once(db):
+    from app.demo import support as demo
+
+    demo.seed()
+    db.session.commit()
+    demo.seed()
+    db.session.commit()
+    requests = db.session.scalars(select(SupportRequest)).all()
+    assert len(requests) == 1 and "fictional" in requests[0].details
+    assert requests[0].confidential and requests[0].summary == "Support request"

@@ -1,2 +1,277 @@
-"""Routes of the devices blueprint."""
-from app.blueprints.devices import bp  # noqa: F401
+"""The ALERT registry: the program page, members' devices, staff lookup and the report."""
+from __future__ import annotations
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+
+from app.access import member, public, roles_required
+from app.blueprints.devices import bp
+from app.blueprints.devices.forms import (
+    ConfirmForm,
+    DeviceForm,
+    LockdownForm,
+    LockRecordForm,
+    LookupForm,
+    RecoveredForm,
+    StolenForm,
+)
+from app.blueprints.escorts.forms import location_choices
+from app.csv_export import csv_response
+from app.extensions import db
+from app.headers import no_store
+from app.models.devices import Device
+from app.services import alert_report, devices, uploads
+from app.templating import local_to_utc
+
+STAFF = ("dispatcher", "officer", "admin")
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+@bp.route("/")
+@public
+def alert():
+    return render_template("devices/alert.html", figures=alert_report.public_figures(),
+                           title="ALERT: Awareness Lets Everyone Reduce Theft")
+
+
+@bp.route("/mine")
+@member
+def mine():
+    return render_template("devices/mine.html", devices=devices.devices_of(_user()),
+                           title="My devices")
+
+
+def _details(form: DeviceForm) -> devices.DeviceDetails:
+    return devices.DeviceDetails(
+        device_type=form.device_type.data, make=form.make.data, model=form.model.data,
+        serial=form.serial.data, asset_tag=form.asset_tag.data or None,
+        department=form.department.data, location_id=form.location_id.data, room=form.room.data)
+
+
+def _photo(form: DeviceForm):
+    upload = form.photo.data
+    if not upload or not getattr(upload, "filename", ""):
+        return None
+    limit = current_app.config["UPLOAD_MAX_BYTES"]
+    return uploads.prepare(uploads.read_limited(upload.stream, limit), "The photo")
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@member
+def register_device():
+    form = DeviceForm()
+    form.location_id.choices = location_choices()
+    if form.validate_on_submit():
+        try:
+            device = devices.register_device(_user(), _details(form), _photo(form))
+        except (devices.DeviceError, uploads.UploadError) as error:
+            form.form_errors.append(str(error))
+        else:
+            flash(f"Registered: {device.make} {device.model}, number {device.registration_number}.",
+                  "success")
+            return redirect(url_for("devices.mine"))
+    return render_template("devices/form.html", form=form, device=None,
+                           title="Register a device"), 200
+
+
+@bp.route("/<int:device_id>/edit", methods=["GET", "POST"])
+@member
+def edit_device(device_id: int):
+    device = _own_or_404(device_id, "edit")
+    form = DeviceForm(obj=device)
+    form.location_id.choices = location_choices()
+    if form.validate_on_submit():
+        try:
+            devices.update_device(_user(), device_id, _details(form))
+        except devices.DeviceError as error:
+            form.form_errors.append(str(error))
+        else:
+            flash("Saved.", "success")
+            return redirect(url_for("devices.mine"))
+    return render_template("devices/form.html", form=form, device=device, title="Edit a device")
+
+
+def _own_or_404(device_id: int, action: str) -> Device:
+    try:
+        return devices.owned_device(_user(), device_id, action)
+    except devices.DeviceError:
+        abort(404)
+
+
+@bp.route("/<int:device_id>/retire", methods=["GET", "POST"])
+@member
+def retire_device(device_id: int):
+    device = _own_or_404(device_id, "retire")
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        devices.retire_device(_user(), device_id)
+        flash(f"{device.make} {device.model} is retired from the registry.", "success")
+        return redirect(url_for("devices.mine"))
+    return render_template("devices/retire.html", form=form, device=device, title="Retire a device")
+
+
+@bp.route("/<int:device_id>/card")
+@member
+def card(device_id: int):
+    return render_template("devices/card.html", device=_own_or_404(device_id, "card"),
+                           title="ALERT registration card")
+
+
+@bp.route("/lockdown", methods=["GET", "POST"])
+@member
+def request_lockdown():
+    form = LockdownForm()
+    lockable = devices.lockable_devices(_user())
+    form.devices.choices = [(d.id, f"{d.make} {d.model} (serial {d.serial})") for d in lockable]
+    form.location_id.choices = location_choices()
+    if request.method == "GET" and request.args.get("device", type=int):
+        form.devices.data = [request.args.get("device", type=int)]
+    if form.validate_on_submit():
+        try:
+            opened = devices.request_lockdown(
+                _user(), form.devices.data or [], form.preferred_times.data,
+                form.location_id.data, form.room.data, form.submission_key.data)
+        except devices.DeviceError as error:
+            form.form_errors.append(str(error))
+        else:
+            flash(f"Lockdown requested: reference {opened.ticket.reference}. "
+                  "Dispatch will contact you to arrange a time.", "success")
+            return redirect(url_for("devices.mine"))
+    return render_template("devices/lockdown.html", form=form, lockable=lockable,
+                           title="Request a lockdown installation")
+
+
+@bp.route("/<int:device_id>/stolen", methods=["GET", "POST"])
+@member
+def report_stolen(device_id: int):
+    device = _own_or_404(device_id, "stolen")
+    form = StolenForm()
+    form.location_id.choices = location_choices()
+    if form.validate_on_submit():
+        try:
+            opened = devices.report_stolen(
+                _user(), device_id, local_to_utc(form.last_seen_at.data), form.location_id.data,
+                form.where.data, form.description.data or "", form.submission_key.data)
+        except devices.DeviceError as error:
+            form.form_errors.append(str(error))
+        else:
+            flash(f"Theft reported: reference {opened.ticket.reference}. Follow it under "
+                  "My requests.", "success")
+            return redirect(url_for("devices.mine"))
+    return render_template("devices/stolen.html", form=form, device=device,
+                           title="Report a device stolen")
+
+
+# Staff ---------------------------------------------------------------------------------
+
+@bp.route("/lookup")
+@roles_required(*STAFF)
+def lookup():
+    form = LookupForm(request.args)
+    found, error = None, None
+    if form.q.data:
+        try:
+            found = devices.lookup(_user(), form.q.data)
+        except devices.DeviceError as problem:
+            error = str(problem)
+    no_store()
+    return render_template("devices/lookup.html", form=form, found=found, error=error,
+                           title="Device lookup")
+
+
+@bp.route("/staff/<int:device_id>")
+@roles_required(*STAFF)
+def staff_device(device_id: int):
+    device = devices.view_device(_user(), device_id)
+    if device is None:
+        abort(404)
+    no_store()
+    return render_template("devices/staff_device.html", device=device, form=RecoveredForm(),
+                           title=f"Device {device.registration_number}")
+
+
+@bp.route("/staff/<int:device_id>/recovered", methods=["POST"])
+@roles_required(*STAFF)
+def mark_recovered(device_id: int):
+    form = RecoveredForm()
+    if not form.validate_on_submit():
+        flash("Keep the note under 1,000 characters, without control characters.", "error")
+    else:
+        try:
+            devices.mark_recovered(_user(), device_id, form.note.data or "")
+        except devices.DeviceError as error:
+            flash(str(error), "error")
+        else:
+            flash("Marked recovered. The owner has been told.", "success")
+    return redirect(url_for("devices.staff_device", device_id=device_id))
+
+
+@bp.route("/staff/<int:device_id>/photo")
+@roles_required(*STAFF)
+def photo(device_id: int):
+    device = db.session.get(Device, device_id)
+    if device is None or not device.photo_name:
+        abort(404)
+    return uploads.serve(device.photo_name, f"{device.registration_number}-label.jpg")
+
+
+@bp.route("/lockdowns/<int:ticket_id>/lock", methods=["POST"])
+@roles_required("officer", "dispatcher", "admin")
+def record_lock(ticket_id: int):
+    form = LockRecordForm()
+    device_id = int(form.device_id.data) if (form.device_id.data or "").isdigit() else 0
+    if not form.validate_on_submit():
+        flash("Enter the lock ID and the date it was installed.", "error")
+    else:
+        try:
+            devices.record_lock(_user(), ticket_id, device_id, form.lock_id.data,
+                                form.locked_on.data)
+        except devices.DeviceError as error:
+            flash(str(error), "error")
+        else:
+            flash("Lock recorded.", "success")
+    return redirect(_back_to_ticket(ticket_id))
+
+
+def _back_to_ticket(ticket_id: int) -> str:
+    if current_user.has_any_role({"dispatcher", "admin"}) and "dispatch.ticket" in current_app.view_functions:
+        return url_for("dispatch.ticket", ticket_id=ticket_id)
+    if "dispatch.officer_ticket" in current_app.view_functions:
+        return url_for("dispatch.officer_ticket", ticket_id=ticket_id)
+    return url_for("devices.lookup")
+
+
+@bp.route("/report")
+@roles_required("admin")
+def report():
+    data = alert_report.build_report()
+    return render_template("devices/report.html", report=data,
+                           chart=alert_report.chart_bars(data), title="ALERT report")
+
+
+@bp.route("/report.svg")
+@roles_required("admin")
+def report_chart():
+    data = alert_report.build_report()
+    body = render_template("devices/chart.svg", chart=alert_report.chart_bars(data))
+    return Response(body, mimetype="image/svg+xml")
+
+
+@bp.route("/report.csv")
+@roles_required("admin")
+def report_csv():
+    rows = list(alert_report.build_report().rows())
+    return csv_response(["department", "month", "registered", "locked_down", "stolen"], rows,
+                        "alert-report.csv")

@@ -52,6 +52,9 @@ class WholeNumberField(IntegerField):
     """An integer field whose unreadable input gets a plain message (and only that one)."""
 
     def process_formdata(self, valuelist) -> None:
+        if valuelist and not str(valuelist[0]).strip():
+            self.data = None  # empty: InputRequired or Optional decide
+            return
         try:
             super().process_formdata(valuelist)
         except ValueError as error:

@@ -1,0 +1,461 @@
+"""Benchmark the portal against a bare Flask+SQLAlchemy reference (`make bench`).
+
+1. Makes a fresh database: PostgreSQL `bench_<random>` at 127.0.0.1:5432 when it answers
+   (dropped at the end), else an SQLite file in a temporary folder.
+2. Creates the portal's tables and the reference table, and bulk-seeds 100,000 tickets
+   (escorts; a small share open, the rest closed over a year) and as many reference rows.
+3. Starts both apps under gunicorn with the same workers on free loopback ports.
+4. Drives each with the same concurrent load from threads using keep-alive connections
+   (bounded in time and count) and prints requests/second, p50 and p95 latency, and the
+   portal/reference ratios for: (a) an escort request through the real form (CSRF on)
+   against a one-row insert, (b) the dispatch queue against a select of the 50 newest rows.
+
+Only loopback addresses are used. Options: python benchmarks/run.py --help.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import http.client
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BIN = Path(sys.executable).parent
+PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+HOST = "127.0.0.1"
+
+
+# --- the database -----------------------------------------------------------------------
+
+class Database:
+    """A throwaway database: PostgreSQL if the local server answers, else SQLite."""
+
+    def __init__(self, prefer_sqlite: bool = False) -> None:
+        self.name = f"bench_{secrets.token_hex(4)}"
+        self.tmp = Path(tempfile.mkdtemp(prefix="portal-bench-"))
+        self.url = None if prefer_sqlite else self._create_postgres()
+        if self.url is None:
+            self.url = f"sqlite:///{self.tmp / 'bench.sqlite3'}"
+        self.kind = "PostgreSQL" if self.url.startswith("postgresql") else "SQLite"
+
+    def _create_postgres(self) -> str | None:
+        from sqlalchemy import create_engine, text
+
+        try:
+            engine = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+            with engine.connect() as conn:
+                conn.execute(text(f'CREATE DATABASE "{self.name}"'))
+                self.server_version = conn.execute(text("SHOW server_version")).scalar()
+            engine.dispose()
+        except Exception as exc:  # noqa: BLE001 - any failure means "use SQLite"
+            print(f"PostgreSQL not available ({type(exc).__name__}); using SQLite.")
+            return None
+        return f"postgresql+psycopg://postgres@127.0.0.1:5432/{self.name}"
+
+    def drop(self) -> None:
+        if self.kind == "PostgreSQL":
+            from sqlalchemy import create_engine, text
+
+            engine = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+            with engine.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+            engine.dispose()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def portal_env(url: str, queue_limit: int) -> dict[str, str]:
+    from cryptography.fernet import Fernet
+
+    return {
+        **os.environ,
+        "PORTAL_ENV": "production",
+        "DATABASE_URL": url,
+        "SECRET_KEY": secrets.token_hex(32),
+        "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+        "RATELIMIT_ENABLED": "false",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "DISPATCH_QUEUE_LIMIT": str(queue_limit),
+    }
+
+
+# --- seeding --------------------------------------------------------------------------
+
+def _ticket_rows(count: int, open_share: float, location_ids: list[int], now: datetime):
+    """Ticket rows: the open ones recent (last 8 hours), the closed ones over a year."""
+    open_count = int(count * open_share)
+    for i in range(count):
+        is_open = i < open_count
+        age = timedelta(seconds=(i * 7919) % (8 * 3600)) if is_open else timedelta(
+            minutes=(i * 104729) % (365 * 24 * 60))
+        created = now - age
+        priority = 1 if i % 10 == 0 else (2 if i % 2 else 3)
+        status = ("new", "acknowledged", "assigned", "en_route")[i % 4] if is_open else (
+            "resolved" if i % 9 else "cancelled")
+        yield {
+            "id": i + 1, "reference": f"ESC-B{i:07d}", "kind": "escort", "status": status,
+            "priority": priority, "location_id": location_ids[i % len(location_ids)],
+            "location_detail": f"Level {i % 5}", "summary": f"Escort request number {i}",
+            "contact_name": f"Visitor {i}", "contact_phone": "555 010 1234",
+            "access_token_hash": hashlib.sha256(f"bench-{i}".encode()).hexdigest(),
+            "confidential": False, "created_at": created, "updated_at": created,
+            "acknowledged_at": None if status == "new" else created + timedelta(minutes=1),
+            "closed_at": None if is_open else created + timedelta(minutes=25),
+            "outcome": None if is_open else ("completed" if status == "resolved" else "duplicate"),
+            "unread_by_staff": i % 13 == 0, "version": 1,
+        }
+
+
+def seed_portal(url: str, env: dict, count: int, open_share: float) -> str:
+    """Create the portal's tables and data; return the dispatcher's session cookie."""
+    os.environ.update({k: env[k] for k in ("PORTAL_ENV", "DATABASE_URL", "SECRET_KEY",
+                                           "FIELD_ENCRYPTION_KEY", "RATELIMIT_ENABLED",
+                                           "RATELIMIT_STORAGE_URI")})
+    from sqlalchemy import insert
+
+    from app import create_app, tokens
+    from app.extensions import db
+    from app.models.accounts import LoginSession, Role, User
+    from app.models.escorts import EscortRequest
+    from app.models.locations import Location
+    from app.models.tickets import Ticket
+
+    app = create_app("production")
+    with app.app_context():
+        db.create_all()
+        locations = [Location(name=f"Building {n}", kind="building") for n in range(1, 21)]
+        roles = {name: Role(name=name) for name in ("dispatcher", "officer")}
+        dispatcher = User(email="bench-dispatcher@example.org", name="Bench Dispatcher",
+                          roles=[roles["dispatcher"]])
+        officers = [User(email=f"bench-officer{n}@example.org", name=f"Officer {n}",
+                         display_name=f"Officer {n}", roles=[roles["officer"]])
+                    for n in range(4)]
+        db.session.add_all([*locations, dispatcher, *officers])
+        db.session.flush()
+        location_ids = [loc.id for loc in locations]
+        now = datetime.now(UTC).replace(tzinfo=None)
+        batch = []
+        for row in _ticket_rows(count, open_share, location_ids, now):
+            batch.append(row)
+            if len(batch) == 5000:
+                _insert_tickets(db, insert, Ticket, EscortRequest, batch, location_ids)
+                batch = []
+        if batch:
+            _insert_tickets(db, insert, Ticket, EscortRequest, batch, location_ids)
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(db.text(
+                "SELECT setval('ticket_id_seq', (SELECT max(id) FROM ticket))"))
+        raw = tokens.new_token()
+        db.session.add(LoginSession(session_hash=tokens.hash_token(raw), user=dispatcher))
+        db.session.commit()
+        _analyze(db)
+        serializer = app.session_interface.get_signing_serializer(app)
+        return f"{app.config['SESSION_COOKIE_NAME']}={serializer.dumps({'_user_id': raw})}"
+
+
+def _insert_tickets(db, insert, Ticket, EscortRequest, batch, location_ids) -> None:
+    db.session.execute(insert(Ticket.__table__), batch)
+    db.session.execute(insert(EscortRequest.__table__), [
+        {"id": row["id"], "from_location_id": row["location_id"],
+         "to_location_id": location_ids[(row["id"] + 3) % len(location_ids)],
+         "scheduled": False, "party_size": 1} for row in batch])
+
+
+def _analyze(db) -> None:
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("ANALYZE")
+
+
+def seed_reference(url: str, count: int, open_share: float) -> None:
+    from sqlalchemy import create_engine, insert
+
+    from benchmarks.reference_app import Base, ReferenceRow
+
+    engine = create_engine(url)
+    Base.metadata.create_all(engine)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    open_count = int(count * open_share)
+    with engine.begin() as conn:
+        for start in range(0, count, 5000):
+            conn.execute(insert(ReferenceRow), [
+                {"title": f"Row {i}", "phone": "555 010 1234",
+                 "status": "open" if i < open_count else "closed",
+                 "created_at": now - timedelta(minutes=(i * 104729) % (365 * 24 * 60))}
+                for i in range(start, min(start + 5000, count))])
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("ANALYZE")
+    engine.dispose()
+
+
+# --- servers ----------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """One app under gunicorn on a free loopback port, stopped on exit."""
+
+    def __init__(self, target: str, env: dict, workers: int, threads: int,
+                 ready_path: str) -> None:
+        self.port = free_port()
+        self.log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)
+        self.process = subprocess.Popen(
+            [str(BIN / "gunicorn"), "--workers", str(workers), "--worker-class", "gthread",
+             "--threads", str(threads), "--bind", f"{HOST}:{self.port}", "--log-level",
+             "warning", "--keep-alive", "30", target],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            start_new_session=True)
+        self._wait(ready_path)
+
+    def _wait(self, path: str) -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited; see {self.log.name}")
+            try:
+                conn = http.client.HTTPConnection(HOST, self.port, timeout=2)
+                conn.request("GET", path)
+                conn.getresponse().read()
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"server did not start; see {self.log.name}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+
+
+# --- load -------------------------------------------------------------------------------
+
+@dataclass
+class Result:
+    name: str
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    seconds: float = 0.0
+
+    @property
+    def rps(self) -> float:
+        return len(self.latencies) / self.seconds if self.seconds else 0.0
+
+    def pct(self, q: float) -> float:
+        if len(self.latencies) < 2:
+            return float("nan")
+        return statistics.quantiles(self.latencies, n=100)[int(q) - 1] * 1000
+
+
+class Client:
+    """One keep-alive connection with a cookie jar of one cookie (the session)."""
+
+    def __init__(self, port: int, cookie: str | None = None) -> None:
+        self.conn = http.client.HTTPConnection(HOST, port, timeout=30)
+        self.cookie = cookie
+
+    def send(self, method: str, path: str, form: dict | None = None) -> tuple[int, str]:
+        headers = {"Cookie": self.cookie} if self.cookie else {}
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        self.conn.request(method, path, body=body, headers=headers)
+        response = self.conn.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        set_cookie = response.getheader("Set-Cookie")
+        if set_cookie:
+            self.cookie = set_cookie.split(";", 1)[0]
+        return response.status, text
+
+
+def drive(name: str, make_client, step, seconds: float, concurrency: int,
+          max_requests: int, warmup: float) -> Result:
+    """Run `step(client)` from `concurrency` threads; time only after the warm-up."""
+    result = Result(name)
+    start = time.monotonic()
+    measure_from, stop_at = start + warmup, start + warmup + seconds
+    lock = threading.Lock()
+
+    def worker() -> None:
+        client = make_client()
+        while time.monotonic() < stop_at and len(result.latencies) < max_requests:
+            began = time.perf_counter()
+            ok = step(client)
+            elapsed = time.perf_counter() - began
+            with lock:
+                if not ok:
+                    result.errors += 1
+                elif time.monotonic() >= measure_from:
+                    result.latencies.append(elapsed)
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    result.seconds = max(0.001, min(time.monotonic(), stop_at) - measure_from)
+    return result
+
+
+HIDDEN = re.compile(r'name="(csrf_token|submission_key)"[^>]*value="([^"]*)"')
+OPTION = re.compile(r'<option value="(\d+)"')
+
+
+def escort_client(port: int):
+    """GET the real form once (cookie, CSRF token, places); each step POSTs a new request
+    with a fresh submission key, as a new page load would give."""
+    client = Client(port)
+    _status, page = client.send("GET", "/escorts/")
+    fields = dict(HIDDEN.findall(page))
+    places = OPTION.findall(page)
+    client.form = {"csrf_token": fields["csrf_token"], "from_place": places[0],
+                   "to_place": places[1], "when": "now", "party_size": "1",
+                   "phone": "(555) 010-1234", "name": "Bench Visitor"}
+    return client
+
+
+def escort_step(client) -> bool:
+    status, _ = client.send("POST", "/escorts/", {**client.form,
+                                                 "submission_key": secrets.token_urlsafe(24)})
+    return status == 303
+
+
+def run_all(args, portal_port: int, reference_port: int, cookie: str) -> dict[str, Result]:
+    common = {"seconds": args.seconds, "concurrency": args.concurrency,
+              "max_requests": args.max_requests, "warmup": args.warmup}
+    results = {}
+    results["reference insert"] = drive(
+        "reference insert", lambda: Client(reference_port),
+        lambda c: c.send("POST", "/rows", {"title": "Escort", "phone": "555"})[0] == 303,
+        **common)
+    results["escort submit"] = drive("escort submit", lambda: escort_client(portal_port),
+                                     escort_step, **common)
+    results["reference select"] = drive(
+        "reference select", lambda: Client(reference_port),
+        lambda c: c.send("GET", "/rows")[0] == 200, **common)
+
+    def queue_step(client) -> bool:
+        status, text = client.send("GET", "/dispatch/")
+        return status == 200 and "Dispatch queue" in text
+
+    results["dispatch queue"] = drive("dispatch queue", lambda: Client(portal_port, cookie),
+                                      queue_step, **common)
+    return results
+
+
+# --- report -----------------------------------------------------------------------------
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem_kb = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text()
+                          .splitlines() if line.startswith("MemTotal")))
+        memory = f"{mem_kb / 1024 / 1024:.1f} GiB"
+    except OSError:
+        memory = "unknown memory"
+    return (f"{os.cpu_count()} CPUs ({cpu}), {memory} RAM, {platform.system()} "
+            f"{platform.release()}, Python {platform.python_version()}")
+
+
+def report(results: dict[str, Result], args, db: Database) -> str:
+    lines = [
+        f"Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        f"Machine: {machine()}",
+        f"Database: {db.kind}; {args.tickets:,} tickets ({args.open_share:.0%} open) and "
+        f"{args.tickets:,} reference rows",
+        f"Servers: gunicorn, {args.workers} workers x {args.threads} threads (gthread) each; "
+        f"load: {args.concurrency} keep-alive clients, {args.seconds:g} s after "
+        f"{args.warmup:g} s warm-up",
+        "",
+        "| scenario | requests/s | p50 ms | p95 ms | errors |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results.values():
+        lines.append(f"| {r.name} | {r.rps:.0f} | {r.pct(50):.1f} | {r.pct(95):.1f} | "
+                     f"{r.errors} |")
+    submit = results["escort submit"].rps / max(results["reference insert"].rps, 1e-9)
+    queue = results["dispatch queue"].rps / max(results["reference select"].rps, 1e-9)
+    p95 = results["dispatch queue"].pct(95)
+    lines += [
+        "",
+        f"Escort submit / reference insert: {submit:.2f} (target >= 0.5) "
+        f"{'OK' if submit >= 0.5 else 'MISSED'}",
+        f"Dispatch queue / reference select: {queue:.2f} (target >= 0.5) "
+        f"{'OK' if queue >= 0.5 else 'MISSED'}",
+        f"Dispatch queue p95: {p95:.1f} ms (target < 100 ms) {'OK' if p95 < 100 else 'MISSED'}",
+    ]
+    return "\n".join(lines)
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--tickets", type=int, default=100_000)
+    parser.add_argument("--open-share", type=float, default=0.02,
+                        help="share of seeded tickets that are open (default 0.02)")
+    parser.add_argument("--queue-limit", type=int, default=50,
+                        help="rows on the queue page, as the reference's 50 (default 50)")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--warmup", type=float, default=3)
+    parser.add_argument("--max-requests", type=int, default=50_000)
+    parser.add_argument("--sqlite", action="store_true", help="use SQLite even if PostgreSQL runs")
+    return parser.parse_args()
+
+
+def main() -> int:
+    args = parse_args()
+    db = Database(prefer_sqlite=args.sqlite)
+    servers: list[Server] = []
+    try:
+        print(f"Seeding {args.tickets:,} tickets and reference rows in {db.kind}...", flush=True)
+        began = time.monotonic()
+        env = portal_env(db.url, args.queue_limit)
+        cookie = seed_portal(db.url, env, args.tickets, args.open_share)
+        seed_reference(db.url, args.tickets, args.open_share)
+        print(f"Seeded in {time.monotonic() - began:.0f} s. Starting servers...", flush=True)
+        portal = Server("wsgi:app", env, args.workers, args.threads, "/")
+        servers.append(portal)
+        reference = Server("benchmarks.reference_app:app",
+                           {**os.environ, "REFERENCE_DATABASE_URL": db.url},
+                           args.workers, args.threads, "/rows")
+        servers.append(reference)
+        results = run_all(args, portal.port, reference.port, cookie)
+        print()
+        print(report(results, args, db))
+    finally:
+        for server in servers:
+            server.stop()
+        db.drop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
