@@ -41,7 +41,8 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SQLITE_BUSY_TIMEOUT_MS = env_int("SQLITE_BUSY_TIMEOUT_MS", 5000)
 
-    MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 25 * 1024 * 1024)
+    # A whole request: three photos at UPLOAD_MAX_BYTES each, plus the form.
+    MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 32 * 1024 * 1024)
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)  # per file
     UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000)  # decoded width x height
@@ -110,6 +111,7 @@ class Config:
     )
     DISPATCH_QUEUE_LIMIT = env_int("DISPATCH_QUEUE_LIMIT", 100)
     DISPATCH_REFRESH_SECONDS = env_int("DISPATCH_REFRESH_SECONDS", 15)
+    DISPATCH_CHOICES_CACHE_SECONDS = env_int("DISPATCH_CHOICES_CACHE_SECONDS", 30)
 
     # Escorts: how far ahead a scheduled escort may be booked, and how many minutes before
     # its time a recurring escort's occurrence becomes a ticket in the dispatch queue.
@@ -144,6 +146,7 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
+    DISPATCH_CHOICES_CACHE_SECONDS = 0
     SECRET_KEY = "testing-secret-key-not-for-production-use"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False

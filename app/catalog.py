@@ -59,8 +59,8 @@ SERVICES: tuple[Service, ...] = (
         contact="emergency", emergency=True,
         meanwhile=("Say \"Code Blue\" and give the exact place: building, floor, room or "
                    "landmark.",
-                   "If you are trained, start CPR. Send someone for the nearest AED (defibrillator) "
-                   "and switch it on: it tells you what to do.",
+                   "If you are trained, start CPR. Send someone for the nearest AED "
+                   "(defibrillator) and switch it on: it tells you what to do.",
                    "Do not move the person unless they are in danger where they are.",
                    "Send someone to meet the team at the nearest entrance or lift and keep the "
                    "way clear."),
@@ -215,7 +215,8 @@ SERVICES: tuple[Service, ...] = (
         "ALERT records the make, model and serial number of your devices so that officers can "
         "identify and return them if they are lost or stolen, and share theft-prevention tips.",
         ("You bring a laptop, tablet or other equipment to work.",),
-        actions=(Action("Register a device", ("devices.alert", "devices.register_device")),),
+        actions=(Action("Register a device", ("devices.register_device",)),
+                 Action("About ALERT", ("devices.alert",))),
     ),
     Service(
         "laptop-lockdown", "Computer/laptop lockdown",
@@ -223,7 +224,8 @@ SERVICES: tuple[Service, ...] = (
         "Officers fit locks that fix computers and laptops to a desk, so they cannot be "
         "carried off.",
         ("Your computer is in an office or area that is open to the public.",),
-        actions=(Action("Ask for a lockdown", ("devices.register_device",)),),
+        actions=(Action("Ask for a lockdown",
+                        ("devices.request_lockdown", "devices.register_device")),),
     ),
     Service(
         "access-control", "Access control",

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.database import is_database_busy
 from app.extensions import db
+from app.headers import no_store
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ def render_error(code: int, **context):
 def init_error_pages(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
+        no_store()  # it shows what was typed, which may be confidential
         return render_template("errors/csrf.html", kept=kept_form_values(),
                                title="Your form has expired", reason=error.description), 400
 

@@ -5,8 +5,13 @@ import re
 import secrets
 import unicodedata
 
+from sqlalchemy import select
 from wtforms import HiddenField, SelectMultipleField, widgets
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
+
+from app.extensions import db
+from app.models.locations import Location
 
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 PHONE_CHARS = re.compile(r"^[0-9+().\-\s/x]{7,30}$")
@@ -60,3 +65,31 @@ class SubmissionKeyField(HiddenField):
         if not self.data:
             self.data = secrets.token_urlsafe(24)
         return self.data
+
+
+OTHER = "other"
+KIND_GROUPS = {
+    "building": "Buildings",
+    "entrance": "Entrances",
+    "garage": "Parking",
+    "transit": "Transit stops",
+    "landmark": "Landmarks",
+}
+
+
+def location_choices(with_other: bool = True, placeholder: str = "Choose a place"
+                     ) -> list[SelectChoice]:
+    """Active campus places grouped by kind (optgroups); "Other (describe)" when asked."""
+    groups: dict[str, list[SelectChoice]] = {}
+    rows = db.session.scalars(select(Location).where(Location.active)
+                              .order_by(Location.kind, Location.name))
+    for location in rows:
+        label = KIND_GROUPS.get(location.kind, location.kind.title())
+        groups.setdefault(label, []).append(
+            SelectChoice(str(location.id), location.name, optgroup=label))
+    choices = [SelectChoice("", placeholder)]
+    for options in groups.values():
+        choices.extend(options)
+    if with_other:
+        choices.append(SelectChoice(OTHER, "Other (describe)", optgroup="Not in the list"))
+    return choices

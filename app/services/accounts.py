@@ -7,24 +7,21 @@ same whether or not the address is known (the owner of a known address gets an e
 """
 from __future__ import annotations
 
-import hashlib
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, url_for
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app import sessions, tokens
 from app.database import use_case
 from app.extensions import db
-from app.jobs import periodic
 from app.models.accounts import AFFILIATIONS, STAFF_ROLES, Role, User
 from app.models.base import utcnow
-from app.models.login_throttle import LoginThrottle
 from app.services import audit, outbox, passwords
+from app.services import login_throttle as throttle
 
 VERIFY_PURPOSE = "verify-email"
 RESET_PURPOSE = "reset-password"
@@ -77,10 +74,6 @@ class LoginResult:
 
 def normalise_email(email: str | None) -> str:
     return (email or "").strip().lower()
-
-
-def email_hash(email: str) -> str:
-    return hashlib.sha256(normalise_email(email).encode("utf-8", "replace")).hexdigest()
 
 
 def clean_text(value: str | None, label: str, max_length: int, required: bool = True) -> str | None:
@@ -224,14 +217,16 @@ def login(email: str, password: str, remember: bool = False) -> LoginResult:
     """Check the credentials, count failures, and on success start a fresh session."""
     user = find_user(email, lock=True)
     if user is None:
-        return _unknown_email_failure(email, password)
+        passwords.dummy_verify(password or "")
+        return LoginResult(throttle.unknown_email_failure(email))
     now = utcnow()
     if user.locked_until and user.locked_until > now:
+        passwords.dummy_verify(password or "")  # as slow as any other answer
         audit.record("login.failure", None, "user", user.id, detail="locked")
         return LoginResult("locked")
     if not passwords.verify(user.password_hash, password):
-        outcome = _count_failure(user, "failed_logins", now)
-        _audit_failure(outcome, user.id)
+        outcome = throttle.count_failure(user, "failed_logins", now)
+        throttle.audit_failure(outcome, user.id)
         return LoginResult(outcome)
     user.failed_logins, user.locked_until = 0, None
     if passwords.needs_rehash(user.password_hash):
@@ -244,57 +239,6 @@ def login(email: str, password: str, remember: bool = False) -> LoginResult:
     sessions.begin(user, remember=remember)
     audit.record("login.success", user, "user", user.id)
     return LoginResult("ok", user)
-
-
-def _count_failure(counter, attr: str, now: datetime) -> str:
-    """Add a failure to `counter`; at the limit, lock it and say so."""
-    count = (getattr(counter, attr) or 0) + 1
-    if count >= current_app.config["LOGIN_MAX_FAILURES"]:
-        setattr(counter, attr, 0)
-        counter.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
-        return "locked"
-    setattr(counter, attr, count)
-    return "invalid"
-
-
-def _audit_failure(outcome: str, user_id) -> None:
-    audit.record("login.locked" if outcome == "locked" else "login.failure", None, "user", user_id)
-
-
-def _unknown_email_failure(email: str, password: str) -> LoginResult:
-    """Behave exactly as for a known account with a wrong password, lock included."""
-    passwords.dummy_verify(password or "")
-    row = _throttle_row(email_hash(email))
-    now = utcnow()
-    if row.locked_until and row.locked_until > now:
-        audit.record("login.failure", None, "user", "unknown", detail="locked")
-        return LoginResult("locked")
-    outcome = _count_failure(row, "failures", now)
-    _audit_failure(outcome, "unknown")
-    return LoginResult(outcome)
-
-
-def _throttle_row(key: str) -> LoginThrottle:
-    query = select(LoginThrottle).where(LoginThrottle.email_hash == key).with_for_update()
-    row = db.session.scalars(query.execution_options(populate_existing=True)).first()
-    if row is not None:
-        return row
-    try:
-        with db.session.begin_nested():
-            row = LoginThrottle(email_hash=key, failures=0)
-            db.session.add(row)
-    except IntegrityError:  # another request inserted it first
-        row = db.session.scalars(query.execution_options(populate_existing=True)).one()
-    return row
-
-
-@periodic("accounts.purge_login_throttle", every_seconds=3600)
-@use_case
-def purge_login_throttle() -> int:
-    """Forget failure counts for unknown addresses once they no longer matter (a day)."""
-    cutoff = utcnow() - timedelta(days=1)
-    result = db.session.execute(delete(LoginThrottle).where(LoginThrottle.updated_at < cutoff))
-    return result.rowcount or 0
 
 
 @use_case
@@ -367,7 +311,7 @@ def change_password(user: User, current: str, new: str) -> str | None:
     """
     user = db.session.get(User, user.id, with_for_update=True, populate_existing=True)
     if not passwords.verify(user.password_hash, current or ""):
-        outcome = _count_failure(user, "failed_logins", utcnow())
+        outcome = throttle.count_failure(user, "failed_logins", utcnow())
         audit.record("password.change_failed", user, "user", user.id, detail=outcome)
         if outcome == "locked":
             sessions.revoke_all(user)

@@ -226,6 +226,7 @@ def build_message(message: Claimed) -> Message:
         recipients=[message.to],
         body=message.text,
         html=message.html,
+        sender=current_app.config["MAIL_DEFAULT_SENDER"],
         extra_headers=headers or None,
     )
 
@@ -332,7 +333,21 @@ def oldest_pending():
     )
 
 
+MAX_BATCHES_PER_RUN = 10
+
+
 @periodic("outbox.deliver", every_seconds=10)
 def deliver_job() -> Delivery:
-    """The worker's outbox pass: deliver what is due, one batch."""
-    return deliver_due(default_worker_id(), current_app.config["OUTBOX_BATCH_SIZE"])
+    """The worker's outbox pass: batch after batch while batches come back full (a big APB
+    mailing), at most MAX_BATCHES_PER_RUN, so the other jobs get their turn."""
+    size = current_app.config["OUTBOX_BATCH_SIZE"]
+    total = Delivery()
+    for _ in range(MAX_BATCHES_PER_RUN):
+        result = deliver_due(default_worker_id(), size)
+        total.sent += result.sent
+        total.retrying += result.retrying
+        total.failed += result.failed
+        total.errors += result.errors
+        if result.claimed < size or result.retrying or result.failed:
+            break
+    return total

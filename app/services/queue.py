@@ -12,6 +12,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from time import monotonic
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -22,6 +23,7 @@ from app.database import use_case
 from app.extensions import db
 from app.models.accounts import Role, User, user_roles
 from app.models.base import utcnow
+from app.models.locations import Location
 from app.models.tickets import CLOSED_STATUSES, OPEN_STATUSES, STATUS_LABELS, Ticket
 from app.services import audit
 from app.services.dispatch import MAX_ID, OUTCOME_LABELS, clean_text
@@ -179,9 +181,41 @@ class QueueFilters:
         return any(v not in (None, "", False) for v in vars(self).values())
 
 
+class QueueItem:
+    """One row of the board: plain values read in one query (no ORM objects to build)."""
+
+    __slots__ = ("id", "reference", "kind", "status", "priority", "summary", "created_at",
+                 "acknowledged_at", "unread_by_staff", "officer_name", "where", "clock", "age")
+
+    def __init__(self, row, now: datetime) -> None:
+        for name in self.__slots__[:-3]:
+            setattr(self, name, getattr(row, name))
+        parts = (row.location_name, row.location_detail)
+        self.where = ", ".join(p for p in parts if p) or "Not given"
+        self.clock = ack_clock(self, now)
+        self.age = duration((now - self.created_at).total_seconds())
+
+    @property
+    def late(self) -> bool:
+        """Unacknowledged past its target: the board marks it overdue."""
+        return self.clock.overdue and not self.clock.acknowledged
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+
+QUEUE_COLUMNS = (
+    Ticket.id, Ticket.reference, Ticket.kind, Ticket.status, Ticket.priority, Ticket.summary,
+    Ticket.location_detail, Ticket.created_at, Ticket.acknowledged_at, Ticket.unread_by_staff,
+    Location.name.label("location_name"),
+    func.coalesce(User.display_name, User.name).label("officer_name"),
+)
+
+
 @dataclass
 class QueuePage:
-    tickets: list[Ticket]
+    tickets: list[QueueItem]
     clocks: dict[int, AckClock]
     total_open: int
     total_overdue: int
@@ -239,15 +273,18 @@ def open_queue(filters: QueueFilters | None = None, limit: int | None = None) ->
     now = utcnow()
     conditions = [_open(), _visible(), *_filter_conditions(filters, now)]
     query = (
-        select(Ticket).where(*conditions)
+        select(*QUEUE_COLUMNS).select_from(Ticket)
+        .outerjoin(Location, Location.id == Ticket.location_id)
+        .outerjoin(User, User.id == Ticket.assigned_officer_id)
+        .where(*conditions)
         .order_by(Ticket.priority, Ticket.created_at, Ticket.id).limit(limit)
     )
-    tickets = list(db.session.scalars(query).unique())
+    tickets = [QueueItem(row, now) for row in db.session.execute(query)]
     total_open, total_overdue = queue_counts(now)
     matching = total_open
     if filters.active:
         matching = db.session.scalar(select(func.count(Ticket.id)).where(*conditions))
-    clocks = {t.id: ack_clock(t, now) for t in tickets}
+    clocks = {t.id: t.clock for t in tickets}
     return QueuePage(tickets, clocks, total_open, total_overdue, matching, limit, now)
 
 
@@ -275,14 +312,41 @@ def queue_kinds() -> list[tuple[str, str]]:
     return sorted(kinds, key=lambda item: item[1])
 
 
-def active_officers() -> list[User]:
-    """Active accounts holding the officer role, by name (for assignment and filters)."""
+def active_officers() -> list[tuple[int, str]]:
+    """(id, public name) of active accounts holding the officer role, by name."""
+    name = func.coalesce(User.display_name, User.name)
     query = (
-        select(User).join(user_roles).join(Role)
+        select(User.id, name).join(user_roles).join(Role)
         .where(Role.name == "officer", User.is_active_account.is_(True))
-        .order_by(User.display_name, User.name)
+        .order_by(name)
     )
-    return list(db.session.scalars(query))
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def location_choices() -> list[tuple[int, str]]:
+    """(id, name) of every location, for the filter."""
+    query = select(Location.id, Location.name).order_by(Location.name)
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+_choices_cache: dict[str, tuple[float, list]] = {}
+
+
+def cached_choices(name: str) -> list:
+    """Filter choices, kept for DISPATCH_CHOICES_CACHE_SECONDS in this process.
+
+    The board reloads every few seconds for every dispatcher; locations and officers change
+    rarely, so a short per-process cache saves two queries per refresh. 0 turns it off.
+    """
+    loader = {"officers": active_officers, "locations": location_choices}[name]
+    ttl = current_app.config["DISPATCH_CHOICES_CACHE_SECONDS"]
+    now = monotonic()
+    hit = _choices_cache.get(name)
+    if ttl > 0 and hit is not None and now - hit[0] < ttl:
+        return hit[1]
+    value = loader()
+    _choices_cache[name] = (now, value)
+    return value
 
 
 def officer_assignments(officer: User) -> list[Ticket]:

@@ -2,38 +2,13 @@
 publishes, the visitor receives the issue and unsubscribes with one click."""
 from __future__ import annotations
 
-import re
-
 import pytest
-from sqlalchemy import select
 
-from app.models.outbox import OutboxMessage
 from app.services import apb
 from app.services.outbox import deliver_due
-from tests.fixtures.accounts import TEST_PASSWORD
+from tests.browser.journey import emailed_link, phone_page, sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def emailed_link(db, to: str, path: str) -> str:
-    db.session.commit()
-    bodies = db.session.scalars(
-        select(OutboxMessage.text_body).where(OutboxMessage.to_address == to)
-        .order_by(OutboxMessage.id.desc())
-    ).all()
-    db.session.commit()  # end the read: a stale SQLite snapshot would block our next write
-    for body in bodies:
-        match = re.search(rf"https?://\S+({re.escape(path)}\S+)", body)
-        if match:
-            return match.group(1)
-    raise AssertionError(f"no {path} link mailed to {to}")
-
-
-def sign_in(page, live_server, user) -> None:
-    page.goto(live_server + "/login")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password", exact=True).fill(TEST_PASSWORD)
-    page.get_by_role("button", name=re.compile("Sign in", re.I)).click()
 
 
 def test_visitor_subscribes_receives_an_issue_and_unsubscribes(
@@ -53,7 +28,7 @@ def test_visitor_subscribes_receives_an_issue_and_unsubscribes(
     page.get_by_role("button", name="Confirm my subscription").click()
     assert page.locator("h1").inner_text() == "Subscription confirmed"
 
-    editor_page = browser.new_page(viewport={"width": 390, "height": 844})
+    editor_page = phone_page(browser)
     sign_in(editor_page, live_server, make_user(roles=("editor",)))
     editor_page.goto(live_server + "/apb/manage")
     assert_accessible(editor_page)

@@ -142,6 +142,7 @@ class TestExpiredForm:
         assert "Ann <script>alert(1)</script>" in soup.get_text()
         assert "<script>alert(1)" not in body, "what they wrote is escaped"
         assert PASSWORD not in body and "tok-123456" not in body
+        assert response.headers["Cache-Control"].startswith("no-store")
 
     def test_it_offers_to_submit_the_kept_form_again(self, csrf_app):
         soup = page(self.post(csrf_app))

@@ -14,7 +14,7 @@ from app.models.audit import AuditEvent
 from app.models.base import utcnow
 from app.models.login_throttle import LoginThrottle
 from app.models.outbox import OutboxMessage
-from app.services import accounts, passwords
+from app.services import accounts, login_throttle, passwords
 from tests.fixtures.accounts import TEST_PASSWORD
 from tests.fixtures.auth import STRONG_PASSWORD, emails_to, link_in
 
@@ -247,7 +247,7 @@ def test_purge_forgets_old_unknown_address_counters(app, db):
     db.session.add(LoginThrottle(email_hash="b" * 64, failures=2))
     db.session.commit()
     with app.app_context():
-        assert accounts.purge_login_throttle() == 1
+        assert login_throttle.purge_login_throttle() == 1
 
 
 # --- passwords -----------------------------------------------------------------------------

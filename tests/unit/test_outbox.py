@@ -27,7 +27,7 @@ def add_message(db, n: int = 1, **fields) -> OutboxMessage:
 
 
 def reload(db, message_id: int) -> OutboxMessage:
-    db.session.expire_all()
+    db.session.rollback()  # a fresh read, not an old WAL snapshot
     return db.session.get(OutboxMessage, message_id)
 
 
@@ -172,7 +172,7 @@ def test_several_workers_at_once_never_send_a_message_twice(app, db, smtp_server
     assert errors == []
     subjects = sorted(str(m["Subject"]) for m in smtp_server.wait_for(total))
     assert subjects == sorted(f"Message {n}" for n in range(total))
-    db.session.expire_all()
+    db.session.rollback()
     statuses = db.session.scalars(select(OutboxMessage.status)).all()
     assert statuses == ["sent"] * total
 
@@ -193,3 +193,12 @@ def test_status_counts(app, db, smtp_server):
     assert outbox.status_counts() == {"pending": 1, "sent": 0, "failed": 1}
     outbox.deliver_due("test", 10)
     assert outbox.status_counts() == {"pending": 0, "sent": 1, "failed": 1}
+
+
+def test_the_worker_job_keeps_going_while_batches_are_full(app, db, smtp_server, monkeypatch):
+    monkeypatch.setitem(app.config, "OUTBOX_BATCH_SIZE", 4)
+    for n in range(10):
+        add_message(db, n)
+    result = outbox.deliver_job()
+    assert result.sent == 10
+    assert len(smtp_server.wait_for(10)) == 10

@@ -196,3 +196,20 @@ def test_close_with_stale_version_is_a_conflict(db, make_user, make_report):
     report, _ = make_report()
     with pytest.raises(dispatch.TicketConflict):
         reports.close_report(report.id, staff, report.version + 5, "resolved")
+
+
+def test_access_log_lines_for_report_pages_lose_the_client_address():
+    import logging
+
+    from app.blueprints.reports import NoReporterAddress
+
+    def line(path):
+        record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, "%s - - [%s] %s",
+                                   ("203.0.113.9", "25/Nov/2026", f'"POST {path} HTTP/1.1" 303'),
+                                   None)
+        NoReporterAddress().filter(record)
+        return record.getMessage()
+
+    assert "203.0.113.9" not in line("/report/suspicious_package")
+    assert line("/report/sent/RPT-ABC234").startswith("- - - [")
+    assert "203.0.113.9" in line("/escorts/")

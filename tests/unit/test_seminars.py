@@ -207,3 +207,27 @@ def test_icalendar_of_a_summer_session_uses_daylight_time(app, db, make_session)
     if app.config["TIMEZONE"] == "America/New_York":
         assert (start.hour, start.minute) == (12, 0)
         assert start.utcoffset() == timedelta(hours=-4)
+
+
+def test_flask_seminars_remind_and_the_worker_job(app, db, make_user, make_session):
+    from app.jobs import all_jobs
+
+    session = make_session(starts_in=timedelta(hours=3))
+    seminars.register_member(session.id, make_user())
+    runner = app.test_cli_runner()
+    assert "queued: 1" in runner.invoke(args=["seminars", "remind"]).output
+    assert "queued: 0" in runner.invoke(args=["seminars", "remind"]).output
+    assert "seminars.remind" in {job.name for job in all_jobs()}
+
+
+def test_demo_seminars_seed_upcoming_sessions_some_nearly_full(db):
+    from app.demo import seminars as demo
+    from app.models.outreach import ServiceRequest
+    from app.models.seminars import SeminarSession
+
+    demo.seed()
+    db.session.commit()
+    sessions = db.session.scalars(select(SeminarSession)).all()
+    assert len(sessions) >= 8 and all(s.starts_at > utcnow() for s in sessions)
+    assert sum(seminars.seats_left(s) <= 2 for s in sessions) >= 3
+    assert db.session.scalar(select(func.count(ServiceRequest.id))) == 2

@@ -24,8 +24,8 @@ from app.blueprints.devices.forms import (
     RecoveredForm,
     StolenForm,
 )
-from app.blueprints.escorts.forms import location_choices
 from app.csv_export import csv_response
+from app.forms import location_choices
 from app.extensions import db
 from app.headers import no_store
 from app.models.devices import Device
@@ -72,7 +72,7 @@ def _photo(form: DeviceForm):
 @member
 def register_device():
     form = DeviceForm()
-    form.location_id.choices = location_choices()
+    form.location_id.choices = location_choices(with_other=False)
     if form.validate_on_submit():
         try:
             device = devices.register_device(_user(), _details(form), _photo(form))
@@ -91,7 +91,7 @@ def register_device():
 def edit_device(device_id: int):
     device = _own_or_404(device_id, "edit")
     form = DeviceForm(obj=device)
-    form.location_id.choices = location_choices()
+    form.location_id.choices = location_choices(with_other=False)
     if form.validate_on_submit():
         try:
             devices.update_device(_user(), device_id, _details(form))
@@ -135,7 +135,7 @@ def request_lockdown():
     form = LockdownForm()
     lockable = devices.lockable_devices(_user())
     form.devices.choices = [(d.id, f"{d.make} {d.model} (serial {d.serial})") for d in lockable]
-    form.location_id.choices = location_choices()
+    form.location_id.choices = location_choices(with_other=False)
     if request.method == "GET" and request.args.get("device", type=int):
         form.devices.data = [request.args.get("device", type=int)]
     if form.validate_on_submit():
@@ -158,7 +158,7 @@ def request_lockdown():
 def report_stolen(device_id: int):
     device = _own_or_404(device_id, "stolen")
     form = StolenForm()
-    form.location_id.choices = location_choices()
+    form.location_id.choices = location_choices(with_other=False)
     if form.validate_on_submit():
         try:
             opened = devices.report_stolen(

@@ -148,12 +148,8 @@ class QueueFilterForm(FlaskForm):
         self.kind.choices = [("", "Any kind"), *kinds]
         self.status.choices = [("", "Any open status")] + [(s, STATUS_LABELS[s]) for s in statuses]
         self.priority.choices = [(None, "Any priority")] + [(p, f"P{p}") for p in PRIORITIES]
-        self.location_id.choices = [(None, "Any location")] + [
-            (loc.id, loc.name) for loc in locations
-        ]
-        self.officer_id.choices = [(None, "Anyone"), (0, "Nobody assigned")] + [
-            (o.id, o.public_name) for o in officers
-        ]
+        self.location_id.choices = [(None, "Any location"), *locations]
+        self.officer_id.choices = [(None, "Anyone"), (0, "Nobody assigned"), *officers]
         return self
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from app.access import roles_required
 from app.blueprints.dispatch import bp
@@ -23,8 +22,6 @@ from app.blueprints.dispatch.forms import (
     QueueFilterForm,
     move_choices,
 )
-from app.extensions import db
-from app.models.locations import Location
 from app.models.tickets import (
     ASSIGNED,
     CANCELLED,
@@ -65,15 +62,12 @@ def _filters_from(form: QueueFilterForm) -> queue.QueueFilters:
     )
 
 
-def _locations() -> list[Location]:
-    return list(db.session.scalars(select(Location).order_by(Location.name)))
-
-
 @bp.route("/", endpoint="queue")
 @roles_required(*CONSOLE)
 def queue_view():
     form = QueueFilterForm(request.args).fill(
-        queue.queue_kinds(), OPEN_STATUSES, _locations(), queue.active_officers())
+        queue.queue_kinds(), OPEN_STATUSES, queue.cached_choices("locations"),
+        queue.cached_choices("officers"))
     form.validate()
     page = queue.open_queue(_filters_from(form))
     return render_template(
@@ -110,9 +104,7 @@ def _bound(name: str):
 def _setup(name: str, form, ticket: Ticket):
     """Give a form the choices that depend on the ticket and the staff list."""
     if name == "assign":
-        form.officer_id.choices = [(None, "Choose an officer…")] + [
-            (o.id, o.public_name) for o in queue.active_officers()
-        ]
+        form.officer_id.choices = [(None, "Choose an officer…"), *queue.active_officers()]
     elif name == "move":
         allowed = TRANSITIONS[ticket.status] - set(CLOSED_STATUSES) - {ASSIGNED}
         form.status.choices = move_choices(sorted(allowed, key=list(OPEN_STATUSES).index))

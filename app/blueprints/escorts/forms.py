@@ -11,7 +11,6 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import (
     DateField,
     HiddenField,
@@ -27,20 +26,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.extensions import db
 from app.models.base import utcnow
 from app.models.escorts import WEEKDAY_NAMES
-from app.models.locations import Location
+from app.forms import OTHER, location_choices  # noqa: F401  (re-exported for the views)
 from app.services.escorts import Place, local_to_utc, site_zone, utc_to_local
 
-OTHER = "other"
-KIND_GROUPS = {
-    "building": "Buildings",
-    "entrance": "Entrances",
-    "garage": "Parking",
-    "transit": "Transit stops",
-    "landmark": "Landmarks",
-}
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 PHONE_CHARS = re.compile(r"^[0-9 +()\-.]+$")
 
@@ -62,23 +52,11 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-def location_choices() -> dict[str | None, list[tuple[str, str]]]:
-    """Active places grouped by kind (rendered as optgroups), then "Other (describe)"."""
-    groups: dict[str | None, list[tuple[str, str]]] = {None: [("", "Choose a place")]}
-    rows = db.session.scalars(select(Location).where(Location.active)
-                              .order_by(Location.kind, Location.name))
-    for location in rows:
-        label = KIND_GROUPS.get(location.kind, location.kind.title())
-        groups.setdefault(label, []).append((str(location.id), location.name))
-    groups["Not in the list"] = [(OTHER, "Other (describe)")]
-    return groups
-
-
 class PlaceField(SelectField):
     """A select of places whose forged or retired values get a plain message."""
 
     def pre_validate(self, form) -> None:
-        values = {value for _group, options in self.choices.items() for value, _ in options}
+        values = {choice.value for choice in self.choices}
         if self.data not in values - {""}:
             raise ValidationError("Choose a place from the list.")
 

@@ -3,16 +3,13 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
-from sqlalchemy import select
-from wtforms.fields.choices import SelectChoice
 
 from app.access import public, roles_required
 from app.blueprints.reports import bp, flood
 from app.blueprints.reports.forms import AddPhotosForm, CloseReportForm, ReportForm, to_utc
 from app.blueprints.track.links import remember_link, remembered_token
-from app.extensions import db
+from app.forms import location_choices
 from app.headers import no_store
-from app.models.locations import Location
 from app.models.reports import CATEGORIES, GUIDANCE, OUTCOMES
 from app.services import dispatch, reports, uploads
 from app.services.followup import follow_up_url
@@ -23,13 +20,6 @@ CONSOLE = ("dispatcher", "admin")
 
 def _actor():
     return current_user._get_current_object() if current_user.is_authenticated else None
-
-
-def _location_choices() -> list[tuple[str, str]]:
-    places = db.session.scalars(
-        select(Location).where(Location.active.is_(True)).order_by(Location.name))
-    return [SelectChoice("", "Choose a place (or describe it below)")] + [
-        SelectChoice(str(p.id), p.name) for p in places]
 
 
 def _render_form(category: str, form: ReportForm, status: int = 200, flooded: bool = False):
@@ -66,7 +56,8 @@ def report(category: str):
     if category not in CATEGORIES:
         abort(404)
     form = ReportForm()
-    form.location.choices = _location_choices()
+    form.location.choices = location_choices(
+        with_other=False, placeholder="Choose a place (or describe it below)")
     if not form.is_submitted():
         return _render_form(category, form)
     limited = flood.applies(bool(form.anonymous.data))

@@ -1,0 +1,37 @@
+"""Steps that browser journeys share: signing in through the real form, reading mail."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from app.models.outbox import OutboxMessage
+from tests.fixtures.accounts import TEST_PASSWORD
+
+
+def sign_in(page, live_server: str, user) -> None:
+    """Sign `user` in through the login form (a fresh page or context per person)."""
+    page.goto(live_server + "/login")
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password", exact=True).fill(TEST_PASSWORD)
+    page.get_by_role("button", name=re.compile("Sign in", re.I)).click()
+    page.wait_for_load_state()
+
+
+def emailed_link(db, to: str, path: str) -> str:
+    """The site path of the newest link containing `path` mailed to `to` (outbox rows)."""
+    db.session.commit()
+    bodies = db.session.scalars(
+        select(OutboxMessage.text_body).where(OutboxMessage.to_address == to)
+        .order_by(OutboxMessage.id.desc())
+    ).all()
+    db.session.commit()  # end the read: a stale SQLite snapshot would block our next write
+    for body in bodies:
+        match = re.search(rf"https?://[^/\s]+({re.escape(path)}\S*)", body)
+        if match:
+            return match.group(1)
+    raise AssertionError(f"no {path} link mailed to {to}")
+
+
+def phone_page(browser):
+    return browser.new_page(viewport={"width": 390, "height": 844})
