@@ -1,9 +1,8 @@
 """The division's services, as data: the home page, the directory and the guidance pages.
 
 Each service has a one-line summary and a guidance page (/services/<slug>): what it is,
-when to use it, whom to call. Where a later feature provides a self-service form, its
-`actions` name the endpoint; the link shows only once that endpoint exists (the candidates are
-tried in order). Emergency services put the emergency number first, then what to do
+when to use it, whom to call. Where a feature provides a self-service form, its `actions`
+name the endpoint. Emergency services put the emergency number first, then what to do
 meanwhile.
 """
 from __future__ import annotations
@@ -13,10 +12,10 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Action:
-    """A link to a self-service page: the first endpoint that exists is used."""
+    """A link to a self-service page of another feature."""
 
     label: str
-    endpoints: tuple[str, ...]
+    endpoint: str
     values: dict = field(default_factory=dict)
 
 
@@ -43,9 +42,9 @@ GROUPS = (
     ("division", "How we keep the campus safe"),
 )
 
-ESCORT = Action("Request an escort", ("escorts.request_escort", "escorts.new"))
-REPORT = Action("Report a concern", ("reports.new_report", "reports.start"))
-SERVICE_REQUEST = Action("Ask for this service", ("outreach.request_form",))
+ESCORT = Action("Request an escort", "escorts.new")
+REPORT = Action("Report a concern", "reports.start")
+SERVICE_REQUEST = Action("Ask for this service", "outreach.request_form")
 
 SERVICES: tuple[Service, ...] = (
     # Emergencies: the number first, then what to do meanwhile.
@@ -170,8 +169,8 @@ SERVICES: tuple[Service, ...] = (
         "Officers ask people without a reason to be in a restricted or closed area to leave, "
         "and enforce trespass warnings where needed.",
         ("A stranger in a staff-only area, or someone refusing to leave after visiting hours.",),
-        actions=(Action("Report an unauthorized person",
-                        ("reports.report",), {"category": "unauthorized_person"}),),
+        actions=(Action("Report an unauthorized person", "reports.report",
+                        {"category": "unauthorized_person"}),),
     ),
     Service(
         "domestic-violence", "Domestic violence assistance",
@@ -182,7 +181,7 @@ SERVICES: tuple[Service, ...] = (
         ("You or someone you know is being hurt, threatened or controlled by a partner or "
          "family member.",),
         contact="advocacy",
-        actions=(Action("Get confidential help", ("support.start",)),),
+        actions=(Action("Get confidential help", "support.start"),),
     ),
     Service(
         "patient-valuables", "Patient valuables assistance",
@@ -215,8 +214,8 @@ SERVICES: tuple[Service, ...] = (
         "ALERT records the make, model and serial number of your devices so that officers can "
         "identify and return them if they are lost or stolen, and share theft-prevention tips.",
         ("You bring a laptop, tablet or other equipment to work.",),
-        actions=(Action("Register a device", ("devices.register_device",)),
-                 Action("About ALERT", ("devices.alert",))),
+        actions=(Action("Register a device", "devices.register_device"),
+                 Action("About ALERT", "devices.alert")),
     ),
     Service(
         "laptop-lockdown", "Computer/laptop lockdown",
@@ -224,8 +223,7 @@ SERVICES: tuple[Service, ...] = (
         "Officers fit locks that fix computers and laptops to a desk, so they cannot be "
         "carried off.",
         ("Your computer is in an office or area that is open to the public.",),
-        actions=(Action("Ask for a lockdown",
-                        ("devices.request_lockdown", "devices.register_device")),),
+        actions=(Action("Ask for a lockdown", "devices.request_lockdown"),),
     ),
     Service(
         "access-control", "Access control",
@@ -301,7 +299,7 @@ SERVICES: tuple[Service, ...] = (
         "outreach",
         "The outreach unit runs seminars open to staff and, for some sessions, the public.",
         ("You want to learn what to do in an emergency, or to build safety skills.",),
-        actions=(Action("See seminars and sign up", ("seminars.catalogue",)),),
+        actions=(Action("See seminars and sign up", "seminars.catalogue"),),
     ),
     Service(
         "safety-presentations", "Safety and security presentations",
@@ -316,8 +314,8 @@ SERVICES: tuple[Service, ...] = (
         "The APB shares crime prevention advice, safety alerts and news from the division. "
         "Anyone can subscribe by email.",
         ("You want regular safety news and alerts.",),
-        actions=(Action("Read the APB", ("apb.archive",)),
-                 Action("Subscribe", ("apb.subscribe",))),
+        actions=(Action("Read the APB", "apb.archive"),
+                 Action("Subscribe", "apb.subscribe")),
     ),
     Service(
         "community-policing", "Community policing",

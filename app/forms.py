@@ -8,19 +8,25 @@ import unicodedata
 from sqlalchemy import select
 from wtforms import HiddenField, SelectMultipleField, widgets
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import ValidationError
+from wtforms.validators import StopValidation, ValidationError
 
 from app.extensions import db
 from app.models.locations import Location
 
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+# Invisible characters refused in typed text: C0 controls except tab and line breaks, DEL,
+# C1 controls, zero-width and direction marks, bidirectional overrides and isolates, word
+# joiner and zero-width no-break space (BOM). They can hide or reorder what staff read.
+CONTROL_CHARS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
 PHONE_CHARS = re.compile(r"^[0-9+().\-\s/x]{7,30}$")
 
 
 def no_control_chars(form, field) -> None:
-    """Refuse control characters and bidirectional overrides (line breaks are allowed)."""
+    """Refuse invisible control characters (CONTROL_CHARS; tabs and line breaks are allowed).
+
+    Stops the field's other checks: their messages would only repeat the problem."""
     if isinstance(field.data, str) and CONTROL_CHARS.search(field.data):
-        raise ValidationError("Remove the invisible control characters from this answer.")
+        raise StopValidation("Remove the invisible control characters from this answer.")
 
 
 def single_line(form, field) -> None:

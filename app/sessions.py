@@ -98,6 +98,15 @@ def _expired(row: LoginSession, now) -> bool:
     return now - row.created_at > absolute or (limit is not None and now - row.last_seen_at > limit)
 
 
+AUTO_REFRESH_PARAM = "auto_refresh"
+
+
+def is_auto_refresh() -> bool:
+    """A page reloading itself (live board, follow-up page) is not the person's activity,
+    so it does not keep an idle staff session alive."""
+    return request.args.get(AUTO_REFRESH_PARAM) == "1"
+
+
 def load_user(raw: str) -> User | None:
     if not raw or not isinstance(raw, str) or len(raw) > 200:
         return None
@@ -112,7 +121,7 @@ def load_user(raw: str) -> User | None:
         db.session.commit()
         session["_ended"] = "idle" if row.user.is_staff else "expired"
         return None
-    if now - row.last_seen_at > TOUCH_EVERY:
+    if now - row.last_seen_at > TOUCH_EVERY and not is_auto_refresh():
         row.last_seen_at = now
         db.session.commit()
     user = row.user

@@ -217,7 +217,9 @@ class Server:
     def __init__(self, target: str, env: dict, workers: int, threads: int,
                  ready_path: str) -> None:
         self.port = free_port()
-        self.log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)
+        # Kept open for the server's lifetime (its output), left on disk for a failed start.
+        self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115
+            prefix="gunicorn-", suffix=".log", delete=False)
         self.process = subprocess.Popen(
             [str(BIN / "gunicorn"), "--workers", str(workers), "--worker-class", "gthread",
              "--threads", str(threads), "--bind", f"{HOST}:{self.port}", "--log-level",
@@ -247,6 +249,7 @@ class Server:
                 self.process.wait(10)
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
+        self.log.close()
 
 
 # --- load -------------------------------------------------------------------------------
@@ -257,6 +260,7 @@ class Result:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     seconds: float = 0.0
+    error_statuses: dict = field(default_factory=dict)
 
     @property
     def rps(self) -> float:
@@ -284,6 +288,7 @@ class Client:
         self.conn.request(method, path, body=body, headers=headers)
         response = self.conn.getresponse()
         text = response.read().decode("utf-8", "replace")
+        self.last_status = response.status
         set_cookie = response.getheader("Set-Cookie")
         if set_cookie:
             self.cookie = set_cookie.split(";", 1)[0]
@@ -307,6 +312,8 @@ def drive(name: str, make_client, step, seconds: float, concurrency: int,
             with lock:
                 if not ok:
                     result.errors += 1
+                    status = getattr(client, "last_status", None)
+                    result.error_statuses[status] = result.error_statuses.get(status, 0) + 1
                 elif time.monotonic() >= measure_from:
                     result.latencies.append(elapsed)
 
@@ -384,8 +391,10 @@ def machine() -> str:
 
 
 def report(results: dict[str, Result], args, db: Database) -> str:
+    load = os.getloadavg()
     lines = [
-        f"Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        f"Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; load average at the end "
+        f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1/5/15 min)",
         f"Machine: {machine()}",
         f"Database: {db.kind}; {args.tickets:,} tickets ({args.open_share:.0%} open) and "
         f"{args.tickets:,} reference rows",
@@ -397,8 +406,9 @@ def report(results: dict[str, Result], args, db: Database) -> str:
         "| --- | ---: | ---: | ---: | ---: |",
     ]
     for r in results.values():
+        errors = f"{r.errors} {r.error_statuses}" if r.errors else "0"
         lines.append(f"| {r.name} | {r.rps:.0f} | {r.pct(50):.1f} | {r.pct(95):.1f} | "
-                     f"{r.errors} |")
+                     f"{errors} |")
     submit = results["escort submit"].rps / max(results["reference insert"].rps, 1e-9)
     queue = results["dispatch queue"].rps / max(results["reference select"].rps, 1e-9)
     p95 = results["dispatch queue"].pct(95)

@@ -45,6 +45,15 @@ target_db = current_app.extensions['migrate'].db
 # ... etc.
 
 
+def render_item(type_, obj, autogen_context):
+    """Custom column types (EncryptedText) are written as the plain type they store."""
+    from sqlalchemy.types import TypeDecorator
+
+    if type_ == "type" and isinstance(obj, TypeDecorator):
+        return f"sa.{type(obj.impl_instance).__name__}()"
+    return False
+
+
 def get_metadata():
     if hasattr(target_db, 'metadatas'):
         return target_db.metadatas[None]
@@ -100,6 +109,7 @@ def run_migrations_online():
     with connectable.connect() as connection:
         # Flask-Migrate already passes compare_type and render_as_batch in conf_args.
         conf_args["render_as_batch"] = connection.dialect.name == "sqlite"
+        conf_args["render_item"] = render_item
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

@@ -102,8 +102,8 @@ class SeminarSession(TimestampMixin, db.Model):
     )
 
     __table_args__ = (
-        db.CheckConstraint("capacity >= 1", name="ck_seminar_session_capacity"),
-        db.CheckConstraint("ends_at > starts_at", name="ck_seminar_session_times"),
+        db.CheckConstraint("capacity >= 1", name="capacity"),
+        db.CheckConstraint("ends_at > starts_at", name="times"),
     )
 
     @property

@@ -6,7 +6,7 @@ Times: people type local times (config TIMEZONE); everything stored is naive UTC
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -22,6 +22,7 @@ from app.models.locations import Location
 from app.services import audit, outbox
 from app.services.followup import follow_up_url
 from app.services.tickets import Opened, open_ticket
+from app.timezones import combine, local_today, site_zone, to_local
 
 
 class EscortError(ValueError):
@@ -39,22 +40,6 @@ class Place:
 def default_priority(scheduled: bool) -> int:
     """DESIGN.md §3: an escort wanted now is P2, a scheduled one P3."""
     return 3 if scheduled else 2
-
-
-# --- time zones -------------------------------------------------------------------------
-
-def site_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["TIMEZONE"])
-
-
-def local_to_utc(day: date, at: time, zone: ZoneInfo) -> datetime:
-    """A wall-clock time in `zone` as naive UTC (DST gaps resolve forward)."""
-    aware = datetime.combine(day, at).replace(tzinfo=zone)
-    return aware.astimezone(UTC).replace(tzinfo=None)
-
-
-def utc_to_local(moment: datetime, zone: ZoneInfo) -> datetime:
-    return moment.replace(tzinfo=UTC).astimezone(zone)
 
 
 # --- places -----------------------------------------------------------------------------
@@ -203,7 +188,7 @@ def skip_occurrence(owner: User, recurring_id: int, day: date) -> RecurringEscor
     recurring = recurring_of(owner, recurring_id)
     if recurring is None or not recurring.active:
         raise EscortError("That recurring escort does not exist or has ended.")
-    today = utc_to_local(utcnow(), site_zone()).date()
+    today = local_today()
     if day < today or not occurs_on(recurring, day):
         raise EscortError("Choose one of the upcoming dates.")
     if recurring.last_materialised_on and day <= recurring.last_materialised_on:
@@ -234,12 +219,12 @@ def due_occurrences(recurring: RecurringEscort, now: datetime, zone: ZoneInfo,
     Due means: its time minus `lead` has come, and it is not more than `grace` in the past
     (a worker that was down for a day does not dispatch yesterday's escorts).
     """
-    first = utc_to_local(now - grace, zone).date()
-    last = utc_to_local(now + lead, zone).date()
+    first = to_local(now - grace, zone).date()
+    last = to_local(now + lead, zone).date()
     due = []
     day = first
     while day <= last:
-        at = local_to_utc(day, recurring.time_of_day, zone)
+        at = combine(day, recurring.time_of_day, zone)
         if (occurs_on(recurring, day) and day not in recurring.skip_dates
                 and at - lead <= now and at >= now - grace
                 and (recurring.last_materialised_on is None

@@ -1,54 +1,118 @@
-"""A visitor requests an escort on a phone and follows it; axe-core on every page they see."""
+"""An escort end to end on phones: a visitor asks, dispatch acknowledges and assigns, the
+officer goes en route, arrives and resolves, and the visitor's follow-up page shows each
+step. Every page visited is checked with axe-core."""
 from __future__ import annotations
 
 import re
 
 import pytest
 
-from app.services import dispatch
+from tests.fixtures.accounts import TEST_PASSWORD
+from tests.fixtures.browser import PHONE
 
 pytestmark = pytest.mark.browser
 
 
-def test_visitor_requests_follows_messages_and_cancels(live_server, page, assert_accessible,
-                                                       campus, make_user, db):
+@pytest.fixture()
+def staff_page(browser):
+    """Another phone, for a member of staff (its own cookies)."""
+    contexts = []
+
+    def open_page():
+        context = browser.new_context(viewport=PHONE)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def sign_in(page, base, user, check):
+    page.goto(base + "/login")
+    check(page)
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password", exact=True).fill(TEST_PASSWORD)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+
+
+def follow_status(page, url, check) -> str:
+    page.goto(url)
+    check(page)
+    return page.locator(".follow-status").inner_text()
+
+
+def test_escort_from_request_to_resolved(live_server, page, staff_page, assert_accessible,
+                                         make_user, make_location):
+    make_location("Main Hospital", kind="building")
+    make_location("Garage B", kind="garage")
+    dispatcher = make_user(roles=("dispatcher",), name="Dana Dispatcher")
+    officer = make_user(roles=("officer",), name="Xavier Officer", display_name="Officer X")
+
+    # The visitor asks for an escort.
     page.goto(live_server + "/escorts/")
     assert_accessible(page)
+    page.get_by_label("Where should the officer meet you?").select_option(label="Main Hospital")
+    page.get_by_label("Where are you going?").select_option(label="Garage B")
+    page.get_by_label("Phone number we can call you on").fill("(555) 010-1234")
     page.get_by_role("button", name="Request the escort").click()
-    assert page.locator(".error-summary").is_visible()
+    page.wait_for_load_state()
     assert_accessible(page)
-    page.select_option("#from_place", label="Garage A, Level 3")
-    page.select_option("#to_place", label="Medical Center Light Rail Station")
-    page.get_by_label("Phone number we can call you on").fill("555 010 1234")
-    page.get_by_role("button", name="Request the escort").click()
-    assert page.locator("h1").inner_text() == "Escort requested"
-    assert_accessible(page)
-    link = page.locator(".private-link a").get_attribute("href")
-    reference = re.search(r"/track/(ESC-[A-Z0-9]+)/", link).group(1)
+    follow_url = page.locator(".private-link a").get_attribute("href")
+    if follow_url.startswith("/"):
+        follow_url = live_server + follow_url
+    reference = re.search(r"ESC-[0-9A-Z]{6}", page.content()).group(0)
+    assert "received" in follow_status(page, follow_url, assert_accessible).lower()
 
-    dispatcher = make_user(roles=("dispatcher",))
-    officer = make_user(roles=("officer",), display_name="Officer Lee")
-    ticket_id = db.session.execute(
-        db.text("select id from ticket where reference = :r"), {"r": reference}).scalar()
-    dispatch.assign(ticket_id, dispatcher, None, officer)
+    # Dispatch acknowledges and assigns Officer X.
+    desk = staff_page()
+    sign_in(desk, live_server, dispatcher, assert_accessible)
+    desk.goto(live_server + "/dispatch/")
+    assert_accessible(desk)
+    row = desk.locator(f"tr[data-reference='{reference}']")
+    assert row.is_visible()
+    row.get_by_role("link", name=reference).click()
+    desk.wait_for_load_state()
+    assert_accessible(desk)
+    desk.get_by_role("button", name="Acknowledge").click()
+    desk.wait_for_load_state()
+    assert "Acknowledged." in desk.locator(".flashes").inner_text()
+    assert "acknowledged" in follow_status(page, follow_url, assert_accessible).lower()
+    desk.get_by_label("Officer", exact=True).select_option(label="Officer X")
+    desk.get_by_role("button", name="Assign", exact=True).click()
+    desk.wait_for_load_state()
+    assert_accessible(desk)
+    assert "Assigned to Officer X." in desk.locator(".flashes").inner_text()
+    page.goto(follow_url)
+    assert "Officer X" in page.locator("main").inner_text()
 
-    page.goto(link)
-    assert "Officer Lee has been assigned" in page.locator("ol.timeline").inner_text()
-    assert_accessible(page)
-    page.get_by_label("Your message to dispatch").fill("I am by the pay stations.")
-    page.get_by_role("button", name="Send message").click()
-    assert "I am by the pay stations." in page.locator("ol.timeline").inner_text()
-    page.get_by_role("link", name="Cancel this request").click()
-    assert_accessible(page)
-    page.get_by_role("button", name="Yes, cancel my request").click()
-    assert "Your request is cancelled" in page.locator("main").inner_text()
-    assert_accessible(page)
+    # The officer moves it along from their phone.
+    beat = staff_page()
+    sign_in(beat, live_server, officer, assert_accessible)
+    beat.goto(live_server + "/dispatch/mine")
+    assert_accessible(beat)
+    card = beat.locator("li.assignment", has_text=reference)
+    card.get_by_label(re.compile("Arrival in minutes")).fill("5")
+    card.get_by_role("button", name="En route").click()
+    beat.wait_for_load_state()
+    assert_accessible(beat)
+    assert "Officer X is on the way" in follow_status(page, follow_url, assert_accessible)
 
+    beat.get_by_role("button", name="On scene").click()
+    beat.wait_for_load_state()
+    assert "Officer X has arrived" in follow_status(page, follow_url, assert_accessible)
 
-def test_track_entry_page_is_accessible(live_server, page, assert_accessible, db):
-    page.goto(live_server + "/track/")
-    assert_accessible(page)
-    page.get_by_label("Reference").fill("ESC-ZZZZZZ")
-    page.get_by_role("button", name="Open my request").click()
-    assert page.locator(".error-summary").is_visible()
-    assert_accessible(page)
+    beat.get_by_label("Outcome").select_option(label="Completed")
+    beat.get_by_label(re.compile("^Note")).fill("Walked to the car, all well")
+    beat.get_by_role("button", name="Resolved").click()
+    beat.wait_for_load_state()
+    assert_accessible(beat)
+    assert reference not in beat.locator("main").inner_text()
+    assert "Resolved" in follow_status(page, follow_url, assert_accessible)
+    timeline = page.locator("ol.timeline").inner_text()
+    for words in ("Dispatch received your request", "Dispatch acknowledged your request",
+                  "Officer X has been assigned", "Officer X is on the way",
+                  "Officer X has arrived"):
+        assert words in timeline

@@ -1,11 +1,13 @@
 """Requesting an escort through the form, the confirmation page, and recurring escorts."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
+from zoneinfo import ZoneInfo
 
 from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
+from app import timezones
 from app.models.base import utcnow
 from app.models.escorts import EscortRequest, RecurringEscort
 from app.models.outbox import OutboxMessage
@@ -34,8 +36,8 @@ def count(db) -> int:
 
 
 def local_later(hours: int = 3):
-    zone = escorts.ZoneInfo("America/New_York")
-    moment = escorts.utc_to_local(utcnow() + timedelta(hours=hours), zone)
+    zone = ZoneInfo("America/New_York")
+    moment = timezones.to_local(utcnow() + timedelta(hours=hours), zone)
     return moment.date().isoformat(), moment.strftime("%H:%M")
 
 
@@ -90,8 +92,8 @@ def test_a_later_time_is_scheduled_p3_and_stored_in_utc(client, db, campus):
     client.post("/escorts/", data=form_data(campus, when="later", date=day, time=at))
     ticket = db.session.scalar(select(EscortRequest))
     assert ticket.scheduled and ticket.priority == 3
-    expected = escorts.local_to_utc(date.fromisoformat(day), escorts.time.fromisoformat(at),
-                                    escorts.ZoneInfo("America/New_York"))
+    expected = timezones.combine(date.fromisoformat(day), time.fromisoformat(at),
+                                ZoneInfo("America/New_York"))
     assert ticket.requested_for == expected
 
 
@@ -173,7 +175,7 @@ def test_someone_elses_recurring_escort_is_404(login_as, db, campus, make_user):
     owner = make_user()
     recurring = escorts.create_recurring(
         owner=owner, origin=Place(campus["garage"].id), destination=Place(campus["rail"].id),
-        time_of_day=escorts.time(23, 15), weekdays={0}, start_date=date.today(), end_date=None,
+        time_of_day=time(23, 15), weekdays={0}, start_date=date.today(), end_date=None,
         party_size=1, needs=None, phone="555 010 9999")
     client = login_as(None)
     assert client.post(f"/escorts/recurring/{recurring.id}/cancel").status_code == 404

@@ -2,17 +2,17 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
-from app import create_app
+from app import create_app, timezones
 from app.models.audit import AuditEvent
 from app.models.base import utcnow
 from app.models.escorts import EscortRequest
 from app.models.tickets import Ticket, TicketEvent
-from app.services import escorts
 from tests.functional.test_escorts import form_data
 
 
@@ -26,7 +26,7 @@ def nothing_written(db) -> bool:
 
 
 def local(delta: timedelta) -> tuple[str, str]:
-    moment = escorts.utc_to_local(utcnow() + delta, escorts.ZoneInfo("America/New_York"))
+    moment = timezones.to_local(utcnow() + delta, ZoneInfo("America/New_York"))
     return moment.date().isoformat(), moment.strftime("%H:%M")
 
 
@@ -42,14 +42,14 @@ REFUSED = [
     ("long name", {"name": LONG}, "Keep your name under 120 characters."),
     ("long phone", {"phone": "5" * 1000}, "Enter a phone number under 40 characters."),
     ("long email", {"email": "a" * 300 + "@example.org"}, "under 254 characters"),
-    ("null byte", {"name": "Pat\x00Doe"}, "Remove the hidden or special characters"),
-    ("escape sequence", {"needs": "\x1b[31mred"}, "Remove the hidden or special characters"),
+    ("null byte", {"name": "Pat\x00Doe"}, "Remove the invisible control characters"),
+    ("escape sequence", {"needs": "\x1b[31mred"}, "Remove the invisible control characters"),
     ("direction override", {"from_place": "other", "from_other": "Lobby \u202eevil"},
-     "Remove the hidden or special characters"),
-    ("phone letters", {"phone": "call me maybe"}, "Enter a phone number we can call back"),
-    ("phone too short", {"phone": "123"}, "Enter a phone number we can call back"),
+     "Remove the invisible control characters"),
+    ("phone letters", {"phone": "call me maybe"}, "Enter a phone number, like"),
+    ("phone too short", {"phone": "123"}, "Enter a phone number, like"),
     ("phone script", {"phone": "<script>alert(1)</script>"},
-     "Enter a phone number we can call back"),
+     "Enter a phone number, like"),
     ("bad email", {"email": "not-an-email"}, "Enter an email address like"),
     ("party words", {"party_size": "abc"}, "Enter a whole number"),
     ("party zero", {"party_size": "0"}, "between 1 and 20"),
@@ -137,7 +137,7 @@ def test_csrf_is_required(app, db, campus):
 
 @pytest.mark.parametrize("body,message", [
     ("x" * 2001, "under 2000 characters"),
-    ("hello\x00there", "Remove the hidden or special characters"),
+    ("hello\x00there", "Remove the invisible control characters"),
     ("", "Write your message first."),
 ])
 def test_bad_messages_are_refused(client, db, make_escort, body, message):

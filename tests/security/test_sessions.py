@@ -111,6 +111,16 @@ def test_staff_sessions_end_after_the_idle_time(app, db, login_as):
     assert db.session.scalar(select(LoginSession.revoked_at)) is not None
 
 
+def test_automatic_reloads_of_a_live_page_do_not_keep_a_staff_session_alive(app, db, login_as):
+    client = login_as("dispatcher")
+    seen = utcnow() - timedelta(minutes=5)
+    age_session(db, last_seen_at=seen)
+    assert client.get("/account/?auto_refresh=1").status_code == 200
+    assert db.session.scalar(select(LoginSession.last_seen_at)) == seen
+    client.get("/account/")
+    assert db.session.scalar(select(LoginSession.last_seen_at)) > seen
+
+
 def test_member_sessions_have_no_idle_limit(app, db, login_as):
     client = login_as(None)
     age_session(db, last_seen_at=utcnow() - timedelta(hours=3))

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
+from app import timezones
 from app.models.audit import AuditEvent
 from app.models.base import utcnow
 from app.models.escorts import EscortRequest, RecurringEscort
@@ -24,15 +25,15 @@ def test_priority_is_p2_now_and_p3_scheduled():
 
 
 def test_local_time_becomes_naive_utc_in_winter_and_summer():
-    winter = escorts.local_to_utc(date(2026, 1, 15), time(23, 15), NEW_YORK)
-    summer = escorts.local_to_utc(date(2026, 7, 15), time(23, 15), NEW_YORK)
+    winter = timezones.combine(date(2026, 1, 15), time(23, 15), NEW_YORK)
+    summer = timezones.combine(date(2026, 7, 15), time(23, 15), NEW_YORK)
     assert winter == datetime(2026, 1, 16, 4, 15) and summer == datetime(2026, 7, 16, 3, 15)
-    assert escorts.utc_to_local(datetime(2026, 7, 16, 3, 15), NEW_YORK).time() == time(23, 15)
+    assert timezones.to_local(datetime(2026, 7, 16, 3, 15), NEW_YORK).time() == time(23, 15)
 
 
 def test_dst_gap_time_still_converts():
     # 02:30 does not exist on 8 March 2026 in New York; it must not crash.
-    moment = escorts.local_to_utc(date(2026, 3, 8), time(2, 30), NEW_YORK)
+    moment = timezones.combine(date(2026, 3, 8), time(2, 30), NEW_YORK)
     assert isinstance(moment, datetime) and moment.tzinfo is None
 
 
@@ -103,7 +104,7 @@ def recurring(db, campus, make_user):
 
 
 def _utc(day: date, at: time) -> datetime:
-    return escorts.local_to_utc(day, at, NEW_YORK)
+    return timezones.combine(day, at, NEW_YORK)
 
 
 def _count(db) -> int:
@@ -211,7 +212,7 @@ def test_skip_and_cancel_only_for_the_owner(app, db, recurring, make_user):
 
 
 def test_skip_refuses_a_day_without_an_occurrence(app, db, recurring):
-    today = escorts.utc_to_local(utcnow(), NEW_YORK).date()
+    today = timezones.to_local(utcnow(), NEW_YORK).date()
     saturday = today + timedelta(days=(5 - today.weekday()) % 7 or 7)
     with pytest.raises(escorts.EscortError):
         escorts.skip_occurrence(recurring.owner, recurring.id, saturday)

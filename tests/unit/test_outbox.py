@@ -202,3 +202,19 @@ def test_the_worker_job_keeps_going_while_batches_are_full(app, db, smtp_server,
     result = outbox.deliver_job()
     assert result.sent == 10
     assert len(smtp_server.wait_for(10)) == 10
+
+
+def test_the_outbox_commands(app, db, smtp_server):
+    add_message(db, 1)
+    runner = app.test_cli_runner()
+    status = runner.invoke(args=["outbox", "status"])
+    assert "pending=1 sent=0 failed=0" in status.output
+    assert "oldest pending since" in status.output
+    deliver = runner.invoke(args=["outbox", "deliver"])
+    assert deliver.exit_code == 0
+    assert "sent 1, retrying later 0, failed 0" in deliver.output
+    smtp_server.stop()
+    add_message(db, 2)
+    deliver = runner.invoke(args=["outbox", "deliver"])
+    assert "sent 0, retrying later 1, failed 0" in deliver.output
+    assert "error: " in deliver.output

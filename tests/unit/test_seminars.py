@@ -231,3 +231,24 @@ def test_demo_seminars_seed_upcoming_sessions_some_nearly_full(db):
     assert len(sessions) >= 8 and all(s.starts_at > utcnow() for s in sessions)
     assert sum(seminars.seats_left(s) <= 2 for s in sessions) >= 3
     assert db.session.scalar(select(func.count(ServiceRequest.id))) == 2
+
+
+def test_the_database_itself_refuses_a_second_active_registration(db, make_session):
+    from sqlalchemy.exc import IntegrityError
+
+    session = make_session()
+
+    def add(status):
+        db.session.add(Registration(session_id=session.id, name="A", email="a@example.org",
+                                    person_key="email:a@example.org", status=status))
+        db.session.commit()
+
+    add(CANCELLED)
+    add(CONFIRMED)
+    with pytest.raises(IntegrityError):
+        add(WAITLISTED)
+    db.session.rollback()
+    session.capacity = 0
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()

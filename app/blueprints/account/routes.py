@@ -1,7 +1,7 @@
 """The member's own pages: a summary with links, profile details, password."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.access import member
@@ -11,11 +11,12 @@ from app.blueprints.auth.safety import add_error
 from app.headers import no_store
 from app.services import accounts
 
-# Other features' pages for the member, shown when that feature is installed.
+# The member's pages in the other features.
 MY_LINKS = (
     ("track.mine", "My requests", "Escorts, reports and other requests you made while signed in."),
     ("devices.mine", "My devices", "Laptops and equipment you registered for lockdown."),
-    ("seminars.history", "My seminars", "Seminars you signed up for and attended."),
+    ("seminars.mine", "My seminars", "Seminars you signed up for, with a way to cancel."),
+    ("seminars.history", "My training history", "Seminars you attended."),
     ("apb.subscribe", "APB newsletter", "Subscribe to the All Points Bulletin."),
 )
 
@@ -26,7 +27,6 @@ def home():
     links = [
         {"url": url_for(endpoint), "label": label, "text": text}
         for endpoint, label, text in MY_LINKS
-        if endpoint in current_app.view_functions
     ]
     return render_template("account/home.html", user=current_user, links=links,
                            title="My account")

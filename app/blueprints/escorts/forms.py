@@ -5,51 +5,35 @@ Every value is checked here with a message for its field; the service checks aga
 """
 from __future__ import annotations
 
-import re
-import secrets
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
-    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.forms import (
+    OTHER,
+    MultiCheckboxField,
+    SubmissionKeyField,
+    location_choices,
+    no_control_chars,
+    phone_number,
+    strip_text,
+)
 from app.models.base import utcnow
 from app.models.escorts import WEEKDAY_NAMES
-from app.forms import OTHER, location_choices  # noqa: F401  (re-exported for the views)
-from app.services.escorts import Place, local_to_utc, site_zone, utc_to_local
-
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-PHONE_CHARS = re.compile(r"^[0-9 +()\-.]+$")
-
-
-def no_control_characters(form, field) -> None:
-    """Refuse invisible control and direction-override characters (tabs/newlines are fine)."""
-    if isinstance(field.data, str) and CONTROL.search(field.data):
-        raise ValidationError(f"Remove the hidden or special characters from “{field.label.text}”.")
-
-
-def phone_number(form, field) -> None:
-    text = (field.data or "").strip()
-    digits = sum(ch.isdigit() for ch in text)
-    if not PHONE_CHARS.match(text) or not 7 <= digits <= 20:
-        raise ValidationError("Enter a phone number we can call back, like (555) 010-1234.")
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
+from app.services.escorts import Place
+from app.timezones import combine, local_today
 
 
 class PlaceField(SelectField):
@@ -74,21 +58,21 @@ class PlacesMixin:
 
     from_place = PlaceField("Where should the officer meet you?", validators=[
         InputRequired("Choose where the officer should meet you.")])
-    from_other = StringField("Describe where you are", filters=[strip], validators=[
+    from_other = StringField("Describe where you are", filters=[strip_text], validators=[
         Optional(), Length(max=200, message="Keep the description under 200 characters."),
-        no_control_characters])
+        no_control_chars])
     to_place = PlaceField("Where are you going?", validators=[
         InputRequired("Choose where you are going.")])
-    to_other = StringField("Describe where you are going", filters=[strip], validators=[
+    to_other = StringField("Describe where you are going", filters=[strip_text], validators=[
         Optional(), Length(max=200, message="Keep the description under 200 characters."),
-        no_control_characters])
+        no_control_chars])
     party_size = NumberField("How many people, including you?", default=1, validators=[
         InputRequired("Enter how many people need the escort, as a number."),
         NumberRange(1, 20, "The number of people must be between 1 and 20.")])
-    needs = TextAreaField("Mobility or language needs", filters=[strip], validators=[
+    needs = TextAreaField("Mobility or language needs", filters=[strip_text], validators=[
         Optional(), Length(max=500, message="Keep this under 500 characters."),
-        no_control_characters])
-    phone = StringField("Phone number we can call you on", filters=[strip], validators=[
+        no_control_chars])
+    phone = StringField("Phone number we can call you on", filters=[strip_text], validators=[
         InputRequired("Enter a phone number so the officer can call you."),
         Length(max=40, message="Enter a phone number under 40 characters."), phone_number])
 
@@ -128,13 +112,13 @@ class EscortForm(PlacesMixin, FlaskForm):
                       validators=[InputRequired("Choose now or a later time.")])
     date = DateField("Date", validators=[Optional()])
     time = TimeField("Time", validators=[Optional()])
-    name = StringField("Your name", filters=[strip], validators=[
+    name = StringField("Your name", filters=[strip_text], validators=[
         Optional(), Length(max=120, message="Keep your name under 120 characters."),
-        no_control_characters])
-    email = StringField("Email address", filters=[strip], validators=[
+        no_control_chars])
+    email = StringField("Email address", filters=[strip_text], validators=[
         Optional(), Length(max=254, message="Enter an email address under 254 characters."),
         Email("Enter an email address like name@example.org.", check_deliverability=False)])
-    submission_key = HiddenField()
+    submission_key = SubmissionKeyField()
 
     def checked(self) -> tuple[tuple[Place, Place], datetime | None] | None:
         """Validate everything at once, so every problem is listed in one go."""
@@ -150,10 +134,6 @@ class EscortForm(PlacesMixin, FlaskForm):
             return None
         return places, requested_for
 
-    def ensure_submission_key(self) -> None:
-        if not self.submission_key.data or len(self.submission_key.data) > 64:
-            self.submission_key.data = secrets.token_urlsafe(24)
-
     def requested_for(self) -> tuple[bool, datetime | None]:
         """(ok, naive UTC time or None for "now"); adds a field error when not ok."""
         if self.when.data != "later":
@@ -164,7 +144,7 @@ class EscortForm(PlacesMixin, FlaskForm):
             self.time.errors.append("Enter the time you need the escort, or choose Now.")
         if self.date.data is None or self.time.data is None:
             return False, None
-        at = local_to_utc(self.date.data, self.time.data, site_zone())
+        at = combine(self.date.data, self.time.data)
         now = utcnow()
         days = current_app.config["ESCORT_MAX_DAYS_AHEAD"]
         if at < now - timedelta(minutes=5):
@@ -176,16 +156,15 @@ class EscortForm(PlacesMixin, FlaskForm):
         return False, None
 
     def min_date(self) -> str:
-        return utc_to_local(utcnow(), site_zone()).date().isoformat()
+        return local_today().isoformat()
 
     def max_date(self) -> str:
         days = current_app.config["ESCORT_MAX_DAYS_AHEAD"]
-        return (utc_to_local(utcnow(), site_zone()).date() + timedelta(days=days)).isoformat()
+        return (local_today() + timedelta(days=days)).isoformat()
 
 
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+class WeekdaysField(MultiCheckboxField):
+    """Checkboxes of weekdays whose forged values get a plain message."""
 
     def pre_validate(self, form) -> None:
         allowed = {choice.value for choice in self.choices}
@@ -201,7 +180,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 class RecurringForm(PlacesMixin, FlaskForm):
     time = TimeField("Time of day", validators=[InputRequired("Enter the time, like 23:15.")])
-    weekdays = MultiCheckboxField(
+    weekdays = WeekdaysField(
         "Days of the week", coerce=int,
         choices=[SelectChoice(i, name) for i, name in enumerate(WEEKDAY_NAMES)],
         validators=[InputRequired("Choose at least one day of the week.")])
@@ -209,7 +188,7 @@ class RecurringForm(PlacesMixin, FlaskForm):
     end_date = DateField("Last day", validators=[Optional()])
 
     def validate_start_date(self, field) -> None:
-        today = utc_to_local(utcnow(), site_zone()).date()
+        today = local_today()
         if field.data and field.data < today:
             raise ValidationError("The first day cannot be in the past.")
         if field.data and field.data > today + timedelta(days=366):
@@ -222,7 +201,3 @@ class RecurringForm(PlacesMixin, FlaskForm):
 
 class SkipForm(FlaskForm):
     day = DateField("Date", validators=[InputRequired("Choose a date.")])
-
-
-def today_local() -> date:
-    return utc_to_local(utcnow(), site_zone()).date()

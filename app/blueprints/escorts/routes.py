@@ -6,12 +6,13 @@ from flask_login import current_user
 
 from app.access import member, public
 from app.blueprints.escorts import bp
-from app.blueprints.escorts.forms import EscortForm, RecurringForm, SkipForm, today_local
+from app.blueprints.escorts.forms import EscortForm, RecurringForm, SkipForm
 from app.blueprints.track.links import remember_link, remembered_token
 from app.headers import no_store
 from app.services import escorts
 from app.services.followup import follow_up_url
 from app.services.tickets import ticket_for_token
+from app.timezones import local_today
 
 
 def _render_form(form: EscortForm, status: int = 200):
@@ -27,7 +28,6 @@ def new():
         form.name.data = current_user.name
         form.email.data = current_user.email
         form.phone.data = current_user.phone
-    form.ensure_submission_key()
     if not form.is_submitted():
         return _render_form(form)
     checked = form.checked()
@@ -64,7 +64,7 @@ def confirmation(reference: str):
 @member
 def recurring():
     items = escorts.list_recurring(current_user)
-    today = today_local()
+    today = local_today()
     upcoming = {item.id: escorts.upcoming(item, today) for item in items if item.active}
     return render_template("escorts/recurring.html", items=items, upcoming=upcoming,
                            title="Recurring escorts")
@@ -77,7 +77,7 @@ def recurring_new():
     form.load_places()
     if not form.is_submitted():
         form.phone.data = current_user.phone
-        form.start_date.data = today_local()
+        form.start_date.data = local_today()
     if form.validate_on_submit() and (places := form.places()) is not None:
         try:
             escorts.create_recurring(

@@ -4,7 +4,7 @@ from flask import abort, current_app, render_template
 from app import catalog
 from app.access import public
 from app.blueprints.main import bp
-from app.blueprints.main.links import action_links, link_for, service_or_page
+from app.blueprints.main.links import action_links
 
 
 @bp.route("/")
@@ -12,9 +12,7 @@ from app.blueprints.main.links import action_links, link_for, service_or_page
 def home():
     return render_template(
         "main/home.html", title="Home", groups=catalog.grouped(),
-        emergencies=catalog.emergencies(), link_for=link_for,
-        seminars_url=service_or_page("seminars.catalogue", "seminars"),
-        apb_url=service_or_page("apb.archive", "apb"),
+        emergencies=catalog.emergencies(),
     )
 
 

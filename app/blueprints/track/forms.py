@@ -7,18 +7,18 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from app.blueprints.escorts.forms import no_control_characters, strip
+from app.forms import no_control_chars, strip_text
 from app.services.followup import MESSAGE_MAX
 
 LINK_PATH = re.compile(r"/track/([A-Za-z0-9-]{1,16})/([A-Za-z0-9_-]{10,200})/?(?:[?#].*)?$")
 
 
 class FindForm(FlaskForm):
-    link = StringField("Your private link", filters=[strip], validators=[
+    link = StringField("Your private link", filters=[strip_text], validators=[
         Optional(), Length(max=500, message="That is too long to be a follow-up link.")])
-    reference = StringField("Reference", filters=[strip], validators=[
+    reference = StringField("Reference", filters=[strip_text], validators=[
         Optional(), Length(max=30, message="A reference looks like ESC-7K3Q9M.")])
-    code = StringField("Access code", filters=[strip], validators=[
+    code = StringField("Access code", filters=[strip_text], validators=[
         Optional(), Length(max=200, message="That access code is too long.")])
 
     def reference_and_token(self) -> tuple[str, str] | None:
@@ -37,10 +37,10 @@ class FindForm(FlaskForm):
 
 
 class MessageForm(FlaskForm):
-    body = TextAreaField("Your message to dispatch", filters=[strip], validators=[
+    body = TextAreaField("Your message to dispatch", filters=[strip_text], validators=[
         InputRequired("Write your message first."),
         Length(max=MESSAGE_MAX, message=f"Keep your message under {MESSAGE_MAX} characters."),
-        no_control_characters])
+        no_control_chars])
 
     def validate_body(self, field) -> None:
         if field.data is not None and not field.data.strip():

@@ -14,7 +14,12 @@
     var busy = false;
     document.addEventListener("input", function () { busy = true; });
     window.setInterval(function () {
-      if (!busy && document.visibilityState === "visible") { window.location.reload(); }
+      if (!busy && document.visibilityState === "visible") {
+        // Marked as an automatic reload: it does not count as activity for the idle timeout.
+        var url = new URL(window.location.href);
+        url.searchParams.set("auto_refresh", "1");
+        window.location.replace(url.toString());
+      }
     }, seconds * 1000);
   }
 
