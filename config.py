@@ -180,6 +180,7 @@ class ProductionConfig(Config):
             raise RuntimeError(f"Production needs these environment variables: {', '.join(missing)}")
         self.SECRET_KEY = os.environ["SECRET_KEY"]
         self.SQLALCHEMY_DATABASE_URI = os.environ["DATABASE_URL"]
+        self.FIELD_ENCRYPTION_KEY = os.environ["FIELD_ENCRYPTION_KEY"]
         self.RATELIMIT_STORAGE_URI = os.environ.get(
             "RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0"
         )

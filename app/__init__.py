@@ -14,6 +14,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     if app.config["PROXY_FIX_X_FOR"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)
     register_logging(app)
+    check_field_encryption_key(app)
     register_extensions(app)
     register_blueprints(app)
     register_error_pages(app)
@@ -27,6 +28,14 @@ def register_logging(app: Flask) -> None:
     from app.logging import init_logging
 
     init_logging(app)
+
+
+def check_field_encryption_key(app: Flask) -> None:
+    """Refuse to start with a missing or malformed key, rather than lose the first
+    confidential request that needs it."""
+    from app.crypto import check_key
+
+    check_key(app.config["FIELD_ENCRYPTION_KEY"])
 
 
 def register_extensions(app: Flask) -> None:

@@ -2,7 +2,7 @@
 
 FIELD_ENCRYPTION_KEY holds one or more Fernet keys (urlsafe base64 of 32 random bytes),
 separated by commas. The first key encrypts; every key decrypts, so a key is rotated by
-putting the new key first, re-encrypting (`flask support rotate-key`) and then dropping
+putting the new key first, re-encrypting (`flask rotate-field-key`) and then dropping
 the old one. Generate a key with:
 
     python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
@@ -22,6 +22,8 @@ from sqlalchemy.types import TypeDecorator
 # Prefix of an encrypted TicketEvent body (that column is shared with other kinds).
 PREFIX = "enc:"
 _cache: dict[str, MultiFernet] = {}
+UNREADABLE = (InvalidToken, UnicodeError, ValueError)
+UNREADABLE_TEXT = "[This text cannot be read with the current key.]"
 
 
 class EncryptionKeyError(RuntimeError):
@@ -66,10 +68,26 @@ def rotate(token: str) -> str:
 
 
 def seal(text: str | None) -> str | None:
-    """Encrypt for a shared text column: "enc:" + token (None and sealed text unchanged)."""
-    if text is None or text.startswith(PREFIX):
-        return text
+    """Encrypt for a shared text column: "enc:" + token.
+
+    Always encrypts, even text that happens to start with "enc:" (a person may type that);
+    the caller seals each new value once.
+    """
+    if text is None:
+        return None
     return PREFIX + encrypt(text)
+
+
+def is_sealed(value: str | None) -> bool:
+    """True only for a real token under our keys: text a person typed that merely starts
+    with "enc:" is not sealed, and gets encrypted like any other text."""
+    if not value or not value.startswith(PREFIX):
+        return False
+    try:
+        decrypt(value[len(PREFIX):])
+    except UNREADABLE:
+        return False
+    return True
 
 
 def unseal(stored: str | None) -> str | None:
@@ -78,8 +96,8 @@ def unseal(stored: str | None) -> str | None:
         return stored
     try:
         return decrypt(stored[len(PREFIX):])
-    except InvalidToken:
-        return "[This text cannot be read with the current key.]"
+    except UNREADABLE:
+        return UNREADABLE_TEXT
 
 
 class EncryptedText(TypeDecorator):
@@ -98,5 +116,12 @@ class EncryptedText(TypeDecorator):
             return None
         try:
             return decrypt(value)
-        except InvalidToken:
-            return "[This text cannot be read with the current key.]"
+        except UNREADABLE:
+            return UNREADABLE_TEXT
+
+
+def check_key(setting: str | None) -> None:
+    """Fail at start-up, not at a person's submission, when the key is missing or malformed."""
+    if not setting:
+        raise EncryptionKeyError("FIELD_ENCRYPTION_KEY is not set")
+    fernet(setting).encrypt(b"key check")

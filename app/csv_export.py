@@ -7,7 +7,8 @@ from collections.abc import Iterable
 
 from flask import Response
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What a spreadsheet may read as a formula or a DDE call (OWASP CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "|", "%")
 
 
 def csv_safe(value: object) -> str:

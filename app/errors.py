@@ -56,8 +56,11 @@ def render_error(code: int, **context):
 def init_error_pages(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        no_store()  # it shows what was typed, which may be confidential
-        return render_template("errors/csrf.html", kept=kept_form_values(),
+        no_store()  # it holds what was typed, which may be confidential
+        # The DV section never shows what was typed (someone may be watching the screen)
+        # and keeps its quick exit and safety note.
+        template = "support/expired.html" if request.blueprint == "support" else "errors/csrf.html"
+        return render_template(template, kept=kept_form_values(),
                                title="Your form has expired", reason=error.description), 400
 
     @app.errorhandler(HTTPException)

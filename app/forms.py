@@ -73,6 +73,14 @@ class SubmissionKeyField(HiddenField):
         return self.data
 
 
+def select_choices(pairs, placeholder: str | None = None) -> list[SelectChoice]:
+    """(value, label) pairs (or a dict) as SelectChoice objects, optionally after an empty
+    placeholder; WTForms 3.4 drops plain tuples."""
+    items = pairs.items() if isinstance(pairs, dict) else pairs
+    choices = [SelectChoice("", placeholder)] if placeholder is not None else []
+    return choices + [SelectChoice(value, label) for value, label in items]
+
+
 OTHER = "other"
 KIND_GROUPS = {
     "building": "Buildings",

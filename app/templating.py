@@ -2,18 +2,18 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, has_request_context
 from flask_login import current_user
+
+from app.timezones import to_local
 
 
 def localtime(value: datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
     """A stored (naive UTC) time in the site's time zone."""
     if value is None:
         return ""
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
-    return value.replace(tzinfo=UTC).astimezone(zone).strftime(fmt)
+    return to_local(value).strftime(fmt)
 
 
 def isotime(value: datetime | None) -> str:
@@ -85,8 +85,3 @@ def staff_links(user) -> list[dict]:
         if roles & allowed and endpoint in current_app.view_functions
     ]
 
-
-def local_to_utc(value: datetime) -> datetime:
-    """A naive time typed in the site's time zone, as stored naive UTC."""
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
-    return value.replace(tzinfo=zone).astimezone(UTC).replace(tzinfo=None)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 
-from flask import Flask, redirect, render_template_string, request
+from flask import Flask, redirect, request
 from sqlalchemy import DateTime, Index, Integer, String, create_engine, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, scoped_session, sessionmaker
 
@@ -47,6 +47,7 @@ def create_reference_app(url: str | None = None) -> Flask:
     app = Flask(__name__)
     engine = create_engine(url or os.environ["REFERENCE_DATABASE_URL"], pool_pre_ping=True)
     session = scoped_session(sessionmaker(engine))
+    table = app.jinja_env.from_string(TABLE)  # compiled once, as render_template would
 
     @app.teardown_appcontext
     def remove_session(_exc=None) -> None:
@@ -71,7 +72,7 @@ def create_reference_app(url: str | None = None) -> Flask:
             select(ReferenceRow).where(ReferenceRow.status == "open")
             .order_by(ReferenceRow.created_at.desc()).limit(50)
         ).all()
-        return render_template_string(TABLE, rows=rows)
+        return table.render(rows=rows)
 
     app.engine = engine
     return app

@@ -13,6 +13,19 @@ from app.models.base import TimestampMixin, utcnow
 STAFF_ROLES = ("dispatcher", "officer", "advocate", "trainer", "editor", "admin")
 AFFILIATIONS = ("employee", "patient", "visitor", "other")
 
+# Roles one account may not hold together: the advocates' records are closed to admins,
+# so an admin must not be able to grant themselves (or hold) the advocate role.
+INCOMPATIBLE_ROLES = (frozenset({"admin", "advocate"}),)
+
+
+def role_conflict(names) -> str | None:
+    """Why this set of roles cannot go to one account, or None when it can."""
+    for pair in INCOMPATIBLE_ROLES:
+        if pair <= set(names):
+            return ("One account cannot be both admin and advocate: advocates' records are "
+                    "closed to admins. Use a separate account for each.")
+    return None
+
 user_roles = Table(
     "user_role",
     db.metadata,

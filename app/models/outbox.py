@@ -21,6 +21,8 @@ class OutboxMessage(db.Model):
     text_body: Mapped[str] = mapped_column(Text)
     html_body: Mapped[str | None] = mapped_column(Text)
     headers: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Small text attachments, e.g. an iCalendar invitation: [{filename, content_type, content}]
+    attachments: Mapped[list] = mapped_column(JSON, default=list)
     dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
     status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(default=0)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, event
+from sqlalchemy import ForeignKey, String, event, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from app import crypto
@@ -145,5 +145,6 @@ def _seal_confidential_events(session: Session, _context, _instances) -> None:
     """Encrypt the body of every new or changed event of a confidential ticket."""
     for obj in list(session.new) + list(session.dirty):
         if isinstance(obj, TicketEvent) and obj.body and obj.ticket is not None \
-                and obj.ticket.confidential:
+                and obj.ticket.confidential and inspect(obj).attrs.body.history.has_changes() \
+                and not crypto.is_sealed(obj.body):
             obj.body = crypto.seal(obj.body)

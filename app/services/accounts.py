@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from app import sessions, tokens
 from app.database import use_case
 from app.extensions import db
-from app.models.accounts import AFFILIATIONS, STAFF_ROLES, Role, User
+from app.models.accounts import AFFILIATIONS, STAFF_ROLES, Role, User, role_conflict
 from app.models.base import utcnow
 from app.services import audit, outbox, passwords
 from app.services import login_throttle as throttle
@@ -112,6 +112,9 @@ def external_url(endpoint: str, **values) -> str:
 
 
 def ensure_roles(names) -> list[Role]:
+    conflict = role_conflict(names)
+    if conflict:
+        raise AccountError(conflict)
     roles = []
     for name in names:
         if name not in STAFF_ROLES:

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from app import sessions
 from app.database import use_case
 from app.extensions import db
-from app.models.accounts import STAFF_ROLES, Role, User, user_roles
+from app.models.accounts import STAFF_ROLES, Role, User, role_conflict, user_roles
 from app.models.audit import AuditEvent
 from app.models.locations import LOCATION_KINDS, Location
 from app.services import audit
@@ -140,6 +140,9 @@ def set_roles(admin: User, user_id: int, wanted: set[str] | list[str]) -> RoleCh
     if "admin" in removed and _other_active_admins(user.id) == 0:
         raise AdminError("This is the last admin account, so it keeps the admin role. "
                          "Make someone else an admin first.")
+    conflict = role_conflict(wanted)
+    if conflict:
+        raise AdminError(conflict)
     if not (added or removed):
         return RoleChange(user)
     user.roles = [_role(name) for name in STAFF_ROLES if name in wanted]

@@ -3,15 +3,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models.devices import RECOVERED, Device
 from app.models.reports import IncidentReport
+from app.timezones import local_now, to_local, to_utc
 
 SERIES = ("registered", "locked", "stolen")
 
@@ -23,23 +21,10 @@ class PublicFigures:
     recovered_this_year: int
 
 
-def _local(value: datetime) -> datetime:
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
-    return value.replace(tzinfo=UTC).astimezone(zone)
-
-
-def _local_now() -> datetime:
-    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"]))
-
-
-def _utc(local: datetime) -> datetime:
-    return local.astimezone(UTC).replace(tzinfo=None)
-
-
 def public_figures() -> PublicFigures:
-    now = _local_now()
-    month_start = _utc(now.replace(day=1, hour=0, minute=0, second=0, microsecond=0))
-    year_start = _utc(now.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0))
+    now = local_now()
+    month_start = to_utc(now.replace(day=1, hour=0, minute=0, second=0, microsecond=0))
+    year_start = to_utc(now.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0))
     registered = db.session.scalar(select(func.count(Device.id)).where(Device.retired_at.is_(None)))
     thefts = db.session.scalar(select(func.count(IncidentReport.id)).where(
         IncidentReport.category == "theft", IncidentReport.created_at >= month_start))
@@ -65,7 +50,7 @@ class AlertReport:
 
 
 def last_months(count: int = 12) -> list[str]:
-    now = _local_now()
+    now = local_now()
     year, month = now.year, now.month
     months = []
     for _ in range(count):
@@ -86,9 +71,9 @@ def build_report(months: int = 12) -> AlertReport:
     ).all()
     for department, created_at, locked_on, stolen_at in rows:
         events = {
-            "registered": _local(created_at).strftime("%Y-%m"),
+            "registered": to_local(created_at).strftime("%Y-%m"),
             "locked": locked_on.strftime("%Y-%m") if locked_on else None,
-            "stolen": _local(stolen_at).strftime("%Y-%m") if stolen_at else None,
+            "stolen": to_local(stolen_at).strftime("%Y-%m") if stolen_at else None,
         }
         for series, month in events.items():
             if month in by_month:

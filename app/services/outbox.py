@@ -48,12 +48,14 @@ def enqueue(
     subject: str,
     dedupe_key: str | None = None,
     headers: dict | None = None,
+    attachments: list[Attachment] | None = None,
     **context,
 ) -> OutboxMessage | None:
     """Render `email/<template>.txt` (and `.html` when present) into a pending message.
 
     With a `dedupe_key` the same message is queued at most once: a second call with the
-    same key returns None and queues nothing.
+    same key returns None and queues nothing. `attachments` are small text files (an
+    iCalendar invitation), stored with the message.
     """
     if dedupe_key and db.session.scalar(
         select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
@@ -68,6 +70,7 @@ def enqueue(
         text_body=text,
         html_body=html,
         headers=headers or {},
+        attachments=[a.as_dict() for a in attachments or ()],
         dedupe_key=dedupe_key,
     )
     db.session.add(message)
@@ -94,6 +97,18 @@ class Claimed:
     html: str | None
     headers: dict
     attempts: int
+    attachments: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    content: str
+
+    def as_dict(self) -> dict:
+        return {"filename": self.filename, "content_type": self.content_type,
+                "content": self.content}
 
 
 @dataclass
@@ -158,7 +173,7 @@ def claim_due(token: str, batch_size: int) -> list[Claimed]:
     )
     return [
         Claimed(m.id, m.to_address, m.subject, m.text_body, m.html_body, dict(m.headers or {}),
-                m.attempts)
+                m.attempts, list(m.attachments or []))
         for m in rows
     ]
 
@@ -221,7 +236,7 @@ def build_message(message: Claimed) -> Message:
     headers = {
         _one_line(name): _one_line(value) for name, value in (message.headers or {}).items()
     }
-    return Message(
+    mail = Message(
         subject=message.subject,
         recipients=[message.to],
         body=message.text,
@@ -229,6 +244,9 @@ def build_message(message: Claimed) -> Message:
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
         extra_headers=headers or None,
     )
+    for item in message.attachments:
+        mail.attach(_one_line(item["filename"]), item["content_type"], item["content"])
+    return mail
 
 
 def _one_line(value: object) -> str:

@@ -11,12 +11,11 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from time import monotonic
-from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import and_, bindparam, case, false, func, or_, select
+from sqlalchemy import bindparam, case, false, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.database import use_case
@@ -26,140 +25,25 @@ from app.models.base import utcnow
 from app.models.locations import Location
 from app.models.tickets import CLOSED_STATUSES, OPEN_STATUSES, STATUS_LABELS, Ticket
 from app.services import audit
+from app.services.ackclock import (  # noqa: F401  (re-exported for the views and tests)
+    AckClock,
+    ack_clock,
+    ack_deadline,
+    add_business_seconds,
+    duration,
+    local_midnight,
+    local_today,
+    overdue_condition,
+    site_zone,
+    subtract_business_seconds,
+    to_local,
+    to_naive_utc,
+)
 from app.services.dispatch import MAX_ID, OUTCOME_LABELS, clean_text
 
 CONFIDENTIAL_KINDS = frozenset({"dv"})
 MAX_SEARCH = 100
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-# --- acknowledgement clock ------------------------------------------------------------
-
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["TIMEZONE"])
-
-
-def _local(naive_utc: datetime, zone: ZoneInfo) -> datetime:
-    return naive_utc.replace(tzinfo=UTC).astimezone(zone)
-
-
-def _naive_utc(aware: datetime) -> datetime:
-    return aware.astimezone(UTC).replace(tzinfo=None)
-
-
-def _midnight(day: date, zone: ZoneInfo) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=zone)
-
-
-def local_today() -> date:
-    """Today's date in the site's time zone (history ranges are local dates)."""
-    return _local(utcnow(), _zone()).date()
-
-
-def add_business_seconds(start: datetime, seconds: int, zone: ZoneInfo) -> datetime:
-    """`start` (naive UTC) plus `seconds` of weekday time (weekends skipped, local days)."""
-    cursor, remaining = _local(start, zone), timedelta(seconds=seconds)
-    while True:
-        day_end = _midnight(cursor.date() + timedelta(days=1), zone)
-        if cursor.weekday() < 5:
-            available = _naive_utc(day_end) - _naive_utc(cursor)
-            if remaining <= available:
-                return _naive_utc(cursor) + remaining
-            remaining -= available
-        cursor = day_end
-
-
-def subtract_business_seconds(end: datetime, seconds: int, zone: ZoneInfo) -> datetime:
-    """The inverse of add_business_seconds: the latest start whose deadline is `end`."""
-    cursor, remaining = _local(end, zone), timedelta(seconds=seconds)
-    while True:
-        day_start = _midnight(cursor.date(), zone)
-        if day_start == cursor:
-            day_start = _midnight(cursor.date() - timedelta(days=1), zone)
-        if day_start.weekday() < 5:
-            available = _naive_utc(cursor) - _naive_utc(day_start)
-            if remaining <= available:
-                return _naive_utc(cursor) - remaining
-            remaining -= available
-        cursor = day_start
-
-
-def _target_seconds(priority: int) -> int:
-    targets = current_app.config["ACK_TARGET_SECONDS"]
-    return int(targets.get(priority, targets[max(targets)]))
-
-
-def _business(priority: int) -> bool:
-    return priority in current_app.config["ACK_BUSINESS_TIME_PRIORITIES"]
-
-
-def ack_deadline(priority: int, created_at: datetime) -> datetime:
-    """When a ticket of `priority` created at `created_at` must be acknowledged by."""
-    seconds = _target_seconds(priority)
-    if _business(priority):
-        return add_business_seconds(created_at, seconds, _zone())
-    return created_at + timedelta(seconds=seconds)
-
-
-def _overdue_cutoff(priority: int, now: datetime) -> datetime:
-    """Tickets of `priority` created before this and still unacknowledged are overdue."""
-    seconds = _target_seconds(priority)
-    if _business(priority):
-        return subtract_business_seconds(now, seconds, _zone())
-    return now - timedelta(seconds=seconds)
-
-
-@dataclass(frozen=True)
-class AckClock:
-    """The acknowledgement clock of one ticket, as the board shows it."""
-
-    deadline: datetime
-    acknowledged: bool
-    seconds: int  # left (negative when overdue), or taken to acknowledge
-    overdue: bool
-
-    @property
-    def label(self) -> str:
-        if self.acknowledged:
-            state = "late" if self.overdue else "in time"
-            return f"Acknowledged in {duration(self.seconds)} ({state})"
-        if self.overdue:
-            return f"Overdue by {duration(-self.seconds)}"
-        return f"{duration(self.seconds)} left"
-
-
-def duration(seconds: float) -> str:
-    """A short human duration: 45s, 3m 05s, 2h 10m, 3d 4h."""
-    seconds = max(0, int(seconds))
-    if seconds < 60:
-        return f"{seconds}s"
-    minutes, secs = divmod(seconds, 60)
-    if minutes < 60:
-        return f"{minutes}m {secs:02d}s"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 24:
-        return f"{hours}h {minutes:02d}m"
-    days, hours = divmod(hours, 24)
-    return f"{days}d {hours}h"
-
-
-def ack_clock(ticket: Ticket, now: datetime | None = None) -> AckClock:
-    now = now or utcnow()
-    deadline = ack_deadline(ticket.priority, ticket.created_at)
-    if ticket.acknowledged_at is not None:
-        taken = (ticket.acknowledged_at - ticket.created_at).total_seconds()
-        return AckClock(deadline, True, int(taken), ticket.acknowledged_at > deadline)
-    left = (deadline - now).total_seconds()
-    return AckClock(deadline, False, int(left), left < 0)
-
-
-def overdue_condition(now: datetime) -> ColumnElement[bool]:
-    """SQL: unacknowledged past its priority's target (index-friendly, one OR per priority)."""
-    per_priority = [
-        and_(Ticket.priority == p, Ticket.created_at < _overdue_cutoff(p, now))
-        for p in sorted(current_app.config["ACK_TARGET_SECONDS"])
-    ]
-    return and_(Ticket.acknowledged_at.is_(None), or_(*per_priority))
 
 
 # --- the open queue -------------------------------------------------------------------
@@ -370,13 +254,13 @@ class HistoryFilters:
 
 
 def _history_conditions(filters: HistoryFilters) -> list[ColumnElement[bool]]:
-    zone = _zone()
+    zone = site_zone()
     conditions = [Ticket.status.in_(CLOSED_STATUSES), Ticket.closed_at.is_not(None), _visible()]
     if filters.date_from:
-        conditions.append(Ticket.closed_at >= _naive_utc(_midnight(filters.date_from, zone)))
+        conditions.append(Ticket.closed_at >= to_naive_utc(local_midnight(filters.date_from, zone)))
     if filters.date_to:
-        end = _midnight(filters.date_to + timedelta(days=1), zone)
-        conditions.append(Ticket.closed_at < _naive_utc(end))
+        end = local_midnight(filters.date_to + timedelta(days=1), zone)
+        conditions.append(Ticket.closed_at < to_naive_utc(end))
     if filters.kind:
         conditions.append(Ticket.kind == filters.kind)
     if filters.q and clean_text(filters.q):
@@ -414,7 +298,7 @@ def csv_safe(value: object) -> str:
 
 def _csv_row(ticket: Ticket, kinds: dict[str, str]) -> list[str]:
     def when(value: datetime | None) -> str:
-        return _local(value, _zone()).strftime("%Y-%m-%d %H:%M") if value else ""
+        return to_local(value, site_zone()).strftime("%Y-%m-%d %H:%M") if value else ""
 
     to_ack = ""
     if ticket.acknowledged_at:

@@ -6,8 +6,6 @@ capacity and a visitor registering at the same moment cannot both take the last 
 """
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -215,30 +213,23 @@ def cancel_session(actor: User, session_id: int, reason: str) -> int:
     return len(people)
 
 
-def _safe_cell(value: object) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula (OWASP CSV injection)."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r", "|", "%"):
-        text = "'" + text
-    return text
+ROSTER_HEADER = ["Status", "Waitlist position", "Name", "Email", "Member", "Registered"]
 
 
-def roster_csv(session: SeminarSession, localtime) -> str:
-    """The roster as CSV: everyone with a seat, then the waitlist in order."""
-    output = io.StringIO()
-    writer = csv.writer(output)
-    writer.writerow(["Status", "Waitlist position", "Name", "Email", "Member", "Registered"])
+def roster_rows(session: SeminarSession, localtime) -> list[tuple]:
+    """The roster's CSV rows: everyone with a seat, then the waitlist in order."""
+    rows = []
     position = 0
     for registration in sorted(session.registrations,
                                key=lambda r: (r.arrival is None, r.arrival or 0, r.id)):
         if registration.status == WAITLISTED:
             position += 1
-        writer.writerow([_safe_cell(v) for v in (
+        rows.append((
             registration.status_label,
             position if registration.status == WAITLISTED else "",
             registration.name,
             registration.email,
             "yes" if registration.user_id else "no",
             localtime(registration.confirmed_at or registration.created_at),
-        )])
-    return output.getvalue()
+        ))
+    return rows

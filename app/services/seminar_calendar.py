@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from datetime import UTC
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from icalendar import Calendar, Event, vText
 
 from app.models.base import utcnow
 from app.models.seminars import SeminarSession
+from app.timezones import site_zone, to_local
 from app.urls import external_url
 
 
@@ -24,17 +24,13 @@ def session_uid(session: SeminarSession) -> str:
     return f"seminar-session-{session.id}@{host}"
 
 
-def _local(value, zone: ZoneInfo):
-    return value.replace(tzinfo=UTC).astimezone(zone)
-
-
-def _event(session: SeminarSession, zone: ZoneInfo) -> Event:
+def _event(session: SeminarSession, zone) -> Event:
     seminar = session.seminar
     event = Event()
     event.add("uid", session_uid(session))
     event.add("dtstamp", utcnow().replace(tzinfo=UTC))
-    event.add("dtstart", _local(session.starts_at, zone))
-    event.add("dtend", _local(session.ends_at, zone))
+    event.add("dtstart", to_local(session.starts_at, zone))
+    event.add("dtend", to_local(session.ends_at, zone))
     event.add("summary", vText(seminar.title))
     event.add("description", vText(seminar.description or ""))
     event.add("location", vText(session.place or session.online_url or "To be announced"))
@@ -49,7 +45,7 @@ def _event(session: SeminarSession, zone: ZoneInfo) -> Event:
 
 def session_calendar(session: SeminarSession) -> bytes:
     """The .ics file of one session, with its VTIMEZONE."""
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    zone = site_zone()
     calendar = Calendar()
     calendar.add("prodid", f"-//{current_app.config['ORG_SHORT_NAME']}//Seminars//EN")
     calendar.add("version", "2.0")

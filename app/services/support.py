@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm.attributes import flag_modified
 
 from app import crypto
@@ -26,11 +26,19 @@ from app.extensions import db
 from app.jobs import periodic
 from app.models.accounts import User
 from app.models.base import utcnow
+from app.models.outbox import OutboxMessage
 from app.models.support import HELP_LABELS, SupportLink, SupportRequest, WorkplaceAlert
-from app.models.tickets import CLOSED_STATUSES, NEW, OPEN_STATUSES, RESOLVED, TicketEvent
+from app.models.tickets import (
+    CLOSED_STATUSES,
+    NEW,
+    OPEN_STATUSES,
+    RESOLVED,
+    Ticket,
+    TicketEvent,
+)
 from app.services import audit, dispatch, outbox
 from app.services.tickets import Opened, open_ticket, ticket_for_token
-from app.tokens import normalise_reference
+from app.tokens import hash_token, new_token, normalise_reference
 from app.urls import external_url
 
 ADVOCATE_ROLES = frozenset({"advocate"})
@@ -102,7 +110,7 @@ def submit_request(data: RequestData, actor: User | None, submission_key: str | 
     if request.safe_email:
         link = external_url("support.follow", reference=request.reference, token=opened.token)
         outbox.enqueue(request.safe_email, "support_received", "Your request was received",
-                       dedupe_key=f"support-received:{request.reference}",
+                       dedupe_key=f"{mail_key(request)}received",
                        reference=request.reference, follow_up_url=link)
     return opened
 
@@ -259,6 +267,7 @@ def message_person(ticket_id: int, actor: User, body: str) -> SupportRequest:
     if request.safe_email:
         outbox.enqueue(request.safe_email, "ticket_message",
                        f"New message about your request {request.reference}",
+                       dedupe_key=f"{mail_key(request)}message:{request.version}",
                        ticket=request, body=None, follow_up_url=None)
     return request
 
@@ -312,7 +321,7 @@ def create_escort(ticket_id: int, actor: User, *, meet: str, meet_at: str, going
         raise dispatch.DispatchError(str(exc)) from exc
     escort.contact_name = (meet or "").strip()[:120] or None
     escort.contact_phone = (phone or "").strip()[:40] or None
-    opened = open_ticket(escort, actor, None)
+    opened = open_ticket(escort, None, None, audit_ip=False)  # no advocate's name on it
     _link(request, actor, opened, "Escort")
     return opened
 
@@ -330,7 +339,7 @@ def create_alert(ticket_id: int, actor: User, *, person_description: str, keep_o
                            keep_out_of=keep_out_of.strip()[:300], valid_until=valid_until,
                            instructions=(instructions or "").strip()[:1000] or None, priority=2)
     alert.summary = alert.build_summary()
-    opened = open_ticket(alert, actor, None)
+    opened = open_ticket(alert, None, None, audit_ip=False)  # no advocate's name on it
     _link(request, actor, opened, "Workplace alert")
     return opened
 
@@ -356,8 +365,44 @@ def _erase(request: SupportRequest) -> None:
     request.outcome_detail = request.location_detail = request.submission_key = None
     request.requester_id = None
     request.summary = "Support request"
+    request.access_token_hash = hash_token(new_token())  # the old private link opens nothing
+    for link in request.links:
+        _erase_linked(link.ticket)
     request.links.clear()
     request.events.clear()
+    forget_mail(request.reference)
+
+
+def mail_key(request: SupportRequest) -> str:
+    """The dedupe-key prefix of every email about a DV request."""
+    return f"dv:{request.reference}:"
+
+
+def forget_mail(reference: str | None = None, sent_only: bool = False) -> int:
+    """Delete DV emails from the outbox: they hold the safe address and the private link."""
+    pattern = f"dv:{reference}:%" if reference else "dv:%"
+    query = delete(OutboxMessage).where(OutboxMessage.dedupe_key.like(pattern))
+    if sent_only:
+        query = query.where(OutboxMessage.status == "sent")
+    return db.session.execute(query).rowcount or 0
+
+
+@periodic("support.forget_sent_mail", every_seconds=600)
+@use_case
+def forget_sent_mail() -> int:
+    """Sent DV emails are not kept: their rows would reveal the address and the link."""
+    return forget_mail(sent_only=True)
+
+
+def _erase_linked(ticket: Ticket) -> None:
+    """What a linked escort or alert carried of the person, once the request is erased."""
+    ticket.contact_name = ticket.contact_phone = ticket.contact_email = None
+    ticket.location_detail = None
+    for name in ("from_other", "to_other", "needs", "person_description", "instructions"):
+        if hasattr(ticket, name):
+            setattr(ticket, name, None)
+    for event in ticket.events:
+        event.body = None
 
 
 @periodic("support.purge_expired", every_seconds=3600)

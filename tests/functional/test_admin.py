@@ -129,6 +129,17 @@ def test_revoking_a_role(admin, make_user, db):
     assert db.session.get(User, target.id).role_names == {"editor"}
 
 
+def test_an_admin_cannot_make_themselves_or_another_admin_an_advocate(admin, make_user, db):
+    other_admin = make_user(roles=("admin",))
+    for target in (admin.user, other_admin):
+        response = admin.post(f"/admin/users/{target.id}/roles",
+                              data={"roles": ["admin", "advocate"]}, follow_redirects=True)
+        assert "cannot be both admin and advocate" in soup(response).get_text()
+        db.session.expire_all()
+        assert "advocate" not in db.session.get(User, target.id).role_names
+    assert "admin.roles_changed" not in audit_actions(db)
+
+
 def test_saving_the_same_roles_says_nothing_changed(admin, make_user, db):
     target = make_user(name="Tess Target", roles=("trainer",))
     response = admin.post(f"/admin/users/{target.id}/roles", data={"roles": ["trainer"]},

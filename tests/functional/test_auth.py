@@ -184,3 +184,13 @@ def test_resend_from_the_login_page_sends_a_new_link(client, db, make_user):
     response = client.post("/verify/resend", data={"email": user.email})
     assert response.headers["Location"] == "/check-email"
     assert len(emails_to(db, user.email)) == 1
+
+
+def test_staff_land_on_their_working_page_after_signing_in(app, db, make_user):
+    landings = {(): "/account/", ("dispatcher",): "/dispatch/", ("officer",): "/dispatch/mine",
+                ("advocate",): "/support/advocate/", ("officer", "dispatcher"): "/dispatch/"}
+    for roles, path in landings.items():
+        user = make_user(roles=roles)
+        response = app.test_client().post("/login", data={"email": user.email,
+                                                          "password": TEST_PASSWORD})
+        assert urlsplit(response.headers["Location"]).path == path, roles

@@ -13,8 +13,8 @@ from app.models.audit import AuditEvent
 from app.models.tickets import ASSIGNED, NEW, RESOLVED, Ticket, TicketEvent
 
 SCRIPT = "<script>alert('x')</script>"
-ODD = ["'; DROP TABLE ticket; --", "\u202eevil\u202c", "ｆｕｌｌ ｗｉｄｔｈ", "tab\there", "nul\x00byte",
-       "\x07bell", "😀" * 50]
+ODD = ["'; DROP TABLE ticket; --", "\u202eevil\u202c", "ｆｕｌｌ ｗｉｄｔｈ", "tab\there",
+       "nul\x00byte", "\x07bell", "😀" * 50]
 
 
 def soup(response):

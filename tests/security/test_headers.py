@@ -141,3 +141,12 @@ def test_production_refuses_to_start_without_its_secrets(production_env, missing
     with pytest.raises(RuntimeError, match=missing):
         create_app("production")
 
+
+
+@pytest.mark.parametrize("bad_key", ["not-a-key", "c2hvcnQ=", "Zm9v,bar"])
+def test_production_refuses_to_start_with_a_malformed_encryption_key(production_env, bad_key):
+    from app.crypto import EncryptionKeyError
+
+    production_env.setenv("FIELD_ENCRYPTION_KEY", bad_key)
+    with pytest.raises(EncryptionKeyError):
+        create_app("production")

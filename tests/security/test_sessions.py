@@ -166,7 +166,7 @@ def test_stay_signed_in_works_without_javascript(app, db, login_as):
     assert response.status_code == 302 and response.headers["Location"] == "/account/profile"
     assert utcnow() - db.session.scalar(select(LoginSession.last_seen_at)) < timedelta(seconds=10)
     hostile = client.post("/session/extend", data={"next": "//evil.example/"})
-    assert hostile.headers["Location"] == "/account/"
+    assert hostile.headers["Location"] == "/dispatch/"  # their landing page, never evil.example
 
 
 def test_extending_an_ended_session_signs_in_again(app, db, login_as):

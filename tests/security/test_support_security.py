@@ -3,6 +3,7 @@ else (dispatch, exports, "My requests", the public tracker, mail, the audit log)
 from __future__ import annotations
 
 import pytest
+from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from app.models.accounts import STAFF_ROLES
@@ -250,3 +251,20 @@ def test_csrf_is_required_on_the_request_form(db):
     response = app.test_client().post("/support/request", data=form_data())
     assert response.status_code in (400, 403)
     assert db.session.query(SupportRequest).count() == 0
+
+
+def test_an_expired_support_form_never_shows_what_was_typed_and_keeps_the_quick_exit(db):
+    from app import create_app
+
+    app = create_app("testing", WTF_CSRF_ENABLED=True,
+                     SQLALCHEMY_DATABASE_URI=db.engine.url.render_as_string(hide_password=False))
+    data = form_data() | {"details": "He waits by the garage every evening"}
+    response = app.test_client().post("/support/request", data=data)
+    html = response.get_data(as_text=True)
+    page = BeautifulSoup(html, "html.parser")
+    assert response.status_code == 400
+    assert response.headers["Cache-Control"].startswith("no-store")
+    assert page.title.get_text().startswith("Support request")
+    assert "He waits by the garage every evening" not in page.get_text()
+    assert "quick-exit" in html
+    assert page.find("button", string="Send it now")

@@ -62,6 +62,21 @@ def test_enqueue_renders_the_template_and_is_delivered(app, db, smtp_server):
     assert smtp_server.html_of(received) is None
 
 
+def test_text_attachments_such_as_an_invitation_arrive_with_the_mail(app, db, smtp_server):
+    invitation = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
+    with app.test_request_context():
+        outbox.enqueue("reader@example.org", "ticket_message", "Your seat",
+                       attachments=[outbox.Attachment("seminar.ics", "text/calendar", invitation)],
+                       ticket=SimpleNamespace(reference="SEM-1"), body=None, follow_up_url=None)
+        db.session.commit()
+    outbox.deliver_due("test", 10)
+    [received] = smtp_server.messages
+    [part] = list(received.iter_attachments())
+    assert part.get_filename() == "seminar.ics"
+    assert part.get_content_type() == "text/calendar"
+    assert "BEGIN:VCALENDAR" in part.get_content()
+
+
 def test_header_values_cannot_inject_new_headers(app, db, smtp_server):
     add_message(db, headers={"List-Unsubscribe": "<x>\r\nBcc: victim@example.org"})
     outbox.deliver_due("test", 10)

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 from cryptography.fernet import Fernet
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text, update
 
 from app import crypto
 from app.models.audit import AuditEvent
@@ -51,8 +51,8 @@ def test_multifernet_decrypts_with_old_key_and_rotates_to_new(app):
 def test_seal_and_unseal(db):
     sealed = crypto.seal("hello")
     assert sealed.startswith("enc:") and "hello" not in sealed
-    assert crypto.seal(sealed) == sealed
-    assert crypto.unseal(sealed) == "hello"
+    assert crypto.is_sealed(sealed) and crypto.unseal(sealed) == "hello"
+    assert not crypto.is_sealed("enc:typed by a person")
     assert crypto.unseal("plain") == "plain"
     assert crypto.unseal(None) is None
     assert "cannot be read" in crypto.unseal("enc:garbage")
@@ -253,8 +253,48 @@ def test_purge_erases_old_closed_requests_and_leaves_a_tombstone(db, make_dv_req
     assert db.session.get(SupportRequest, still_open.id).details is not None
     assert support.purge_expired() == 0  # idempotent
     assert support.counts() == {"open": 1, "closed": 2}
-    assert support.person_view(old.reference, token).is_tombstone
+    assert support.person_view(old.reference, token) is None  # the old link opens nothing
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "dv.purged"))
+
+
+def test_purge_also_erases_the_linked_escort_and_the_mail_about_the_request(
+        db, make_dv_request, make_user):
+    from app.models.escorts import EscortRequest
+    from app.models.outbox import OutboxMessage
+
+    advocate = make_user(roles=("advocate",))
+    ticket, _ = make_dv_request(contact_method="email", contact_value="safe@example.org",
+                               email_is_safe=True)
+    support.create_escort(ticket.id, advocate, meet="Sam at the north door",
+                          meet_at="North entrance", going_to="Garage B level 2",
+                          requested_for=None, phone="555 010 9999")
+    escort = db.session.scalar(select(EscortRequest))
+    assert escort.requester_id is None
+    created = db.session.scalar(select(AuditEvent).where(
+        AuditEvent.action == "ticket.created", AuditEvent.object_id == escort.reference))
+    assert created.actor_id is None and created.ip_address is None
+    row = db.session.get(SupportRequest, ticket.id)
+    row.status, row.outcome = "resolved", "assisted"
+    row.closed_at = utcnow() - timedelta(days=91)
+    escort.status = "resolved"
+    db.session.commit()
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) >= 1
+    assert support.purge_expired() == 1
+    db.session.expire_all()
+    escort = db.session.get(EscortRequest, escort.id)
+    assert escort.contact_name is None and escort.contact_phone is None
+    assert escort.from_other is None and escort.needs is None
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+
+
+def test_sent_dv_mail_is_forgotten_by_the_worker(db, make_dv_request):
+    from app.models.outbox import OutboxMessage
+
+    make_dv_request(contact_method="email", contact_value="safe@example.org", email_is_safe=True)
+    db.session.execute(update(OutboxMessage).values(status="sent"))
+    db.session.commit()
+    assert support.forget_sent_mail() == 1
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
 
 
 def test_purge_respects_the_retention_setting(app, db, make_dv_request, make_user, monkeypatch):
@@ -292,6 +332,17 @@ def test_reencrypt_under_a_new_key(app, db, make_dv_request, make_user, monkeypa
     assert "rotate me" in [crypto.unseal(e.body) for e in row.events]
     event_bodies = db.session.scalars(select(TicketEvent.body)).all()
     assert all(not b or b.startswith("enc:") for b in event_bodies)
+
+
+def test_a_reply_that_starts_with_enc_is_still_encrypted(db, make_dv_request, make_user):
+    advocate = make_user(roles=("advocate",))
+    ticket, _ = make_dv_request()
+    support.add_note(ticket.id, advocate, "enc:he took my phone, ü")
+    raw = db.session.execute(text("SELECT body FROM ticket_event")).scalars().all()
+    assert not any("he took my phone" in (body or "") for body in raw)
+    db.session.expire_all()
+    bodies = [crypto.unseal(e.body) for e in db.session.get(SupportRequest, ticket.id).events]
+    assert "enc:he took my phone, ü" in bodies
 
 
 def test_demo_seeds_one_fictional_sample_once(db):

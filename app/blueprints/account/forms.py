@@ -3,19 +3,15 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional
 
 from app.blueprints.auth.forms import (
     affiliation_field,
     matches,
     name_field,
-    plain_text,
     strong_password,
 )
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+from app.forms import no_control_chars, phone_number, single_line, strip_text
 
 
 class ProfileForm(FlaskForm):
@@ -23,15 +19,13 @@ class ProfileForm(FlaskForm):
     display_name = StringField("Name shown to the public", validators=[
         Optional(),
         Length(max=60, message="The name shown to the public must be 60 characters or fewer."),
-        plain_text,
-    ], filters=[_strip])
+        no_control_chars, single_line,
+    ], filters=[strip_text])
     phone = StringField("Phone number", validators=[
         Optional(),
         Length(max=40, message="Phone numbers are 40 characters or fewer."),
-        Regexp(r"^\+?[0-9 ()\-.x]{3,40}$", message=(
-            "Enter a phone number using digits, spaces, brackets or dashes, like (555) 010-4400."
-        )),
-    ], filters=[_strip])
+        no_control_chars, phone_number,
+    ], filters=[strip_text])
     affiliation = affiliation_field()
 
 

@@ -11,7 +11,7 @@ from app.blueprints.apb.forms import ActionForm, IssueForm, SubscribeForm
 from app.extensions import csrf, db, limiter
 from app.models.apb import NewsletterIssue
 from app.services import apb
-from app.templating import local_to_utc
+from app.timezones import to_utc
 
 
 @bp.route("/")
@@ -152,7 +152,7 @@ def _save_and_act(issue: NewsletterIssue | None, form: IssueForm) -> NewsletterI
     elif action == "schedule":
         if form.publish_at.data is None:
             raise apb.ApbError("Choose when to publish, or save it as a draft.")
-        apb.schedule(current_user, saved.id, local_to_utc(form.publish_at.data))
+        apb.schedule(current_user, saved.id, to_utc(form.publish_at.data))
         flash("Scheduled.", "success")
     else:
         flash("Saved.", "success")

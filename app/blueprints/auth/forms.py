@@ -5,8 +5,6 @@ advice shows next to the field. The services check again (the CLI has no form).
 """
 from __future__ import annotations
 
-import unicodedata
-
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -19,8 +17,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from app.forms import no_control_chars, single_line, strip_text
 from app.models.accounts import AFFILIATIONS
-from app.services import accounts, passwords
+from app.services import passwords
 
 AFFILIATION_LABELS = {
     "employee": "I work at the hospital (employee, contractor, volunteer or student)",
@@ -34,14 +33,6 @@ CHOOSING_HINT = (
 )
 
 
-def plain_text(form, field) -> None:
-    """Refuse control characters and invisible direction overrides in a text field."""
-    value = field.data or ""
-    if any(unicodedata.category(ch) == "Cc" or ch in accounts.DISGUISING for ch in value):
-        raise StopValidation(f"{field.label.text} contains hidden or control characters. "
-                              "Please retype it.")
-
-
 def ascii_email(form, field) -> None:
     if field.data and not field.data.isascii():
         raise StopValidation("Enter an email address like name@example.org, "
@@ -52,9 +43,9 @@ def email_field(label: str = "Email address") -> EmailField:
     return EmailField(label, validators=[
         DataRequired("Enter your email address."),
         Length(max=254, message="Email addresses are 254 characters or fewer."),
-        plain_text, ascii_email,
+        no_control_chars, single_line, ascii_email,
         Email("Enter an email address like name@example.org.", check_deliverability=False),
-    ], filters=[lambda v: v.strip() if isinstance(v, str) else v])
+    ], filters=[strip_text])
 
 
 def strong_password(*input_fields: str):
@@ -91,8 +82,8 @@ def name_field() -> StringField:
     return StringField("Full name", validators=[
         DataRequired("Enter your full name."),
         Length(max=120, message="Your full name must be 120 characters or fewer."),
-        plain_text,
-    ], filters=[lambda v: v.strip() if isinstance(v, str) else v])
+        no_control_chars, single_line,
+    ], filters=[strip_text])
 
 
 class RegisterForm(FlaskForm):

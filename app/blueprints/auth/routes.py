@@ -23,7 +23,7 @@ from app.blueprints.auth.forms import (
     RegisterForm,
     ResetPasswordForm,
 )
-from app.blueprints.auth.safety import add_error, safe_next
+from app.blueprints.auth.safety import add_error, landing_page, safe_next
 from app.extensions import limiter
 from app.headers import no_store
 from app.services import accounts
@@ -53,13 +53,13 @@ def login():
     form = LoginForm(next=request.args.get("next", ""))
     ended = ENDED.get(session.pop("_ended", None))
     if current_user.is_authenticated and request.method == "GET":
-        return redirect(safe_next(form.next.data) or url_for("account.home"))
+        return redirect(safe_next(form.next.data) or landing_page(current_user))
     unverified = None
     if form.validate_on_submit():
         result = accounts.login(form.email.data, form.password.data, form.remember.data)
         if result.ok:
             flash(f"You are signed in as {result.user.name}.", "success")
-            return redirect(safe_next(form.next.data) or url_for("account.home"))
+            return redirect(safe_next(form.next.data) or landing_page(result.user))
         add_error(form, "email", result.message)
         unverified = form.email.data if result.outcome == "unverified" else None
     resend = EmailOnlyForm(email=unverified, formdata=None) if unverified else None
@@ -186,7 +186,7 @@ def extend_session():
     if wants == "application/json":
         return jsonify(seconds_left=sessions.seconds_left(current_user))
     flash("You are still signed in.", "success")
-    return redirect(safe_next(form.next.data) or url_for("account.home"))
+    return redirect(safe_next(form.next.data) or landing_page(current_user))
 
 
 @bp.app_context_processor

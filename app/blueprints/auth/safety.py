@@ -33,3 +33,24 @@ def add_error(form: FlaskForm, field_name: str, message: str) -> None:
     """Show a service's refusal on the form, beside the field it concerns."""
     field = form[field_name] if field_name in form else next(iter(form))
     field.errors = [*field.errors, message]
+
+
+# Where each kind of account starts its shift after signing in, first match wins.
+LANDING_PAGES = (
+    ("dispatcher", "dispatch.queue"),
+    ("officer", "dispatch.my_assignments"),
+    ("advocate", "support.queue"),
+    ("trainer", "seminars.manage"),
+    ("editor", "apb.manage"),
+    ("admin", "admin.users"),
+)
+
+
+def landing_page(user) -> str:
+    """The page a person lands on after signing in when no `next` was asked for."""
+    from flask import url_for
+
+    for role, endpoint in LANDING_PAGES:
+        if role in user.role_names:
+            return url_for(endpoint)
+    return url_for("account.home")

@@ -11,7 +11,14 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.forms import MultiCheckboxField, SubmissionKeyField, no_control_chars, single_line, strip_text
+from app.forms import (
+    MultiCheckboxField,
+    SubmissionKeyField,
+    no_control_chars,
+    select_choices,
+    single_line,
+    strip_text,
+)
 from app.models.devices import DEVICE_TYPES
 
 TEXT = [no_control_chars, single_line]
@@ -31,7 +38,7 @@ def _int_or_none(value):
 
 
 class DeviceForm(FlaskForm):
-    device_type = SelectField("Type of device", choices=[("", "Choose…"), *DEVICE_TYPES.items()],
+    device_type = SelectField("Type of device", choices=select_choices(DEVICE_TYPES, "Choose…"),
                               validators=[InputRequired(message="Choose the type of device.")])
     make = StringField("Make", filters=[strip_text], validators=[
         InputRequired(message="Enter the make, for example Dell."), Length(max=80), *TEXT])

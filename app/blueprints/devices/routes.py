@@ -12,6 +12,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from app.access import member, public, roles_required
 from app.blueprints.devices import bp
@@ -25,12 +26,12 @@ from app.blueprints.devices.forms import (
     StolenForm,
 )
 from app.csv_export import csv_response
-from app.forms import location_choices
 from app.extensions import db
+from app.forms import location_choices
 from app.headers import no_store
 from app.models.devices import Device
 from app.services import alert_report, devices, uploads
-from app.templating import local_to_utc
+from app.timezones import to_utc
 
 STAFF = ("dispatcher", "officer", "admin")
 
@@ -134,7 +135,8 @@ def card(device_id: int):
 def request_lockdown():
     form = LockdownForm()
     lockable = devices.lockable_devices(_user())
-    form.devices.choices = [(d.id, f"{d.make} {d.model} (serial {d.serial})") for d in lockable]
+    form.devices.choices = [SelectChoice(d.id, f"{d.make} {d.model} (serial {d.serial})")
+                            for d in lockable]
     form.location_id.choices = location_choices(with_other=False)
     if request.method == "GET" and request.args.get("device", type=int):
         form.devices.data = [request.args.get("device", type=int)]
@@ -162,7 +164,7 @@ def report_stolen(device_id: int):
     if form.validate_on_submit():
         try:
             opened = devices.report_stolen(
-                _user(), device_id, local_to_utc(form.last_seen_at.data), form.location_id.data,
+                _user(), device_id, to_utc(form.last_seen_at.data), form.location_id.data,
                 form.where.data, form.description.data or "", form.submission_key.data)
         except devices.DeviceError as error:
             form.form_errors.append(str(error))

@@ -7,11 +7,8 @@ from flask_login import current_user
 from app.access import member, public
 from app.blueprints.escorts import bp
 from app.blueprints.escorts.forms import EscortForm, RecurringForm, SkipForm
-from app.blueprints.track.links import remember_link, remembered_token
-from app.headers import no_store
+from app.blueprints.track.links import just_made, remember_link
 from app.services import escorts
-from app.services.followup import follow_up_url
-from app.services.tickets import ticket_for_token
 from app.timezones import local_today
 
 
@@ -52,10 +49,7 @@ def new():
 @public
 def confirmation(reference: str):
     """The reference and private link, shown to the browser that made the request."""
-    no_store()
-    token = remembered_token(reference)
-    ticket = ticket_for_token(reference, token) if token else None
-    link = follow_up_url(ticket.reference, token) if ticket else None
+    ticket, link = just_made(reference)
     return render_template("escorts/confirmation.html", ticket=ticket, link=link,
                            title="Escort requested" if ticket else "Request received")
 

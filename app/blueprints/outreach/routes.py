@@ -8,12 +8,9 @@ from flask_login import current_user
 from app.access import public
 from app.blueprints.outreach import bp
 from app.blueprints.outreach.forms import FORMS
-from app.blueprints.track.links import remember_link, remembered_token
-from app.headers import no_store
+from app.blueprints.track.links import just_made, remember_link
 from app.models.outreach import SERVICE_TYPES
 from app.services import outreach
-from app.services.followup import follow_up_url
-from app.services.tickets import ticket_for_token
 
 
 @bp.route("/")
@@ -58,9 +55,6 @@ def request_type(service_type: str):
 @public
 def confirmation(reference: str):
     """The reference and private link, shown to the browser that made the request."""
-    no_store()
-    token = remembered_token(reference)
-    ticket = ticket_for_token(reference, token) if token else None
-    link = follow_up_url(ticket.reference, token) if ticket else None
+    ticket, link = just_made(reference)
     return render_template("outreach/confirmation.html", ticket=ticket, link=link,
                            title="Request received")

@@ -1,16 +1,13 @@
 """Forms of the reports blueprint: the report, extra photos, and dispatch's close form."""
 from __future__ import annotations
 
-import re
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
-    HiddenField,
     IntegerField,
     MultipleFileField,
     RadioField,
@@ -21,39 +18,25 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
-from app import tokens
+from app import timezones
+from app.forms import (
+    SubmissionKeyField,
+    no_control_chars,
+    phone_number,
+    single_line,
+    strip_text,
+)
 from app.models.reports import OUTCOMES
 from app.services import uploads
 from app.services.reports import FUTURE_TOLERANCE
 
-# Control characters (keeping tab and newline) and bidirectional overrides are removed.
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def clean_text(value):
-    """Strip, drop control characters; single-line fields also lose line breaks later."""
-    if not isinstance(value, str):
-        return value
-    return CONTROL.sub("", value).strip()
-
-
-def one_line(value):
-    return " ".join(value.split()) if isinstance(value, str) else value
-
-
-TEXT = [clean_text]
-LINE = [clean_text, one_line]
+TEXT = [strip_text]
+LINE_CHECKS = [no_control_chars, single_line]
 
 
 def local_now() -> datetime:
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
-    return datetime.now(zone).replace(tzinfo=None, second=0, microsecond=0)
-
-
-def to_utc(local: datetime) -> datetime:
-    """A naive local time in the site's TIMEZONE as naive UTC (what the database keeps)."""
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
-    return local.replace(tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
+    """Now on the site's wall clock, to the minute, as the form's datetime-local shows it."""
+    return timezones.local_now().replace(tzinfo=None, second=0, microsecond=0)
 
 
 class PhotoMixin:
@@ -80,28 +63,33 @@ class PhotoMixin:
 
 class ReportForm(PhotoMixin, FlaskForm):
     location = SelectField("Where is it?", choices=[], validate_choice=True)
-    location_detail = StringField("Floor, room, exit or other detail", filters=LINE,
-                                  validators=[Length(max=200)])
+    location_detail = StringField("Floor, room, exit or other detail", filters=TEXT,
+                                  validators=[Length(max=200), *LINE_CHECKS])
     observed_at = DateTimeLocalField("When did you see it?", format="%Y-%m-%dT%H:%M",
                                      default=local_now,
                                      validators=[InputRequired("Say when you saw it.")])
     description = TextAreaField("What did you see?", filters=TEXT, validators=[
         DataRequired("Say what you saw."),
-        Length(max=2000, message="Keep it under 2000 characters."),
+        Length(max=2000, message="Keep it under 2000 characters."), no_control_chars,
     ])
-    person_height = StringField("Height", filters=LINE, validators=[Length(max=60)])
-    person_clothing = StringField("Clothing", filters=LINE, validators=[Length(max=200)])
-    person_direction = StringField("Direction of travel", filters=LINE,
-                                   validators=[Length(max=200)])
+    person_height = StringField("Height", filters=TEXT,
+                              validators=[Length(max=60), *LINE_CHECKS])
+    person_clothing = StringField("Clothing", filters=TEXT,
+                                validators=[Length(max=200), *LINE_CHECKS])
+    person_direction = StringField("Direction of travel", filters=TEXT,
+                                   validators=[Length(max=200), *LINE_CHECKS])
     still_happening = BooleanField("It is still happening or still there")
     photos = MultipleFileField("Photos")
     anonymous = BooleanField("Report anonymously")
-    contact_name = StringField("Your name", filters=LINE, validators=[Length(max=120)])
-    contact_phone = StringField("Phone number", filters=LINE, validators=[Length(max=40)])
-    contact_email = StringField("Email address", filters=LINE, validators=[
-        Optional(), Length(max=254), Email("Enter an email address like name@example.org."),
+    contact_name = StringField("Your name", filters=TEXT,
+                             validators=[Length(max=120), *LINE_CHECKS])
+    contact_phone = StringField("Phone number", filters=TEXT,
+                              validators=[Length(max=40), *LINE_CHECKS, phone_number])
+    contact_email = StringField("Email address", filters=TEXT, validators=[
+        Optional(), Length(max=254), *LINE_CHECKS,
+        Email("Enter an email address like name@example.org."),
     ])
-    submission_key = HiddenField(default=tokens.new_token)
+    submission_key = SubmissionKeyField()
 
     def validate_location_detail(self, field) -> None:
         if not self.location.data and not field.data:
@@ -117,10 +105,6 @@ class ReportForm(PhotoMixin, FlaskForm):
     def validate_observed_at(self, field) -> None:
         if field.data and field.data > local_now() + FUTURE_TOLERANCE:
             raise ValidationError("The time you saw it cannot be in the future.")
-
-    def validate_submission_key(self, field) -> None:
-        if not re.fullmatch(r"[A-Za-z0-9_-]{20,64}", field.data or ""):
-            field.data = None
 
     @property
     def location_id(self) -> int | None:
@@ -139,7 +123,8 @@ class AddPhotosForm(PhotoMixin, FlaskForm):
 class CloseReportForm(FlaskForm):
     outcome = RadioField("Outcome", choices=[SelectChoice(k, v) for k, v in OUTCOMES.items()],
                          validators=[InputRequired("Choose an outcome.")])
-    agency = StringField("Agency it was referred to", filters=LINE, validators=[Length(max=120)])
-    duplicate_reference = StringField("Reference of the other report", filters=LINE,
-                                      validators=[Length(max=20)])
+    agency = StringField("Agency it was referred to", filters=TEXT,
+                       validators=[Length(max=120), *LINE_CHECKS])
+    duplicate_reference = StringField("Reference of the other report", filters=TEXT,
+                                      validators=[Length(max=20), *LINE_CHECKS])
     version = IntegerField(validators=[Optional()])

@@ -4,15 +4,15 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
 
+from app import timezones
 from app.access import public, roles_required
 from app.blueprints.reports import bp, flood
-from app.blueprints.reports.forms import AddPhotosForm, CloseReportForm, ReportForm, to_utc
-from app.blueprints.track.links import remember_link, remembered_token
+from app.blueprints.reports.forms import AddPhotosForm, CloseReportForm, ReportForm
+from app.blueprints.track.links import just_made, remember_link
 from app.forms import location_choices
 from app.headers import no_store
 from app.models.reports import CATEGORIES, GUIDANCE, OUTCOMES
 from app.services import dispatch, reports, uploads
-from app.services.followup import follow_up_url
 
 STAFF_PHOTO_ROLES = ("dispatcher", "officer", "admin")
 CONSOLE = ("dispatcher", "admin")
@@ -35,8 +35,9 @@ def _details(category: str, form: ReportForm) -> reports.ReportDetails:
     return reports.ReportDetails(
         category=category, description=form.description.data,
         location_id=form.location_id, location_detail=form.location_detail.data,
-        observed_at=to_utc(form.observed_at.data), still_happening=form.still_happening.data,
-        anonymous=form.anonymous.data, person_height=form.person_height.data,
+        observed_at=timezones.to_utc(form.observed_at.data),
+        still_happening=form.still_happening.data, anonymous=form.anonymous.data,
+        person_height=form.person_height.data,
         person_clothing=form.person_clothing.data, person_direction=form.person_direction.data,
         contact_name=form.contact_name.data, contact_phone=form.contact_phone.data,
         contact_email=form.contact_email.data, submission_key=form.submission_key.data or None,
@@ -81,10 +82,7 @@ def report(category: str):
 @public
 def sent(reference: str):
     """The reference and private link, shown to the browser that sent the report."""
-    no_store()
-    token = remembered_token(reference)
-    report = reports.report_for_token(reference, token) if token else None
-    link = follow_up_url(report.reference, token) if report else None
+    report, link = just_made(reference, reports.report_for_token)
     return render_template("reports/sent.html", report=report, link=link,
                            title="Report sent" if report else "Report received")
 

@@ -4,10 +4,6 @@ Times are entered in the site's time zone (config TIMEZONE) and stored as naive 
 """
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
-
-from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -33,19 +29,9 @@ from wtforms.validators import (
 from app.forms import no_control_chars, single_line, strip_text
 from app.models.base import utcnow
 from app.models.seminars import AUDIENCES, TOPICS
+from app.timezones import to_utc
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-def to_utc(value: datetime) -> datetime:
-    """A naive local (TIMEZONE) time from a form, as naive UTC."""
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
-    return value.replace(tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
-
-
-def to_local(value: datetime) -> datetime:
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
-    return value.replace(tzinfo=UTC).astimezone(zone).replace(tzinfo=None)
 
 
 class WholeNumberField(IntegerField):

@@ -1,7 +1,7 @@
 """The trainers' pages: seminars, sessions, rosters, attendance, messages, cancelling."""
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -14,15 +14,15 @@ from app.blueprints.seminars.forms import (
     MessageForm,
     SeminarForm,
     SessionForm,
-    to_local,
-    to_utc,
 )
+from app.csv_export import csv_response
 from app.extensions import db
 from app.models.seminars import Seminar, SeminarSession
 from app.services import seminar_admin as admin
 from app.services import seminars as service
 from app.services.seminars import SeminarError
 from app.templating import localtime
+from app.timezones import to_local, to_utc
 
 
 def _seminar(seminar_id: int) -> Seminar:
@@ -123,7 +123,8 @@ def edit_session(session_id: int):
     form = SessionForm(new=False)
     if request.method == "GET":
         form = SessionForm(new=False, data={
-            "starts_at": to_local(session.starts_at), "ends_at": to_local(session.ends_at),
+            "starts_at": to_local(session.starts_at).replace(tzinfo=None),
+            "ends_at": to_local(session.ends_at).replace(tzinfo=None),
             "capacity": session.capacity, "place": session.place,
             "online_url": session.online_url, "reminder_hours": session.reminder_hours,
             "trainer_id": str(session.trainer_id or "")})
@@ -157,10 +158,8 @@ def attendance(session_id: int):
 @roles_required("trainer")
 def roster_csv(session_id: int):
     session = _session(session_id)
-    response = Response(admin.roster_csv(session, localtime), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="roster-{session.id}.csv"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return csv_response(admin.ROSTER_HEADER, admin.roster_rows(session, localtime),
+                        f"roster-{session.id}.csv")
 
 
 @bp.route("/manage/sessions/<int:session_id>/message", methods=["GET", "POST"])

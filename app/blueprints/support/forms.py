@@ -25,6 +25,7 @@ from app.forms import (
     SubmissionKeyField,
     no_control_chars,
     phone_number,
+    select_choices,
     single_line,
     strip_text,
 )
@@ -44,7 +45,7 @@ def _line(max_length: int):
 
 class RequestForm(FlaskForm):
     help_kinds = MultiCheckboxField(
-        "What help would you like?", choices=HELP_KINDS,
+        "What help would you like?", choices=select_choices(HELP_KINDS),
         validators=[DataRequired(message=NO_HELP_CHOSEN)])
     details = TextAreaField(
         "Anything you want us to know", filters=TEXT,
@@ -53,7 +54,7 @@ class RequestForm(FlaskForm):
     preferred_name = StringField("What name should we ask for?", filters=TEXT,
                                  validators=_line(80))
     contact_method = RadioField(
-        "How can we safely reach you?", choices=CONTACT_METHODS,
+        "How can we safely reach you?", choices=select_choices(CONTACT_METHODS),
         validators=[InputRequired(message="Choose a safe way for us to reach you.")])
     phone = StringField("Safe phone number", filters=TEXT,
                         validators=[*_line(30), phone_number])
@@ -65,7 +66,7 @@ class RequestForm(FlaskForm):
                                  validators=_line(200))
     safe_times = StringField("Safe times to contact you", filters=TEXT, validators=_line(200))
     may_leave_message = RadioField(
-        "May we leave a message?", choices=[("no", "No"), ("yes", "Yes")],
+        "May we leave a message?", choices=select_choices([("no", "No"), ("yes", "Yes")]),
         validators=[InputRequired(message="Say whether we may leave a message.")])
     code_word = StringField("A code word", filters=TEXT, validators=_line(60))
     show_in_my_requests = BooleanField("Show this request in “My requests” on my account")
@@ -122,7 +123,7 @@ class MessageForm(FlaskForm):
 
 class CloseForm(FlaskForm):
     version = HiddenField()
-    outcome = SelectField("Outcome", choices=[("", "Choose…"), *CLOSE_CHOICES],
+    outcome = SelectField("Outcome", choices=select_choices(CLOSE_CHOICES, "Choose…"),
                           validators=[DataRequired(message="Choose how the request ended.")])
     note = TextAreaField("Closing note (advocates only)", filters=TEXT,
                          validators=[Optional(), Length(max=2000), no_control_chars])

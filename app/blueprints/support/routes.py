@@ -24,6 +24,7 @@ from app.crypto import unseal
 from app.headers import no_store
 from app.services import support as service
 from app.services.dispatch import DispatchError, TicketConflict
+from app.timezones import to_utc
 
 TITLE = "Support request"
 
@@ -234,10 +235,8 @@ def escort(ticket_id: int):
 
 
 def _create_escort(ticket_id: int, actor, form: EscortForm):
-    from app.services.escorts import local_to_utc, site_zone
-
     when = form.when.data
-    requested_for = local_to_utc(when.date(), when.time(), site_zone()) if when else None
+    requested_for = to_utc(when) if when else None
     return service.create_escort(ticket_id, actor, meet=form.meet.data, meet_at=form.meet_at.data,
                                  going_to=form.going_to.data, requested_for=requested_for,
                                  phone=form.phone.data)

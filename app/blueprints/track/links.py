@@ -3,13 +3,17 @@
 The raw token exists only at the moment a ticket is opened. A confirmation page is shown
 after a redirect (so reloading it does not resubmit), and a double submit must show the
 same confirmation, so the link is kept in the signed session cookie for a short while.
-Any ticket kind's confirmation page can use these two functions.
+Any ticket kind's confirmation page uses `just_made` to show the reference and link.
 """
 from __future__ import annotations
 
 import time
 
 from flask import session
+
+from app.headers import no_store
+from app.services.followup import follow_up_url
+from app.services.tickets import ticket_for_token
 
 KEY = "recent_links"
 KEEP_SECONDS = 2 * 3600
@@ -33,3 +37,15 @@ def remembered_token(reference: str) -> str | None:
     if int(time.time()) - int(saved) >= KEEP_SECONDS:
         return None
     return token
+
+
+def just_made(reference: str, lookup=ticket_for_token):
+    """(ticket, private link) for the browser that just made `reference`, else (None, None).
+
+    For confirmation pages: marks the response no-store, since it shows the private link.
+    `lookup(reference, token)` finds the ticket (a kind may pass its own)."""
+    no_store()
+    token = remembered_token(reference)
+    ticket = lookup(reference, token) if token else None
+    link = follow_up_url(ticket.reference, token) if ticket else None
+    return ticket, link

@@ -1,0 +1,144 @@
+"""The acknowledgement clock: each priority's target, business time, overdue.
+
+Targets come from ACK_TARGET_SECONDS; priorities in ACK_BUSINESS_TIME_PRIORITIES count
+weekday time only (weekends skipped, in TIMEZONE), which makes P3's "one business day".
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import and_, or_
+from sqlalchemy.sql.elements import ColumnElement
+
+from app.models.base import utcnow
+from app.models.tickets import Ticket
+
+
+def site_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["TIMEZONE"])
+
+
+def to_local(naive_utc: datetime, zone: ZoneInfo) -> datetime:
+    return naive_utc.replace(tzinfo=UTC).astimezone(zone)
+
+
+def to_naive_utc(aware: datetime) -> datetime:
+    return aware.astimezone(UTC).replace(tzinfo=None)
+
+
+def local_midnight(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=zone)
+
+
+def local_today() -> date:
+    """Today's date in the site's time zone (history ranges are local dates)."""
+    return to_local(utcnow(), site_zone()).date()
+
+
+def add_business_seconds(start: datetime, seconds: int, zone: ZoneInfo) -> datetime:
+    """`start` (naive UTC) plus `seconds` of weekday time (weekends skipped, local days)."""
+    cursor, remaining = to_local(start, zone), timedelta(seconds=seconds)
+    while True:
+        day_end = local_midnight(cursor.date() + timedelta(days=1), zone)
+        if cursor.weekday() < 5:
+            available = to_naive_utc(day_end) - to_naive_utc(cursor)
+            if remaining <= available:
+                return to_naive_utc(cursor) + remaining
+            remaining -= available
+        cursor = day_end
+
+
+def subtract_business_seconds(end: datetime, seconds: int, zone: ZoneInfo) -> datetime:
+    """The inverse of add_business_seconds: the latest start whose deadline is `end`."""
+    cursor, remaining = to_local(end, zone), timedelta(seconds=seconds)
+    while True:
+        day_start = local_midnight(cursor.date(), zone)
+        if day_start == cursor:
+            day_start = local_midnight(cursor.date() - timedelta(days=1), zone)
+        if day_start.weekday() < 5:
+            available = to_naive_utc(cursor) - to_naive_utc(day_start)
+            if remaining <= available:
+                return to_naive_utc(cursor) - remaining
+            remaining -= available
+        cursor = day_start
+
+
+def _target_seconds(priority: int) -> int:
+    targets = current_app.config["ACK_TARGET_SECONDS"]
+    return int(targets.get(priority, targets[max(targets)]))
+
+
+def _business(priority: int) -> bool:
+    return priority in current_app.config["ACK_BUSINESS_TIME_PRIORITIES"]
+
+
+def ack_deadline(priority: int, created_at: datetime) -> datetime:
+    """When a ticket of `priority` created at `created_at` must be acknowledged by."""
+    seconds = _target_seconds(priority)
+    if _business(priority):
+        return add_business_seconds(created_at, seconds, site_zone())
+    return created_at + timedelta(seconds=seconds)
+
+
+def _overdue_cutoff(priority: int, now: datetime) -> datetime:
+    """Tickets of `priority` created before this and still unacknowledged are overdue."""
+    seconds = _target_seconds(priority)
+    if _business(priority):
+        return subtract_business_seconds(now, seconds, site_zone())
+    return now - timedelta(seconds=seconds)
+
+
+@dataclass(frozen=True)
+class AckClock:
+    """The acknowledgement clock of one ticket, as the board shows it."""
+
+    deadline: datetime
+    acknowledged: bool
+    seconds: int  # left (negative when overdue), or taken to acknowledge
+    overdue: bool
+
+    @property
+    def label(self) -> str:
+        if self.acknowledged:
+            state = "late" if self.overdue else "in time"
+            return f"Acknowledged in {duration(self.seconds)} ({state})"
+        if self.overdue:
+            return f"Overdue by {duration(-self.seconds)}"
+        return f"{duration(self.seconds)} left"
+
+
+def duration(seconds: float) -> str:
+    """A short human duration: 45s, 3m 05s, 2h 10m, 3d 4h."""
+    seconds = max(0, int(seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    minutes, secs = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes}m {secs:02d}s"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours}h {minutes:02d}m"
+    days, hours = divmod(hours, 24)
+    return f"{days}d {hours}h"
+
+
+def ack_clock(ticket: Ticket, now: datetime | None = None) -> AckClock:
+    now = now or utcnow()
+    deadline = ack_deadline(ticket.priority, ticket.created_at)
+    if ticket.acknowledged_at is not None:
+        taken = (ticket.acknowledged_at - ticket.created_at).total_seconds()
+        return AckClock(deadline, True, int(taken), ticket.acknowledged_at > deadline)
+    left = (deadline - now).total_seconds()
+    return AckClock(deadline, False, int(left), left < 0)
+
+
+def overdue_condition(now: datetime) -> ColumnElement[bool]:
+    """SQL: unacknowledged past its priority's target (index-friendly, one OR per priority)."""
+    per_priority = [
+        and_(Ticket.priority == p, Ticket.created_at < _overdue_cutoff(p, now))
+        for p in sorted(current_app.config["ACK_TARGET_SECONDS"])
+    ]
+    return and_(Ticket.acknowledged_at.is_(None), or_(*per_priority))

@@ -1,0 +1,135 @@
+"""Seeding for the benchmark: the portal's tables with 100,000 tickets, the reference rows.
+
+Bulk inserts through SQLAlchemy Core in batches of 5,000 (seconds, not minutes), then
+ANALYZE so the planner knows the table sizes.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from datetime import UTC, datetime, timedelta
+
+
+def portal_env(url: str, queue_limit: int) -> dict[str, str]:
+    from cryptography.fernet import Fernet
+
+    return {
+        **os.environ,
+        "PORTAL_ENV": "production",
+        "DATABASE_URL": url,
+        "SECRET_KEY": secrets.token_hex(32),
+        "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+        "RATELIMIT_ENABLED": "false",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "DISPATCH_QUEUE_LIMIT": str(queue_limit),
+    }
+
+
+def _ticket_rows(count: int, open_share: float, location_ids: list[int], now: datetime):
+    """Ticket rows: the open ones recent (last 8 hours), the closed ones over a year."""
+    open_count = int(count * open_share)
+    for i in range(count):
+        is_open = i < open_count
+        age = timedelta(seconds=(i * 7919) % (8 * 3600)) if is_open else timedelta(
+            minutes=(i * 104729) % (365 * 24 * 60))
+        created = now - age
+        priority = 1 if i % 10 == 0 else (2 if i % 2 else 3)
+        status = ("new", "acknowledged", "assigned", "en_route")[i % 4] if is_open else (
+            "resolved" if i % 9 else "cancelled")
+        yield {
+            "id": i + 1, "reference": f"ESC-B{i:07d}", "kind": "escort", "status": status,
+            "priority": priority, "location_id": location_ids[i % len(location_ids)],
+            "location_detail": f"Level {i % 5}", "summary": f"Escort request number {i}",
+            "contact_name": f"Visitor {i}", "contact_phone": "555 010 1234",
+            "access_token_hash": hashlib.sha256(f"bench-{i}".encode()).hexdigest(),
+            "confidential": False, "created_at": created, "updated_at": created,
+            "acknowledged_at": None if status == "new" else created + timedelta(minutes=1),
+            "closed_at": None if is_open else created + timedelta(minutes=25),
+            "outcome": None if is_open else ("completed" if status == "resolved" else "duplicate"),
+            "unread_by_staff": i % 13 == 0, "version": 1,
+        }
+
+
+def seed_portal(url: str, env: dict, count: int, open_share: float) -> str:
+    """Create the portal's tables and data; return the dispatcher's session cookie."""
+    os.environ.update({k: env[k] for k in ("PORTAL_ENV", "DATABASE_URL", "SECRET_KEY",
+                                           "FIELD_ENCRYPTION_KEY", "RATELIMIT_ENABLED",
+                                           "RATELIMIT_STORAGE_URI")})
+    from sqlalchemy import insert
+
+    from app import create_app, tokens
+    from app.extensions import db
+    from app.models.accounts import LoginSession, Role, User
+    from app.models.escorts import EscortRequest
+    from app.models.locations import Location
+    from app.models.tickets import Ticket
+    from app.services import audit
+
+    app = create_app("production")
+    with app.app_context():
+        db.create_all()
+        locations = [Location(name=f"Building {n}", kind="building") for n in range(1, 21)]
+        roles = {name: Role(name=name) for name in ("dispatcher", "officer")}
+        dispatcher = User(email="bench-dispatcher@example.org", name="Bench Dispatcher",
+                          roles=[roles["dispatcher"]])
+        officers = [User(email=f"bench-officer{n}@example.org", name=f"Officer {n}",
+                         display_name=f"Officer {n}", roles=[roles["officer"]])
+                    for n in range(4)]
+        db.session.add_all([*locations, dispatcher, *officers])
+        db.session.flush()
+        location_ids = [loc.id for loc in locations]
+        now = datetime.now(UTC).replace(tzinfo=None)
+        batch = []
+        for row in _ticket_rows(count, open_share, location_ids, now):
+            batch.append(row)
+            if len(batch) == 5000:
+                _insert_tickets(db, insert, Ticket, EscortRequest, batch, location_ids)
+                batch = []
+        if batch:
+            _insert_tickets(db, insert, Ticket, EscortRequest, batch, location_ids)
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(db.text(
+                "SELECT setval('ticket_id_seq', (SELECT max(id) FROM ticket))"))
+        raw = tokens.new_token()
+        db.session.add(LoginSession(session_hash=tokens.hash_token(raw), user=dispatcher))
+        # The first audit record creates the chain head; write it before the load starts.
+        audit.record("bench.seeded", None, "ticket", "bench", detail=f"tickets={count}", ip=False)
+        db.session.commit()
+        _analyze(db)
+        serializer = app.session_interface.get_signing_serializer(app)
+        return f"{app.config['SESSION_COOKIE_NAME']}={serializer.dumps({'_user_id': raw})}"
+
+
+def _insert_tickets(db, insert, Ticket, EscortRequest, batch, location_ids) -> None:
+    db.session.execute(insert(Ticket.__table__), batch)
+    db.session.execute(insert(EscortRequest.__table__), [
+        {"id": row["id"], "from_location_id": row["location_id"],
+         "to_location_id": location_ids[(row["id"] + 3) % len(location_ids)],
+         "scheduled": False, "party_size": 1} for row in batch])
+
+
+def _analyze(db) -> None:
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("ANALYZE")
+
+
+def seed_reference(url: str, count: int, open_share: float) -> None:
+    from sqlalchemy import create_engine, insert
+
+    from benchmarks.reference_app import Base, ReferenceRow
+
+    engine = create_engine(url)
+    Base.metadata.create_all(engine)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    open_count = int(count * open_share)
+    with engine.begin() as conn:
+        for start in range(0, count, 5000):
+            conn.execute(insert(ReferenceRow), [
+                {"title": f"Row {i}", "phone": "555 010 1234",
+                 "status": "open" if i < open_count else "closed",
+                 "created_at": now - timedelta(minutes=(i * 104729) % (365 * 24 * 60))}
+                for i in range(start, min(start + 5000, count))])
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("ANALYZE")
+    engine.dispose()
