@@ -72,7 +72,9 @@ class Config:
     ARGON2_TIME_COST = env_int("ARGON2_TIME_COST", 3)
     ARGON2_MEMORY_KIB = env_int("ARGON2_MEMORY_KIB", 65536)
     ARGON2_PARALLELISM = env_int("ARGON2_PARALLELISM", 4)
-    ACCOUNT_EMAIL_RATE_LIMIT = os.environ.get("ACCOUNT_EMAIL_RATE_LIMIT", "5 per minute;20 per hour")
+    ACCOUNT_EMAIL_RATE_LIMIT = os.environ.get(
+        "ACCOUNT_EMAIL_RATE_LIMIT", "5 per minute;20 per hour"
+    )
 
     WTF_CSRF_TIME_LIMIT = env_int("WTF_CSRF_TIME_LIMIT", 4 * 3600)
 
@@ -147,7 +149,7 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     TESTING = True
     DISPATCH_CHOICES_CACHE_SECONDS = 0
-    SECRET_KEY = "testing-secret-key-not-for-production-use"
+    SECRET_KEY = "testing-secret-key-not-for-production-use"  # noqa: S105 (tests only)
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
@@ -177,7 +179,8 @@ class ProductionConfig(Config):
             if not os.environ.get(name)
         ]
         if missing:
-            raise RuntimeError(f"Production needs these environment variables: {', '.join(missing)}")
+            names = ", ".join(missing)
+            raise RuntimeError(f"Production needs these environment variables: {names}")
         self.SECRET_KEY = os.environ["SECRET_KEY"]
         self.SQLALCHEMY_DATABASE_URI = os.environ["DATABASE_URL"]
         self.FIELD_ENCRYPTION_KEY = os.environ["FIELD_ENCRYPTION_KEY"]

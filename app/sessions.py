@@ -11,7 +11,8 @@ from datetime import timedelta
 
 from flask import Flask, current_app, request, session
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import contains_eager
 
 from app import tokens
 from app.extensions import db, login_manager
@@ -107,12 +108,22 @@ def is_auto_refresh() -> bool:
     return request.args.get(AUTO_REFRESH_PARAM) == "1"
 
 
+# The session row, its user and the user's roles in one statement: this runs on every
+# request of a signed-in person, so it is one round trip instead of three.
+_SESSION_WITH_USER = (
+    select(LoginSession)
+    .join(LoginSession.user)
+    .outerjoin(User.roles)
+    .where(LoginSession.session_hash == bindparam("session_hash"))
+    .options(contains_eager(LoginSession.user).contains_eager(User.roles))
+)
+
+
 def load_user(raw: str) -> User | None:
     if not raw or not isinstance(raw, str) or len(raw) > 200:
         return None
-    row = db.session.scalar(
-        select(LoginSession).where(LoginSession.session_hash == tokens.hash_token(raw))
-    )
+    row = db.session.scalars(_SESSION_WITH_USER.params(session_hash=tokens.hash_token(raw))
+                             ).unique().first()
     if row is None or row.revoked_at is not None or not row.user.is_active:
         return None
     now = utcnow()

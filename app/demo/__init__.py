@@ -3,6 +3,7 @@
 Each domain has a module here with `ORDER` (an int: accounts and locations come first) and
 `seed()`; `seed_all` runs them in order, committing after each.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -15,7 +16,9 @@ from app.models.accounts import User
 
 
 def seeders() -> list:
-    modules = [importlib.import_module(f"{__name__}.{m.name}") for m in pkgutil.iter_modules(__path__)]
+    modules = [
+        importlib.import_module(f"{__name__}.{m.name}") for m in pkgutil.iter_modules(__path__)
+    ]
     return [m.seed for m in sorted(modules, key=lambda m: (m.ORDER, m.__name__))]
 
 

@@ -1,4 +1,5 @@
 """The ALERT lockdown registry: devices, their history, and lockdown requests for dispatch."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -20,7 +21,11 @@ DEVICE_TYPES = {
     "other": "Other",
 }
 NOT_LOCKED, REQUESTED, LOCKED, STOLEN, RECOVERED = (
-    "not_locked", "requested", "locked", "stolen", "recovered",
+    "not_locked",
+    "requested",
+    "locked",
+    "stolen",
+    "recovered",
 )
 STATE_LABELS = {
     NOT_LOCKED: "Not locked",
@@ -41,9 +46,13 @@ lockdown_devices = Table(
 class Device(db.Model):
     __tablename__ = "device"
     __table_args__ = (
-        Index("uq_device_active_serial", "serial_normalised", unique=True,
-              sqlite_where=db.text("retired_at IS NULL"),
-              postgresql_where=db.text("retired_at IS NULL")),
+        Index(
+            "uq_device_active_serial",
+            "serial_normalised",
+            unique=True,
+            sqlite_where=db.text("retired_at IS NULL"),
+            postgresql_where=db.text("retired_at IS NULL"),
+        ),
         Index("ix_device_asset_tag_normalised", "asset_tag_normalised"),
     )
 
@@ -67,7 +76,9 @@ class Device(db.Model):
     stolen_at: Mapped[datetime | None]
     recovered_at: Mapped[datetime | None]
     retired_at: Mapped[datetime | None]
-    theft_ticket_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id", ondelete="SET NULL"))
+    theft_ticket_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ticket.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -1,4 +1,5 @@
 """Figures of the ALERT program: the public counters and the admins' report."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -26,10 +27,16 @@ def public_figures() -> PublicFigures:
     month_start = to_utc(now.replace(day=1, hour=0, minute=0, second=0, microsecond=0))
     year_start = to_utc(now.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0))
     registered = db.session.scalar(select(func.count(Device.id)).where(Device.retired_at.is_(None)))
-    thefts = db.session.scalar(select(func.count(IncidentReport.id)).where(
-        IncidentReport.category == "theft", IncidentReport.created_at >= month_start))
-    recovered = db.session.scalar(select(func.count(Device.id)).where(
-        Device.state == RECOVERED, Device.recovered_at >= year_start))
+    thefts = db.session.scalar(
+        select(func.count(IncidentReport.id)).where(
+            IncidentReport.category == "theft", IncidentReport.created_at >= month_start
+        )
+    )
+    recovered = db.session.scalar(
+        select(func.count(Device.id)).where(
+            Device.state == RECOVERED, Device.recovered_at >= year_start
+        )
+    )
     return PublicFigures(registered or 0, thefts or 0, recovered or 0)
 
 
@@ -96,10 +103,27 @@ def chart_bars(report: AlertReport, width: int = 720, height: int = 260) -> dict
         for j, series in enumerate(SERIES):
             value = report.by_month[month][series]
             bar_h = plot_h * value / top
-            bars.append({"x": round(left + i * group_w + j * bar_w, 1), "y": round(bottom - bar_h, 1),
-                         "w": round(bar_w, 1), "h": round(bar_h, 1), "series": series,
-                         "value": value, "month": month})
-    labels = [{"x": round(left + i * group_w + group_w / 2 - bar_w / 2, 1), "text": m[5:] + "/" + m[2:4]}
-              for i, m in enumerate(report.months)]
-    return {"width": width, "height": height, "bars": bars, "labels": labels, "top": top,
-            "bottom": bottom, "left": left}
+            bars.append(
+                {
+                    "x": round(left + i * group_w + j * bar_w, 1),
+                    "y": round(bottom - bar_h, 1),
+                    "w": round(bar_w, 1),
+                    "h": round(bar_h, 1),
+                    "series": series,
+                    "value": value,
+                    "month": month,
+                }
+            )
+    labels = [
+        {"x": round(left + i * group_w + group_w / 2 - bar_w / 2, 1), "text": m[5:] + "/" + m[2:4]}
+        for i, m in enumerate(report.months)
+    ]
+    return {
+        "width": width,
+        "height": height,
+        "bars": bars,
+        "labels": labels,
+        "top": top,
+        "bottom": bottom,
+        "left": left,
+    }

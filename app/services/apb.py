@@ -6,6 +6,7 @@ subscriber) and one outbox message (dedupe key) per confirmed subscriber in the 
 transaction. Publishing twice, two workers, or a run that crashed halfway can therefore
 neither send twice nor skip anyone: the next run carries on from the rows that exist.
 """
+
 from __future__ import annotations
 
 import re
@@ -41,9 +42,37 @@ from app.services import audit, outbox
 from app.urls import external_url
 
 ALLOWED_TAGS = {
-    "p", "br", "hr", "h2", "h3", "h4", "strong", "em", "b", "i", "u", "s", "a", "ul", "ol",
-    "li", "blockquote", "code", "pre", "table", "thead", "tbody", "tr", "th", "td", "abbr",
-    "dl", "dt", "dd", "sup", "sub",
+    "p",
+    "br",
+    "hr",
+    "h2",
+    "h3",
+    "h4",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "u",
+    "s",
+    "a",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "code",
+    "pre",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "abbr",
+    "dl",
+    "dt",
+    "dd",
+    "sup",
+    "sub",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"}}
 UNSUBSCRIBE_MAX_AGE = 10 * 365 * 24 * 3600
@@ -85,9 +114,16 @@ def normalise_email(email: str) -> str:
 
 # Writing and publishing -----------------------------------------------------------------
 
+
 @use_case
-def save_issue(editor: User, issue_id: int | None, title: str, summary: str, body: str,
-               version: int | None = None) -> NewsletterIssue:
+def save_issue(
+    editor: User,
+    issue_id: int | None,
+    title: str,
+    summary: str,
+    body: str,
+    version: int | None = None,
+) -> NewsletterIssue:
     """Create a draft or save changes; a published issue shows its "updated" time."""
     if issue_id is None:
         issue = NewsletterIssue(author=editor, slug=_unique_slug(title, utcnow()))
@@ -95,8 +131,10 @@ def save_issue(editor: User, issue_id: int | None, title: str, summary: str, bod
     else:
         issue = _issue_for_update(issue_id)
         if version is not None and issue.version != version:
-            raise ApbError("Someone else saved this issue while you were editing it. "
-                           "Reload it to see their changes, then edit again.")
+            raise ApbError(
+                "Someone else saved this issue while you were editing it. "
+                "Reload it to see their changes, then edit again."
+            )
         issue.version += 1
         if issue.is_published:
             issue.edited_at = utcnow()
@@ -138,8 +176,9 @@ def schedule(editor: User, issue_id: int, publish_at: datetime) -> NewsletterIss
     if publish_at <= utcnow():
         raise ApbError("Choose a publication time in the future, or publish now.")
     issue.status, issue.publish_at = SCHEDULED, publish_at
-    audit.record("apb.scheduled", editor, "newsletter_issue", issue.id,
-                 detail=f"at={publish_at.isoformat()}")
+    audit.record(
+        "apb.scheduled", editor, "newsletter_issue", issue.id, detail=f"at={publish_at.isoformat()}"
+    )
     return issue
 
 
@@ -168,6 +207,7 @@ def publish_due() -> int:
 
 
 # Sending -------------------------------------------------------------------------------
+
 
 @periodic("apb.fanout", every_seconds=30)
 def fanout() -> int:
@@ -215,8 +255,9 @@ def fanout_batch(issue_id: int, batch_size: int) -> int:
         return 0
     for subscriber in batch:
         message = _enqueue_issue(issue, subscriber)
-        db.session.add(IssueDelivery(issue_id=issue.id, subscriber_id=subscriber.id,
-                                     outbox_message=message))
+        db.session.add(
+            IssueDelivery(issue_id=issue.id, subscriber_id=subscriber.id, outbox_message=message)
+        )
     return len(batch)
 
 
@@ -268,11 +309,16 @@ def delivery_counts(issue: NewsletterIssue) -> DeliveryCounts:
                 Subscriber.status == CONFIRMED, ~delivered.exists()
             )
         )
-    return DeliveryCounts(by_status.get("sent", 0), by_status.get("pending", 0),
-                          by_status.get("failed", 0), remaining or 0)
+    return DeliveryCounts(
+        by_status.get("sent", 0),
+        by_status.get("pending", 0),
+        by_status.get("failed", 0),
+        remaining or 0,
+    )
 
 
 # Subscribing ---------------------------------------------------------------------------
+
 
 @use_case
 def subscribe(email: str, user: User | None = None) -> None:
@@ -289,15 +335,21 @@ def subscribe(email: str, user: User | None = None) -> None:
     if user is not None and getattr(user, "is_authenticated", False):
         subscriber.user_id = user.id
     token = tokens.sign("apb-confirm", {"s": subscriber.id, "e": email})
-    outbox.enqueue(email, "apb_confirm", "Confirm your APB subscription",
-                   confirm_url=external_url("apb.confirm", token=token))
+    outbox.enqueue(
+        email,
+        "apb_confirm",
+        "Confirm your APB subscription",
+        confirm_url=external_url("apb.confirm", token=token),
+    )
     audit.record("apb.subscribe_requested", user, "subscriber", subscriber.id)
 
 
 def _subscriber_from(purpose: str, token: str, max_age: int) -> Subscriber:
     payload = tokens.unsign(purpose, token, max_age)
     subscriber_id = payload.get("s") if isinstance(payload, dict) else payload
-    subscriber = db.session.get(Subscriber, subscriber_id) if isinstance(subscriber_id, int) else None
+    subscriber = (
+        db.session.get(Subscriber, subscriber_id) if isinstance(subscriber_id, int) else None
+    )
     if subscriber is None or (isinstance(payload, dict) and payload.get("e") != subscriber.email):
         raise tokens.InvalidToken()
     return subscriber
@@ -339,10 +391,13 @@ def resubscribe(token: str) -> Subscriber:
 
 
 def subscription_of(user: User) -> Subscriber | None:
-    return db.session.scalar(select(Subscriber).where(Subscriber.email == normalise_email(user.email)))
+    return db.session.scalar(
+        select(Subscriber).where(Subscriber.email == normalise_email(user.email))
+    )
 
 
 # Reading -------------------------------------------------------------------------------
+
 
 def published_issues(query: str = "", page: int = 1, per_page: int = 10):
     """Published issues newest first, optionally searched, as a Flask-SQLAlchemy page."""
@@ -361,19 +416,24 @@ def published_issues(query: str = "", page: int = 1, per_page: int = 10):
 
 def published_issue(slug: str) -> NewsletterIssue | None:
     return db.session.scalar(
-        select(NewsletterIssue).where(NewsletterIssue.slug == slug,
-                                      NewsletterIssue.status == PUBLISHED)
+        select(NewsletterIssue).where(
+            NewsletterIssue.slug == slug, NewsletterIssue.status == PUBLISHED
+        )
     )
 
 
 def latest_issues(limit: int = 20) -> list[NewsletterIssue]:
-    return list(db.session.scalars(
-        select(NewsletterIssue).where(NewsletterIssue.status == PUBLISHED)
-        .order_by(NewsletterIssue.published_at.desc()).limit(limit)
-    ))
+    return list(
+        db.session.scalars(
+            select(NewsletterIssue)
+            .where(NewsletterIssue.status == PUBLISHED)
+            .order_by(NewsletterIssue.published_at.desc())
+            .limit(limit)
+        )
+    )
 
 
 def all_issues() -> list[NewsletterIssue]:
-    return list(db.session.scalars(
-        select(NewsletterIssue).order_by(NewsletterIssue.created_at.desc())
-    ))
+    return list(
+        db.session.scalars(select(NewsletterIssue).order_by(NewsletterIssue.created_at.desc()))
+    )

@@ -4,6 +4,7 @@ Serial numbers and asset tags are compared in one normal form (`normalise_serial
 same device is registered once whatever the case, spacing or dashes. Someone registering a
 serial that is already registered learns only that it is; dispatch gets a notice.
 """
+
 from __future__ import annotations
 
 import re
@@ -56,8 +57,10 @@ def valid_serial(text: str | None) -> str:
     normalised = normalise_serial(text)
     has_control = any(unicodedata.category(ch) in ("Cc", "Cf") for ch in text or "")
     if has_control or not SERIAL_PATTERN.match(normalised):
-        raise DeviceError("Enter the serial number as printed on the label: 3 to 40 letters "
-                          "and digits (spaces and dashes are fine).")
+        raise DeviceError(
+            "Enter the serial number as printed on the label: 3 to 40 letters "
+            "and digits (spaces and dashes are fine)."
+        )
     return normalised
 
 
@@ -98,7 +101,10 @@ def _event(device: Device, kind: str, actor: User | None, body: str | None = Non
 
 def _apply(device: Device, details: DeviceDetails, serial: str, tag: str | None) -> None:
     device.device_type, device.make, device.model = (
-        details.device_type, details.make.strip(), details.model.strip())
+        details.device_type,
+        details.make.strip(),
+        details.model.strip(),
+    )
     device.serial, device.serial_normalised = details.serial.strip(), serial
     device.asset_tag = (details.asset_tag or "").strip() or None
     device.asset_tag_normalised = tag
@@ -106,8 +112,9 @@ def _apply(device: Device, details: DeviceDetails, serial: str, tag: str | None)
     device.location_id, device.room = details.location_id, (details.room or "").strip() or None
 
 
-def register_device(owner: User, details: DeviceDetails, photo: PreparedImage | None = None
-                    ) -> Device:
+def register_device(
+    owner: User, details: DeviceDetails, photo: PreparedImage | None = None
+) -> Device:
     """Register a device, or raise DeviceError when its serial is already registered
     (dispatch is told in a transaction of its own, so the notice is kept)."""
     serial, _ = _check(details)
@@ -116,8 +123,10 @@ def register_device(owner: User, details: DeviceDetails, photo: PreparedImage | 
         if existing.owner_id == owner.id:
             raise DeviceError("You have already registered this device: see My devices.")
         notify_duplicate(owner, existing.id, details.serial)
-        raise DeviceError("This serial number is already registered. If the device is "
-                          "yours, call dispatch: they have been told and will help.")
+        raise DeviceError(
+            "This serial number is already registered. If the device is "
+            "yours, call dispatch: they have been told and will help."
+        )
     with uploads.kept([photo] if photo else []) as stored:
         return _register(owner, details, stored)
 
@@ -149,11 +158,17 @@ def notify_duplicate(actor: User, device_id: int, attempted: str) -> None:
     device = db.session.get(Device, device_id)
     stolen = device.state == STOLEN
     notice = RegistryNotice(
-        device=device, attempted_serial=attempted.strip()[:64],
-        priority=2 if stolen else 3, contact_name=actor.name, contact_email=actor.email,
+        device=device,
+        attempted_serial=attempted.strip()[:64],
+        priority=2 if stolen else 3,
+        contact_name=actor.name,
+        contact_email=actor.email,
         contact_phone=actor.phone,
-        summary=("STOLEN device's serial presented for registration" if stolen
-                 else "Serial already registered presented again")[:200],
+        summary=(
+            "STOLEN device's serial presented for registration"
+            if stolen
+            else "Serial already registered presented again"
+        )[:200],
     )
     tickets.open_ticket(notice, None)  # not in their "My requests": it would tip off a thief
     _event(device, "duplicate_attempt", actor, "Someone else tried to register this serial")
@@ -209,17 +224,23 @@ def _retire(owner: User, device_id: int) -> Device:
     return device
 
 
-def request_lockdown(owner: User, device_ids: Sequence[int], preferred_times: str,
-                     location_id: int | None, room: str | None,
-                     submission_key: str | None = None) -> tickets.Opened:
+def request_lockdown(
+    owner: User,
+    device_ids: Sequence[int],
+    preferred_times: str,
+    location_id: int | None,
+    room: str | None,
+    submission_key: str | None = None,
+) -> tickets.Opened:
     if not device_ids:
         raise DeviceError("Choose at least one device to lock down.")
     for device_id in device_ids:
         device = owned_device(owner, device_id, "lockdown")
         if device.state in (LOCKED, STOLEN):
             raise DeviceError(f"{device.make} {device.model} is {device.state_label.lower()}.")
-    return _request_lockdown(owner, list(device_ids), preferred_times, location_id, room,
-                             submission_key)
+    return _request_lockdown(
+        owner, list(device_ids), preferred_times, location_id, room, submission_key
+    )
 
 
 @use_case
@@ -227,22 +248,30 @@ def _request_lockdown(owner, device_ids, preferred_times, location_id, room, sub
     devices = [db.session.get(Device, i) for i in device_ids]
     names = ", ".join(f"{d.make} {d.model}" for d in devices)
     ticket = LockdownRequest(
-        priority=3, preferred_times=preferred_times.strip(), location_id=location_id,
-        location_detail=(room or "").strip() or None, devices=devices,
-        summary=f"Lockdown: {names}"[:200], contact_name=owner.name, contact_email=owner.email,
+        priority=3,
+        preferred_times=preferred_times.strip(),
+        location_id=location_id,
+        location_detail=(room or "").strip() or None,
+        devices=devices,
+        summary=f"Lockdown: {names}"[:200],
+        contact_name=owner.name,
+        contact_email=owner.email,
         contact_phone=owner.phone,
     )
     opened = tickets.open_ticket(ticket, owner, submission_key)
     if not opened.duplicate:
         for device in devices:
             device.state = REQUESTED
-            _event(device, "lockdown_requested", owner, f"Installation requested ({ticket.reference})")
+            _event(
+                device, "lockdown_requested", owner, f"Installation requested ({ticket.reference})"
+            )
     return opened
 
 
 @use_case
-def record_lock(actor: User, ticket_id: int, device_id: int, lock_id: str, locked_on: date
-                ) -> Device:
+def record_lock(
+    actor: User, ticket_id: int, device_id: int, lock_id: str, locked_on: date
+) -> Device:
     """The officer who installed the cable records the lock ID and date."""
     ticket = db.session.get(LockdownRequest, ticket_id)
     device = db.session.get(Device, device_id)
@@ -254,36 +283,59 @@ def record_lock(actor: User, ticket_id: int, device_id: int, lock_id: str, locke
     _event(device, "locked", actor, f"Locked down, lock {device.lock_id}")
     from app.models.tickets import TicketEvent
 
-    ticket.events.append(TicketEvent(
-        kind="note", actor=actor, visible_to_requester=True,
-        body=f"Lock {device.lock_id} installed on {device.make} {device.model}"))
+    ticket.events.append(
+        TicketEvent(
+            kind="note",
+            actor=actor,
+            visible_to_requester=True,
+            body=f"Lock {device.lock_id} installed on {device.make} {device.model}",
+        )
+    )
     ticket.version += 1
-    audit.record("device.locked", actor, "device", device.registration_number,
-                 detail=f"ticket={ticket.reference}")
+    audit.record(
+        "device.locked",
+        actor,
+        "device",
+        device.registration_number,
+        detail=f"ticket={ticket.reference}",
+    )
     return device
 
 
-def report_stolen(owner: User, device_id: int, last_seen_at: datetime,
-                  location_id: int | None, where: str | None, description: str,
-                  submission_key: str | None = None) -> tickets.Opened:
+def report_stolen(
+    owner: User,
+    device_id: int,
+    last_seen_at: datetime,
+    location_id: int | None,
+    where: str | None,
+    description: str,
+    submission_key: str | None = None,
+) -> tickets.Opened:
     device = owned_device(owner, device_id, "stolen")
     if device.state == STOLEN:
         raise DeviceError("This device is already reported stolen: follow it under My requests.")
-    return _report_stolen(owner, device_id, last_seen_at, location_id, where, description,
-                          submission_key)
+    return _report_stolen(
+        owner, device_id, last_seen_at, location_id, where, description, submission_key
+    )
 
 
 @use_case
-def _report_stolen(owner, device_id, last_seen_at, location_id, where, description,
-                   submission_key):
+def _report_stolen(owner, device_id, last_seen_at, location_id, where, description, submission_key):
     device = db.session.get(Device, device_id)
     details = ReportDetails(
-        category="theft", location_id=location_id, location_detail=where,
-        observed_at=last_seen_at, submission_key=submission_key,
-        description=(f"Registered device stolen: {device.type_label} {device.make} "
-                     f"{device.model}, serial {device.serial}, ALERT {device.registration_number}."
-                     f" {description.strip()}").strip(),
-        contact_name=owner.name, contact_email=owner.email, contact_phone=owner.phone,
+        category="theft",
+        location_id=location_id,
+        location_detail=where,
+        observed_at=last_seen_at,
+        submission_key=submission_key,
+        description=(
+            f"Registered device stolen: {device.type_label} {device.make} "
+            f"{device.model}, serial {device.serial}, ALERT {device.registration_number}."
+            f" {description.strip()}"
+        ).strip(),
+        contact_name=owner.name,
+        contact_email=owner.email,
+        contact_phone=owner.phone,
     )
     opened = create_incident(details, owner)
     if not opened.duplicate:
@@ -303,13 +355,22 @@ def mark_recovered(actor: User, device_id: int, note: str) -> Device:
     if device.theft_ticket is not None:
         from app.models.tickets import TicketEvent
 
-        device.theft_ticket.events.append(TicketEvent(
-            kind="note", actor=actor, visible_to_requester=True,
-            body="Your device has been recovered. Dispatch will contact you to return it."))
+        device.theft_ticket.events.append(
+            TicketEvent(
+                kind="note",
+                actor=actor,
+                visible_to_requester=True,
+                body="Your device has been recovered. Dispatch will contact you to return it.",
+            )
+        )
         device.theft_ticket.version += 1
-    outbox.enqueue(device.owner.email, "device_recovered",
-                   f"Your {device.make} {device.model} has been recovered",
-                   device=device, devices_url=external_url("devices.mine"))
+    outbox.enqueue(
+        device.owner.email,
+        "device_recovered",
+        f"Your {device.make} {device.model} has been recovered",
+        device=device,
+        devices_url=external_url("devices.mine"),
+    )
     audit.record("device.recovered", actor, "device", device.registration_number)
     return device
 
@@ -340,10 +401,13 @@ def view_device(actor: User, device_id: int) -> Device | None:
 
 
 def devices_of(owner: User) -> list[Device]:
-    return list(db.session.scalars(
-        select(Device).where(Device.owner_id == owner.id, Device.retired_at.is_(None))
-        .order_by(Device.created_at.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(Device)
+            .where(Device.owner_id == owner.id, Device.retired_at.is_(None))
+            .order_by(Device.created_at.desc())
+        )
+    )
 
 
 def lockable_devices(owner: User) -> list[Device]:

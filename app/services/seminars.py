@@ -33,6 +33,7 @@ from app.models.seminars import (
     SeminarSession,
 )
 from app.services import audit, outbox
+from app.services.seminar_calendar import session_calendar
 from app.urls import external_url
 
 CONFIRM_PURPOSE = "seminar-confirm"
@@ -176,13 +177,21 @@ def _send_status_mail(registration: Registration, promoted: bool = False) -> Non
     context = mail_context(registration)
     context["cancel_url"] = new_cancel_link(registration)
     title = registration.session.seminar.title
+    attachments = []
     if registration.status == CONFIRMED:
         template = "seminars/promoted" if promoted else "seminars/confirmed"
         subject = ("A place is free for you: " if promoted else "Your place is confirmed: ") + title
+        attachments = [invitation(registration.session)]
     else:
         template, subject = "seminars/waitlisted", f"You are on the waitlist: {title}"
         context["position"] = waitlist_position(registration)
-    outbox.enqueue(registration.email, template, subject, **context)
+    outbox.enqueue(registration.email, template, subject, attachments=attachments, **context)
+
+
+def invitation(session) -> outbox.Attachment:
+    """The session as an iCalendar (RFC 5545) invitation attached to a confirmation."""
+    return outbox.Attachment("seminar.ics", "text/calendar; method=PUBLISH",
+                             session_calendar(session).decode("utf-8"))
 
 
 def fill_free_seats(session: SeminarSession) -> list[Registration]:

@@ -1,4 +1,5 @@
 """The APB newsletter as readers, subscribers and editors use it."""
+
 from __future__ import annotations
 
 import re
@@ -27,6 +28,7 @@ def link_in(message: OutboxMessage, path: str) -> str:
 
 # Reading --------------------------------------------------------------------------------
 
+
 def test_archive_lists_published_issues_newest_first_and_hides_drafts(client, make_issue):
     make_issue(title="Older alert", days_ago=30)
     make_issue(title="Newer tip", days_ago=2)
@@ -42,7 +44,10 @@ def test_archive_is_paginated(client, make_issue):
     first = soup(client.get("/apb/"))
     assert len(first.select(".issue-list li")) == 10
     second = soup(client.get("/apb/?page=2"))
-    assert [h.get_text(strip=True) for h in second.select(".issue-list h2")] == ["Issue 10", "Issue 11"]
+    assert [h.get_text(strip=True) for h in second.select(".issue-list h2")] == [
+        "Issue 10",
+        "Issue 11",
+    ]
     assert client.get("/apb/?page=999").status_code == 200
     assert client.get("/apb/?page=abc").status_code == 200
 
@@ -97,6 +102,7 @@ def test_empty_feed_is_still_valid(client, db):
 
 # Subscribing ----------------------------------------------------------------------------
 
+
 def test_subscribe_confirm_then_unsubscribe_and_undo(client, db):
     response = client.post("/apb/subscribe", data={"email": " Reader@Example.org "})
     assert "Check your email" in soup(response).h1.get_text()
@@ -119,7 +125,9 @@ def test_subscribe_confirm_then_unsubscribe_and_undo(client, db):
     assert db.session.get(Subscriber, subscriber.id).status == CONFIRMED
 
 
-def test_subscribing_an_address_already_subscribed_says_nothing_about_it(client, db, make_subscriber):
+def test_subscribing_an_address_already_subscribed_says_nothing_about_it(
+    client, db, make_subscriber
+):
     make_subscriber(email="known@example.org")
     known = client.post("/apb/subscribe", data={"email": "known@example.org"})
     unknown = client.post("/apb/subscribe", data={"email": "new@example.org"})
@@ -139,13 +147,17 @@ def test_no_mail_goes_to_an_unconfirmed_address(client, db, make_issue, make_sub
 
 
 def test_one_click_unsubscribe_works_for_mail_clients_without_csrf_token(db, app, make_subscriber):
-    csrf_app = create_app("testing", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-                          WTF_CSRF_ENABLED=True)
+    csrf_app = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+        WTF_CSRF_ENABLED=True,
+    )
     subscriber = make_subscriber()
     token = apb.unsubscribe_url(subscriber).rsplit("/", 1)[1]
     with csrf_app.test_client() as mail_client:
-        response = mail_client.post(f"/apb/unsubscribe/{token}",
-                                    data={"List-Unsubscribe": "One-Click"})
+        response = mail_client.post(
+            f"/apb/unsubscribe/{token}", data={"List-Unsubscribe": "One-Click"}
+        )
     assert response.status_code == 200
     db.session.commit()
     assert db.session.get(Subscriber, subscriber.id).status == UNSUBSCRIBED
@@ -171,8 +183,15 @@ def test_forged_and_expired_tokens_get_a_clear_page(client, db, make_subscriber,
 
 
 def test_malformed_emails_get_a_message_on_the_form(client, db):
-    for bad in ["", "not-an-email", "a@b", "x" * 300 + "@example.org", "<script>@x.org",
-                "' OR 1=1 --@example.org", "reader@exa\u202emple.org"]:
+    for bad in [
+        "",
+        "not-an-email",
+        "a@b",
+        "x" * 300 + "@example.org",
+        "<script>@x.org",
+        "' OR 1=1 --@example.org",
+        "reader@exa\u202emple.org",
+    ]:
         response = client.post("/apb/subscribe", data={"email": bad})
         page = soup(response)
         assert page.select_one(".error-summary"), bad
@@ -188,12 +207,18 @@ def test_members_find_their_address_filled_in(login_as):
 
 # Editors --------------------------------------------------------------------------------
 
+
 def test_editor_writes_previews_and_publishes_an_issue(login_as, db):
     editor = login_as("editor")
-    response = editor.post("/apb/manage/new", data={
-        "title": "Bike thefts", "summary": "Lock both wheels.",
-        "body": "## Tips\n\nUse a **U-lock**.\n\n<script>alert(1)</script>", "action": "save",
-    })
+    response = editor.post(
+        "/apb/manage/new",
+        data={
+            "title": "Bike thefts",
+            "summary": "Lock both wheels.",
+            "body": "## Tips\n\nUse a **U-lock**.\n\n<script>alert(1)</script>",
+            "action": "save",
+        },
+    )
     issue = db.session.scalar(select(NewsletterIssue))
     assert response.headers["Location"].endswith(f"/apb/manage/{issue.id}/preview")
     assert issue.status == "draft" and "<script" not in issue.body_html
@@ -206,14 +231,22 @@ def test_editor_writes_previews_and_publishes_an_issue(login_as, db):
     assert editor.get(f"/apb/issues/{issue.slug}").status_code == 200
 
 
-def test_editing_a_published_issue_shows_updated_and_sends_nothing_new(login_as, db, make_issue,
-                                                                      make_subscriber):
+def test_editing_a_published_issue_shows_updated_and_sends_nothing_new(
+    login_as, db, make_issue, make_subscriber
+):
     make_subscriber()
     issue = make_issue()
     editor = login_as("editor")
-    editor.post(f"/apb/manage/{issue.id}/edit", data={
-        "title": issue.title, "summary": "New summary", "body": "Corrected text.",
-        "version": issue.version, "action": "save"})
+    editor.post(
+        f"/apb/manage/{issue.id}/edit",
+        data={
+            "title": issue.title,
+            "summary": "New summary",
+            "body": "Corrected text.",
+            "version": issue.version,
+            "action": "save",
+        },
+    )
     db.session.refresh(issue)
     assert issue.edited_at is not None and issue.summary == "New summary"
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
@@ -233,9 +266,16 @@ def test_two_editors_saving_at_once_do_not_overwrite_each_other(login_as, db, ma
 
 def test_scheduled_issue_is_published_when_its_time_comes(login_as, db):
     editor = login_as("editor")
-    editor.post("/apb/manage/new", data={
-        "title": "Later", "summary": "S", "body": "B", "action": "schedule",
-        "publish_at": "2099-01-01T08:00"})
+    editor.post(
+        "/apb/manage/new",
+        data={
+            "title": "Later",
+            "summary": "S",
+            "body": "B",
+            "action": "schedule",
+            "publish_at": "2099-01-01T08:00",
+        },
+    )
     issue = db.session.scalar(select(NewsletterIssue))
     assert issue.status == "scheduled"
     assert apb.publish_due() == 0
@@ -249,8 +289,16 @@ def test_scheduled_issue_is_published_when_its_time_comes(login_as, db):
 def test_scheduling_in_the_past_or_without_a_time_is_refused(login_as, db):
     editor = login_as("editor")
     for when in ("2001-01-01T08:00", ""):
-        response = editor.post("/apb/manage/new", data={
-            "title": "Past", "summary": "S", "body": "B", "action": "schedule", "publish_at": when})
+        response = editor.post(
+            "/apb/manage/new",
+            data={
+                "title": "Past",
+                "summary": "S",
+                "body": "B",
+                "action": "schedule",
+                "publish_at": when,
+            },
+        )
         assert soup(response).select_one(".error-summary"), when
     assert db.session.scalar(select(NewsletterIssue.status)) == "draft"
 
@@ -262,18 +310,28 @@ def test_issue_form_refuses_hostile_input_with_messages(login_as, db):
         {"title": "x" * 161, "summary": "S", "body": "B"},
         {"title": "Bad\x00title", "summary": "S", "body": "B"},
         {"title": "T", "summary": "s" * 401, "body": "B"},
-        {"title": "T", "summary": "S", "body": "B", "publish_at": "not a date", "action": "schedule"},
+        {
+            "title": "T",
+            "summary": "S",
+            "body": "B",
+            "publish_at": "not a date",
+            "action": "schedule",
+        },
     ]:
-        response = editor.post("/apb/manage/new", data=data | {"action": data.get("action", "save")})
+        response = editor.post(
+            "/apb/manage/new", data=data | {"action": data.get("action", "save")}
+        )
         assert response.status_code == 200
         assert soup(response).select_one(".error-summary")
     assert db.session.scalar(select(func.count(NewsletterIssue.id))) == 0
 
 
-def test_editor_sees_how_many_were_sent_pending_and_failed(login_as, db, make_issue, make_subscriber):
+def test_editor_sees_how_many_were_sent_pending_and_failed(
+    login_as, db, make_issue, make_subscriber
+):
     for _ in range(3):
         make_subscriber()
-    issue = make_issue(fanned_out=False)
+    make_issue(fanned_out=False)
     apb.fanout()
     message = db.session.scalar(select(OutboxMessage).limit(1))
     message.status = "sent"

@@ -1,4 +1,5 @@
 """Each APB issue reaches each confirmed subscriber exactly once, through a real SMTP server."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,8 +16,9 @@ def deliver_all() -> None:
         deliver_due("test-worker", 50)
 
 
-def test_publishing_twice_sends_each_subscriber_one_copy(app, db, login_as, make_issue,
-                                                         make_subscriber, smtp_server):
+def test_publishing_twice_sends_each_subscriber_one_copy(
+    app, db, login_as, make_issue, make_subscriber, smtp_server
+):
     subscribers = [make_subscriber() for _ in range(5)]
     issue = make_issue(status="draft", fanned_out=False)
     editor = login_as("editor")
@@ -29,9 +31,10 @@ def test_publishing_twice_sends_each_subscriber_one_copy(app, db, login_as, make
 
 
 def test_a_fanout_that_crashes_halfway_resumes_without_duplicates_or_gaps(
-        app, db, make_issue, make_subscriber, smtp_server, monkeypatch):
+    app, db, make_issue, make_subscriber, smtp_server, monkeypatch
+):
     subscribers = [make_subscriber() for _ in range(7)]
-    issue = make_issue(fanned_out=False)
+    make_issue(fanned_out=False)
     app.config["OUTBOX_BATCH_SIZE"] = 3
     real_enqueue, calls = apb._enqueue_issue, {"n": 0}
 
@@ -53,8 +56,9 @@ def test_a_fanout_that_crashes_halfway_resumes_without_duplicates_or_gaps(
     app.config["OUTBOX_BATCH_SIZE"] = 50
 
 
-def test_issue_email_has_both_parts_and_one_click_unsubscribe_headers(app, db, client, make_issue,
-                                                                      make_subscriber, smtp_server):
+def test_issue_email_has_both_parts_and_one_click_unsubscribe_headers(
+    app, db, client, make_issue, make_subscriber, smtp_server
+):
     subscriber = make_subscriber()
     make_issue(title="Garage alert", body="Lock **your car**.", fanned_out=False)
     deliver_all()
@@ -65,8 +69,9 @@ def test_issue_email_has_both_parts_and_one_click_unsubscribe_headers(app, db, c
     assert "Lock **your car**." in smtp_server.text_of(message)
     assert "<strong>your car</strong>" in smtp_server.html_of(message)
     assert link in smtp_server.text_of(message)
-    response = client.post("/apb/unsubscribe/" + link.rsplit("/", 1)[1],
-                           data={"List-Unsubscribe": "One-Click"})
+    response = client.post(
+        "/apb/unsubscribe/" + link.rsplit("/", 1)[1], data={"List-Unsubscribe": "One-Click"}
+    )
     assert response.status_code == 200
     db.session.refresh(subscriber)
     assert subscriber.status == "unsubscribed"

@@ -5,6 +5,7 @@ the app's whole URL map: a route without a rule fails, and for every rule each i
 exactly what the rule allows. Anonymous visitors are sent to sign in; signed-in accounts
 without the role get 403.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -20,8 +21,12 @@ EXEMPT = {"static"}
 def _all_rules():
     app = create_app("testing")
     return sorted(
-        ((rule.endpoint, rule.rule, method) for rule in app.url_map.iter_rules()
-         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}) if rule.endpoint not in EXEMPT),
+        (
+            (rule.endpoint, rule.rule, method)
+            for rule in app.url_map.iter_rules()
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
+            if rule.endpoint not in EXEMPT
+        ),
     )
 
 
@@ -50,7 +55,8 @@ def _build_url(app, endpoint):
 
 def test_every_route_declares_who_may_open_it(app):
     missing = [
-        endpoint for endpoint, view in app.view_functions.items()
+        endpoint
+        for endpoint, view in app.view_functions.items()
         if endpoint not in EXEMPT and rule_of(view) is None
     ]
     assert missing == [], f"routes without an access rule: {missing}"
@@ -66,7 +72,9 @@ def test_role_decorator_refuses_unknown_roles():
 
 
 @pytest.mark.parametrize(("endpoint", "path", "method"), _all_rules())
-def test_each_identity_gets_exactly_what_the_route_allows(app, db, login_as, endpoint, path, method):
+def test_each_identity_gets_exactly_what_the_route_allows(
+    app, db, login_as, endpoint, path, method
+):
     rule = rule_of(app.view_functions[endpoint])
     assert rule is not None, f"{endpoint} has no access rule"
     url = _build_url(app, endpoint)

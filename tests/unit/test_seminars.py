@@ -252,3 +252,19 @@ def test_the_database_itself_refuses_a_second_active_registration(db, make_sessi
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
+
+
+def test_every_confirmation_email_carries_the_invitation(app, db, make_session, make_user,
+                                                         smtp_server):
+    from app.services.outbox import deliver_due
+
+    session = make_session()
+    user = make_user(email="attendee@example.org")
+    seminars.register_member(session.id, user)
+    deliver_due("test", 10)
+    [received] = smtp_server.to("attendee@example.org")
+    [attachment] = list(received.iter_attachments())
+    assert attachment.get_content_type() == "text/calendar"
+    [event] = Calendar.from_ical(attachment.get_content()).walk("VEVENT")
+    assert str(event["UID"]) == session_uid(session)
+    assert event["DTSTART"].params["TZID"] == app.config["TIMEZONE"]

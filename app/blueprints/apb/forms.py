@@ -1,4 +1,5 @@
 """Forms of the APB newsletter."""
+
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, EmailField, HiddenField, StringField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, Optional
@@ -7,23 +8,39 @@ from app.forms import no_control_chars, strip_text
 
 
 class IssueForm(FlaskForm):
-    title = StringField("Title", filters=[strip_text], validators=[InputRequired(message="Enter a title."),
-                                             Length(max=160), no_control_chars])
-    summary = TextAreaField("Summary", validators=[
-        InputRequired(message="Enter a one- or two-sentence summary."), Length(max=400),
-        no_control_chars])
-    body = TextAreaField("Text (Markdown)", validators=[
-        InputRequired(message="Write the text of the issue."), Length(max=100_000)])
-    publish_at = DateTimeLocalField("Publish at", format="%Y-%m-%dT%H:%M",
-                                    validators=[Optional()])
+    title = StringField(
+        "Title",
+        filters=[strip_text],
+        validators=[InputRequired(message="Enter a title."), Length(max=160), no_control_chars],
+    )
+    summary = TextAreaField(
+        "Summary",
+        validators=[
+            InputRequired(message="Enter a one- or two-sentence summary."),
+            Length(max=400),
+            no_control_chars,
+        ],
+    )
+    body = TextAreaField(
+        "Text (Markdown)",
+        validators=[InputRequired(message="Write the text of the issue."), Length(max=100_000)],
+    )
+    publish_at = DateTimeLocalField("Publish at", format="%Y-%m-%dT%H:%M", validators=[Optional()])
     version = HiddenField()
 
 
 class SubscribeForm(FlaskForm):
-    email = EmailField("Email address", filters=[strip_text], validators=[
-        InputRequired(message="Enter your email address."), Length(max=254),
-        Email(message="Enter an email address like name@example.org.",
-              check_deliverability=False)])
+    email = EmailField(
+        "Email address",
+        filters=[strip_text],
+        validators=[
+            InputRequired(message="Enter your email address."),
+            Length(max=254),
+            Email(
+                message="Enter an email address like name@example.org.", check_deliverability=False
+            ),
+        ],
+    )
 
 
 class ActionForm(FlaskForm):

@@ -1,4 +1,5 @@
 """Forms of the ALERT registry."""
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -38,18 +39,46 @@ def _int_or_none(value):
 
 
 class DeviceForm(FlaskForm):
-    device_type = SelectField("Type of device", choices=select_choices(DEVICE_TYPES, "Choose…"),
-                              validators=[InputRequired(message="Choose the type of device.")])
-    make = StringField("Make", filters=[strip_text], validators=[
-        InputRequired(message="Enter the make, for example Dell."), Length(max=80), *TEXT])
-    model = StringField("Model", filters=[strip_text], validators=[
-        InputRequired(message="Enter the model, for example Latitude 7440."), Length(max=80), *TEXT])
-    serial = StringField("Serial number", filters=[strip_text], validators=[
-        InputRequired(message="Enter the serial number from the label."), Length(max=64), *TEXT])
-    asset_tag = StringField("Hospital asset tag", filters=[strip_text],
-                            validators=[Optional(), Length(max=40), *TEXT])
-    department = StringField("Department", filters=[strip_text], validators=[
-        InputRequired(message="Enter your department."), Length(max=120), *TEXT])
+    device_type = SelectField(
+        "Type of device",
+        choices=select_choices(DEVICE_TYPES, "Choose…"),
+        validators=[InputRequired(message="Choose the type of device.")],
+    )
+    make = StringField(
+        "Make",
+        filters=[strip_text],
+        validators=[
+            InputRequired(message="Enter the make, for example Dell."),
+            Length(max=80),
+            *TEXT,
+        ],
+    )
+    model = StringField(
+        "Model",
+        filters=[strip_text],
+        validators=[
+            InputRequired(message="Enter the model, for example Latitude 7440."),
+            Length(max=80),
+            *TEXT,
+        ],
+    )
+    serial = StringField(
+        "Serial number",
+        filters=[strip_text],
+        validators=[
+            InputRequired(message="Enter the serial number from the label."),
+            Length(max=64),
+            *TEXT,
+        ],
+    )
+    asset_tag = StringField(
+        "Hospital asset tag", filters=[strip_text], validators=[Optional(), Length(max=40), *TEXT]
+    )
+    department = StringField(
+        "Department",
+        filters=[strip_text],
+        validators=[InputRequired(message="Enter your department."), Length(max=120), *TEXT],
+    )
     location_id = location_field("Building")
     room = StringField("Room", filters=[strip_text], validators=[Optional(), Length(max=80), *TEXT])
     photo = FileField("Photo of the serial label")
@@ -57,29 +86,47 @@ class DeviceForm(FlaskForm):
 
 class LockdownForm(FlaskForm):
     devices = MultiCheckboxField("Devices to lock down", coerce=int, validate_choice=False)
-    preferred_times = StringField("When suits you", filters=[strip_text], validators=[
-        InputRequired(message="Say when an officer can come, for example weekdays 9–11."),
-        Length(max=300), *TEXT])
+    preferred_times = StringField(
+        "When suits you",
+        filters=[strip_text],
+        validators=[
+            InputRequired(message="Say when an officer can come, for example weekdays 9–11."),
+            Length(max=300),
+            *TEXT,
+        ],
+    )
     location_id = location_field("Building")
     room = StringField("Room", filters=[strip_text], validators=[Optional(), Length(max=80), *TEXT])
     submission_key = SubmissionKeyField()
 
 
 class StolenForm(FlaskForm):
-    last_seen_at = DateTimeLocalField("When did you last see it?", format="%Y-%m-%dT%H:%M",
-                                      validators=[InputRequired(message="Enter when you last saw it.")])
+    last_seen_at = DateTimeLocalField(
+        "When did you last see it?",
+        format="%Y-%m-%dT%H:%M",
+        validators=[InputRequired(message="Enter when you last saw it.")],
+    )
     location_id = location_field("Where did you last see it?")
-    where = StringField("Room or other details", filters=[strip_text],
-                        validators=[Optional(), Length(max=200), *TEXT])
-    description = TextAreaField("Anything else we should know", filters=[strip_text],
-                                validators=[Optional(), Length(max=2000), no_control_chars])
+    where = StringField(
+        "Room or other details",
+        filters=[strip_text],
+        validators=[Optional(), Length(max=200), *TEXT],
+    )
+    description = TextAreaField(
+        "Anything else we should know",
+        filters=[strip_text],
+        validators=[Optional(), Length(max=2000), no_control_chars],
+    )
     submission_key = SubmissionKeyField()
 
 
 class LockRecordForm(FlaskForm):
     device_id = HiddenField()
-    lock_id = StringField("Lock ID", filters=[strip_text], validators=[
-        InputRequired(message="Enter the lock ID."), Length(max=40), *TEXT])
+    lock_id = StringField(
+        "Lock ID",
+        filters=[strip_text],
+        validators=[InputRequired(message="Enter the lock ID."), Length(max=40), *TEXT],
+    )
     locked_on = DateField("Installed on", validators=[InputRequired(message="Enter the date.")])
 
 
@@ -87,14 +134,18 @@ class LookupForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Serial number, part of it, or asset tag", validators=[Optional(), Length(max=80)])
+    q = StringField(
+        "Serial number, part of it, or asset tag", validators=[Optional(), Length(max=80)]
+    )
 
 
 class RecoveredForm(FlaskForm):
-    note = TextAreaField("Where and how it was recovered", filters=[strip_text],
-                         validators=[Optional(), Length(max=1000), no_control_chars])
+    note = TextAreaField(
+        "Where and how it was recovered",
+        filters=[strip_text],
+        validators=[Optional(), Length(max=1000), no_control_chars],
+    )
 
 
 class ConfirmForm(FlaskForm):
     """A button-only form."""
-

@@ -1,4 +1,5 @@
 """The ALERT registry: the program page, members' devices, staff lookup and the report."""
+
 from __future__ import annotations
 
 from flask import (
@@ -43,22 +44,32 @@ def _user():
 @bp.route("/")
 @public
 def alert():
-    return render_template("devices/alert.html", figures=alert_report.public_figures(),
-                           title="ALERT: Awareness Lets Everyone Reduce Theft")
+    return render_template(
+        "devices/alert.html",
+        figures=alert_report.public_figures(),
+        title="ALERT: Awareness Lets Everyone Reduce Theft",
+    )
 
 
 @bp.route("/mine")
 @member
 def mine():
-    return render_template("devices/mine.html", devices=devices.devices_of(_user()),
-                           title="My devices")
+    return render_template(
+        "devices/mine.html", devices=devices.devices_of(_user()), title="My devices"
+    )
 
 
 def _details(form: DeviceForm) -> devices.DeviceDetails:
     return devices.DeviceDetails(
-        device_type=form.device_type.data, make=form.make.data, model=form.model.data,
-        serial=form.serial.data, asset_tag=form.asset_tag.data or None,
-        department=form.department.data, location_id=form.location_id.data, room=form.room.data)
+        device_type=form.device_type.data,
+        make=form.make.data,
+        model=form.model.data,
+        serial=form.serial.data,
+        asset_tag=form.asset_tag.data or None,
+        department=form.department.data,
+        location_id=form.location_id.data,
+        room=form.room.data,
+    )
 
 
 def _photo(form: DeviceForm):
@@ -80,11 +91,14 @@ def register_device():
         except (devices.DeviceError, uploads.UploadError) as error:
             form.form_errors.append(str(error))
         else:
-            flash(f"Registered: {device.make} {device.model}, number {device.registration_number}.",
-                  "success")
+            flash(
+                f"Registered: {device.make} {device.model}, number {device.registration_number}.",
+                "success",
+            )
             return redirect(url_for("devices.mine"))
-    return render_template("devices/form.html", form=form, device=None,
-                           title="Register a device"), 200
+    return render_template(
+        "devices/form.html", form=form, device=None, title="Register a device"
+    ), 200
 
 
 @bp.route("/<int:device_id>/edit", methods=["GET", "POST"])
@@ -126,8 +140,9 @@ def retire_device(device_id: int):
 @bp.route("/<int:device_id>/card")
 @member
 def card(device_id: int):
-    return render_template("devices/card.html", device=_own_or_404(device_id, "card"),
-                           title="ALERT registration card")
+    return render_template(
+        "devices/card.html", device=_own_or_404(device_id, "card"), title="ALERT registration card"
+    )
 
 
 @bp.route("/lockdown", methods=["GET", "POST"])
@@ -135,24 +150,37 @@ def card(device_id: int):
 def request_lockdown():
     form = LockdownForm()
     lockable = devices.lockable_devices(_user())
-    form.devices.choices = [SelectChoice(d.id, f"{d.make} {d.model} (serial {d.serial})")
-                            for d in lockable]
+    form.devices.choices = [
+        SelectChoice(d.id, f"{d.make} {d.model} (serial {d.serial})") for d in lockable
+    ]
     form.location_id.choices = location_choices(with_other=False)
     if request.method == "GET" and request.args.get("device", type=int):
         form.devices.data = [request.args.get("device", type=int)]
     if form.validate_on_submit():
         try:
             opened = devices.request_lockdown(
-                _user(), form.devices.data or [], form.preferred_times.data,
-                form.location_id.data, form.room.data, form.submission_key.data)
+                _user(),
+                form.devices.data or [],
+                form.preferred_times.data,
+                form.location_id.data,
+                form.room.data,
+                form.submission_key.data,
+            )
         except devices.DeviceError as error:
             form.form_errors.append(str(error))
         else:
-            flash(f"Lockdown requested: reference {opened.ticket.reference}. "
-                  "Dispatch will contact you to arrange a time.", "success")
+            flash(
+                f"Lockdown requested: reference {opened.ticket.reference}. "
+                "Dispatch will contact you to arrange a time.",
+                "success",
+            )
             return redirect(url_for("devices.mine"))
-    return render_template("devices/lockdown.html", form=form, lockable=lockable,
-                           title="Request a lockdown installation")
+    return render_template(
+        "devices/lockdown.html",
+        form=form,
+        lockable=lockable,
+        title="Request a lockdown installation",
+    )
 
 
 @bp.route("/<int:device_id>/stolen", methods=["GET", "POST"])
@@ -164,19 +192,30 @@ def report_stolen(device_id: int):
     if form.validate_on_submit():
         try:
             opened = devices.report_stolen(
-                _user(), device_id, to_utc(form.last_seen_at.data), form.location_id.data,
-                form.where.data, form.description.data or "", form.submission_key.data)
+                _user(),
+                device_id,
+                to_utc(form.last_seen_at.data),
+                form.location_id.data,
+                form.where.data,
+                form.description.data or "",
+                form.submission_key.data,
+            )
         except devices.DeviceError as error:
             form.form_errors.append(str(error))
         else:
-            flash(f"Theft reported: reference {opened.ticket.reference}. Follow it under "
-                  "My requests.", "success")
+            flash(
+                f"Theft reported: reference {opened.ticket.reference}. Follow it under "
+                "My requests.",
+                "success",
+            )
             return redirect(url_for("devices.mine"))
-    return render_template("devices/stolen.html", form=form, device=device,
-                           title="Report a device stolen")
+    return render_template(
+        "devices/stolen.html", form=form, device=device, title="Report a device stolen"
+    )
 
 
 # Staff ---------------------------------------------------------------------------------
+
 
 @bp.route("/lookup")
 @roles_required(*STAFF)
@@ -189,8 +228,9 @@ def lookup():
         except devices.DeviceError as problem:
             error = str(problem)
     no_store()
-    return render_template("devices/lookup.html", form=form, found=found, error=error,
-                           title="Device lookup")
+    return render_template(
+        "devices/lookup.html", form=form, found=found, error=error, title="Device lookup"
+    )
 
 
 @bp.route("/staff/<int:device_id>")
@@ -200,8 +240,12 @@ def staff_device(device_id: int):
     if device is None:
         abort(404)
     no_store()
-    return render_template("devices/staff_device.html", device=device, form=RecoveredForm(),
-                           title=f"Device {device.registration_number}")
+    return render_template(
+        "devices/staff_device.html",
+        device=device,
+        form=RecoveredForm(),
+        title=f"Device {device.registration_number}",
+    )
 
 
 @bp.route("/staff/<int:device_id>/recovered", methods=["POST"])
@@ -238,8 +282,9 @@ def record_lock(ticket_id: int):
         flash("Enter the lock ID and the date it was installed.", "error")
     else:
         try:
-            devices.record_lock(_user(), ticket_id, device_id, form.lock_id.data,
-                                form.locked_on.data)
+            devices.record_lock(
+                _user(), ticket_id, device_id, form.lock_id.data, form.locked_on.data
+            )
         except devices.DeviceError as error:
             flash(str(error), "error")
         else:
@@ -248,7 +293,10 @@ def record_lock(ticket_id: int):
 
 
 def _back_to_ticket(ticket_id: int) -> str:
-    if current_user.has_any_role({"dispatcher", "admin"}) and "dispatch.ticket" in current_app.view_functions:
+    if (
+        current_user.has_any_role({"dispatcher", "admin"})
+        and "dispatch.ticket" in current_app.view_functions
+    ):
         return url_for("dispatch.ticket", ticket_id=ticket_id)
     if "dispatch.officer_ticket" in current_app.view_functions:
         return url_for("dispatch.officer_ticket", ticket_id=ticket_id)
@@ -259,8 +307,12 @@ def _back_to_ticket(ticket_id: int) -> str:
 @roles_required("admin")
 def report():
     data = alert_report.build_report()
-    return render_template("devices/report.html", report=data,
-                           chart=alert_report.chart_bars(data), title="ALERT report")
+    return render_template(
+        "devices/report.html",
+        report=data,
+        chart=alert_report.chart_bars(data),
+        title="ALERT report",
+    )
 
 
 @bp.route("/report.svg")
@@ -275,5 +327,6 @@ def report_chart():
 @roles_required("admin")
 def report_csv():
     rows = list(alert_report.build_report().rows())
-    return csv_response(["department", "month", "registered", "locked_down", "stolen"], rows,
-                        "alert-report.csv")
+    return csv_response(
+        ["department", "month", "registered", "locked_down", "stolen"], rows, "alert-report.csv"
+    )

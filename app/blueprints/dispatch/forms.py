@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
     DateField,
@@ -151,6 +152,20 @@ class QueueFilterForm(FlaskForm):
         self.location_id.choices = [(None, "Any location"), *locations]
         self.officer_id.choices = [(None, "Anyone"), (0, "Nobody assigned"), *officers]
         return self
+
+    def options(self, name: str) -> Markup:
+        """The <option> elements of select `name`, built as one string.
+
+        The board reloads every few seconds for every dispatcher; rendering each option
+        through the WTForms widget machinery was a quarter of the page's time. "Any" is
+        the empty value, which the fields read as None.
+        """
+        field = self[name]
+        chosen = "" if field.errors or field.data is None else str(field.data)
+        return Markup("".join(
+            f'<option value="{escape("" if value is None else value)}"'
+            f'{" selected" if chosen and str(value) == chosen else ""}>{escape(label)}</option>'
+            for value, label in field.choices))
 
 
 class HistoryForm(FlaskForm):
