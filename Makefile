@@ -5,6 +5,7 @@ PORT ?= 5000
 VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi:app
+export PORTAL_ENV ?= development
 
 .PHONY: run test test-postgres bench lint migration worker clean
 

@@ -113,7 +113,7 @@ class Config:
     )
     DISPATCH_QUEUE_LIMIT = env_int("DISPATCH_QUEUE_LIMIT", 100)
     DISPATCH_REFRESH_SECONDS = env_int("DISPATCH_REFRESH_SECONDS", 15)
-    DISPATCH_CHOICES_CACHE_SECONDS = env_int("DISPATCH_CHOICES_CACHE_SECONDS", 30)
+    CHOICES_CACHE_SECONDS = env_int("CHOICES_CACHE_SECONDS", 30)
 
     # Escorts: how far ahead a scheduled escort may be booked, and how many minutes before
     # its time a recurring escort's occurrence becomes a ticket in the dispatch queue.
@@ -148,7 +148,7 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
-    DISPATCH_CHOICES_CACHE_SECONDS = 0
+    CHOICES_CACHE_SECONDS = 0
     SECRET_KEY = "testing-secret-key-not-for-production-use"  # noqa: S105 (tests only)
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False

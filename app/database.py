@@ -57,11 +57,15 @@ def _install_sqlite_hooks(engine: Engine, busy_ms: int) -> None:
 def begin_write() -> None:
     """Start a fresh transaction that holds the write lock from its first statement.
 
-    On SQLite this is BEGIN IMMEDIATE; on PostgreSQL an ordinary transaction (row locks and
-    constraints do the work there). Whatever the request read before is committed away
-    first: reads only, since a service calls this before it changes anything.
+    On SQLite this is BEGIN IMMEDIATE, so whatever the request read before is committed away
+    first (reads only: a service calls this before it changes anything). On PostgreSQL the
+    request's transaction simply goes on: each statement sees the latest committed rows, and
+    row locks and constraints do the rest, so the extra commit would only cost a round trip
+    and reload what was already loaded.
     """
     session = db.session()
+    if session.get_bind().dialect.name != "sqlite":
+        return
     if session.in_transaction():
         session.commit()
     session.connection(execution_options={IMMEDIATE: True})

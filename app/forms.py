@@ -10,6 +10,7 @@ from wtforms import HiddenField, SelectMultipleField, widgets
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation, ValidationError
 
+from app.cache import cached
 from app.extensions import db
 from app.models.locations import Location
 
@@ -91,16 +92,20 @@ KIND_GROUPS = {
 }
 
 
+def _active_places() -> list[tuple[int, str, str]]:
+    """(id, name, kind) of active places: plain values, safe to keep between requests."""
+    return [tuple(row) for row in db.session.execute(
+        select(Location.id, Location.name, Location.kind).where(Location.active)
+        .order_by(Location.kind, Location.name))]
+
+
 def location_choices(with_other: bool = True, placeholder: str = "Choose a place"
                      ) -> list[SelectChoice]:
     """Active campus places grouped by kind (optgroups); "Other (describe)" when asked."""
     groups: dict[str, list[SelectChoice]] = {}
-    rows = db.session.scalars(select(Location).where(Location.active)
-                              .order_by(Location.kind, Location.name))
-    for location in rows:
-        label = KIND_GROUPS.get(location.kind, location.kind.title())
-        groups.setdefault(label, []).append(
-            SelectChoice(str(location.id), location.name, optgroup=label))
+    for place_id, name, kind in cached("places", _active_places):
+        label = KIND_GROUPS.get(kind, kind.title())
+        groups.setdefault(label, []).append(SelectChoice(str(place_id), name, optgroup=label))
     choices = [SelectChoice("", placeholder)]
     for options in groups.values():
         choices.extend(options)

@@ -122,7 +122,7 @@ _SESSION_WITH_USER = (
 def load_user(raw: str) -> User | None:
     if not raw or not isinstance(raw, str) or len(raw) > 200:
         return None
-    row = db.session.scalars(_SESSION_WITH_USER.params(session_hash=tokens.hash_token(raw))
+    row = db.session.scalars(_SESSION_WITH_USER, {"session_hash": tokens.hash_token(raw)}
                              ).unique().first()
     if row is None or row.revoked_at is not None or not row.user.is_active:
         return None

@@ -139,6 +139,7 @@ class IncidentReport(Ticket):
 
     KIND_LABEL = "Incident report"
     REFERENCE_PREFIX = "RPT"
+    HAS_OWN_CLOSE_FORM = True
 
     @property
     def category_label(self) -> str:

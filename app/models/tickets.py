@@ -126,6 +126,7 @@ class Ticket(db.Model):
     # Subclasses set these.
     KIND_LABEL = "Request"
     REFERENCE_PREFIX = "REQ"
+    HAS_OWN_CLOSE_FORM = False  # True: its dispatch/kinds template closes it with its outcomes
 
     @property
     def is_open(self) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -77,9 +78,17 @@ def _business(priority: int) -> bool:
 
 def ack_deadline(priority: int, created_at: datetime) -> datetime:
     """When a ticket of `priority` created at `created_at` must be acknowledged by."""
-    seconds = _target_seconds(priority)
-    if _business(priority):
-        return add_business_seconds(created_at, seconds, site_zone())
+    return _deadline(created_at, _target_seconds(priority), _business(priority),
+                     current_app.config["TIMEZONE"])
+
+
+@lru_cache(maxsize=16384)
+def _deadline(created_at: datetime, seconds: int, business: bool, zone_name: str) -> datetime:
+    """Cached: the board recomputes the same open tickets' deadlines on every refresh, and
+    a business-time deadline walks the calendar. The key holds every input, so a change
+    of setting gives a new entry rather than a stale one."""
+    if business:
+        return add_business_seconds(created_at, seconds, ZoneInfo(zone_name))
     return created_at + timedelta(seconds=seconds)
 
 

@@ -44,9 +44,10 @@ def default_priority(scheduled: bool) -> int:
 
 # --- places -----------------------------------------------------------------------------
 
-def _resolve(place: Place, which: str) -> tuple[Location | None, str | None]:
+def _resolve(place: Place, which: str, known: dict[int, Location]
+             ) -> tuple[Location | None, str | None]:
     if place.location_id is not None:
-        location = db.session.get(Location, place.location_id)
+        location = known.get(place.location_id)
         if location is None or not location.active:
             raise EscortError(f"Choose a {which} place from the list.")
         return location, None
@@ -57,8 +58,13 @@ def _resolve(place: Place, which: str) -> tuple[Location | None, str | None]:
 
 
 def _check_places(origin: Place, destination: Place) -> tuple:
-    start = _resolve(origin, "start")
-    end = _resolve(destination, "destination")
+    ids = {p.location_id for p in (origin, destination) if p.location_id is not None}
+    # Both places in one query (held here: the session's identity map keeps no strong
+    # references, so a loaded-and-dropped Location would be fetched again).
+    known = {loc.id: loc for loc in db.session.scalars(
+        select(Location).where(Location.id.in_(ids)))} if ids else {}
+    start = _resolve(origin, "start", known)
+    end = _resolve(destination, "destination", known)
     same_location = start[0] is not None and start[0] is end[0]
     same_text = start[1] and end[1] and start[1].casefold() == end[1].casefold()
     if same_location or same_text:

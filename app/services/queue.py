@@ -12,12 +12,12 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from time import monotonic
 
 from flask import current_app
-from sqlalchemy import bindparam, case, false, func, or_, select
+from sqlalchemy import bindparam, case, false, func, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
+from app.cache import cached
 from app.database import use_case
 from app.extensions import db
 from app.models.accounts import Role, User, user_roles
@@ -163,24 +163,36 @@ def open_queue(filters: QueueFilters | None = None, limit: int | None = None) ->
         .where(*conditions)
         .order_by(Ticket.priority, Ticket.created_at, Ticket.id).limit(limit)
     )
-    tickets = [QueueItem(row, now) for row in db.session.execute(query)]
-    total_open, total_overdue = queue_counts(now)
-    matching = total_open
     if filters.active:
+        rows = db.session.execute(query).all()
+        total_open, total_overdue = queue_counts(now)
         matching = db.session.scalar(select(func.count(Ticket.id)).where(*conditions))
+    else:
+        # The board as most often seen (auto-refresh, no filters): the counts ride along
+        # with the rows in one statement (one aggregate row joined to each ticket row).
+        counts = _counts_query(now).subquery("board_counts")
+        rows = db.session.execute(query.add_columns(counts.c.total_open,
+                                                    counts.c.total_overdue)
+                                  .join(counts, true())).all()
+        total_open, total_overdue = (int(rows[0][-2]), int(rows[0][-1])) if rows else (0, 0)
+        matching = total_open
+    tickets = [QueueItem(row, now) for row in rows]
     clocks = {t.id: t.clock for t in tickets}
     return QueuePage(tickets, clocks, total_open, total_overdue, matching, limit, now)
 
 
 def queue_counts(now: datetime | None = None) -> tuple[int, int]:
     """(open tickets, of which overdue) on the whole board."""
-    now = now or utcnow()
-    overdue = case((overdue_condition(now), 1), else_=0)
-    row = db.session.execute(
-        select(func.count(Ticket.id), func.coalesce(func.sum(overdue), 0))
-        .where(_open(), _visible())
-    ).one()
+    row = db.session.execute(_counts_query(now or utcnow())).one()
     return int(row[0]), int(row[1])
+
+
+def _counts_query(now: datetime):
+    overdue = case((overdue_condition(now), 1), else_=0)
+    return select(
+        func.count(Ticket.id).label("total_open"),
+        func.coalesce(func.sum(overdue), 0).label("total_overdue"),
+    ).where(_open(), _visible())
 
 
 def queue_kinds() -> list[tuple[str, str]]:
@@ -213,24 +225,11 @@ def location_choices() -> list[tuple[int, str]]:
     return [tuple(row) for row in db.session.execute(query)]
 
 
-_choices_cache: dict[str, tuple[float, list]] = {}
-
-
 def cached_choices(name: str) -> list:
-    """Filter choices, kept for DISPATCH_CHOICES_CACHE_SECONDS in this process.
-
-    The board reloads every few seconds for every dispatcher; locations and officers change
-    rarely, so a short per-process cache saves two queries per refresh. 0 turns it off.
-    """
+    """Filter choices: the board reloads every few seconds for every dispatcher, and
+    locations and officers change rarely, so they come from the per-process cache."""
     loader = {"officers": active_officers, "locations": location_choices}[name]
-    ttl = current_app.config["DISPATCH_CHOICES_CACHE_SECONDS"]
-    now = monotonic()
-    hit = _choices_cache.get(name)
-    if ttl > 0 and hit is not None and now - hit[0] < ttl:
-        return hit[1]
-    value = loader()
-    _choices_cache[name] = (now, value)
-    return value
+    return cached(f"dispatch.{name}", loader)
 
 
 def officer_assignments(officer: User) -> list[Ticket]:

@@ -7,7 +7,7 @@ of the same form return the first ticket instead of a second one.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -18,14 +18,24 @@ from app.models.accounts import User
 from app.models.tickets import Ticket, TicketEvent
 from app.services import audit
 
+REFERENCE_ATTEMPTS = 10
+
 
 @dataclass(frozen=True)
 class Opened:
-    """A ticket just opened, with the raw follow-up token (shown once, never stored)."""
+    """A ticket just opened, with the raw follow-up token (shown once, never stored).
+
+    `reference` is read while the ticket is loaded, so a view can redirect after the
+    commit without a query to reload the expired ticket.
+    """
 
     ticket: Ticket
     token: str | None
     duplicate: bool = False
+    reference: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "reference", self.ticket.reference)
 
 
 def find_by_submission(submission_key: str | None) -> Ticket | None:
@@ -46,37 +56,36 @@ def open_ticket(
     Call it inside a `use_case`. When the same `submission_key` was already used, nothing is
     added and the earlier ticket is returned with `duplicate=True` (its token is not known
     any more, so the caller shows the confirmation without a new link).
+
+    The unique constraints on submission_key and reference do the checking: the ticket is
+    flushed once inside a savepoint, and only a refused insert costs a look-up (a double
+    submit) or a fresh reference (a random reference already taken), instead of two
+    SELECTs before every insert.
     """
-    existing = find_by_submission(submission_key)
-    if existing is not None:
-        return Opened(existing, None, duplicate=True)
     token = tokens.new_token()
-    ticket.reference = _unused_reference(type(ticket).REFERENCE_PREFIX)
     ticket.access_token_hash = tokens.hash_token(token)
     ticket.submission_key = submission_key
-    if actor is not None and getattr(actor, "is_authenticated", False) and ticket.requester_id is None:
+    signed_in = actor is not None and getattr(actor, "is_authenticated", False)
+    if signed_in and ticket.requester_id is None:
         ticket.requester = actor
     ticket.events.append(TicketEvent(kind="created", to_status=ticket.status, body=created_note,
                                      visible_to_requester=True))
-    db.session.add(ticket)
-    try:
-        with db.session.begin_nested():
-            db.session.flush()
-    except IntegrityError:
-        existing = find_by_submission(submission_key)
-        if existing is None:
-            raise
-        return Opened(existing, None, duplicate=True)
-    audit.record("ticket.created", actor, "ticket", ticket.reference,
-                 detail=f"kind={ticket.kind} priority=P{ticket.priority}", ip=audit_ip)
-    return Opened(ticket, token)
-
-
-def _unused_reference(prefix: str) -> str:
-    for _ in range(10):
-        reference = tokens.new_reference(prefix)
-        if not db.session.scalar(select(Ticket.id).where(Ticket.reference == reference)):
-            return reference
+    for _ in range(REFERENCE_ATTEMPTS):
+        ticket.reference = tokens.new_reference(type(ticket).REFERENCE_PREFIX)
+        try:
+            # Added inside the savepoint: begin_nested() flushes whatever is pending
+            # before its SAVEPOINT, where a refused insert could not be rolled back alone.
+            with db.session.begin_nested():
+                db.session.add(ticket)
+                db.session.flush()
+        except IntegrityError:
+            existing = find_by_submission(submission_key)
+            if existing is not None:
+                return Opened(existing, None, duplicate=True)
+            continue
+        audit.record("ticket.created", actor, "ticket", ticket.reference,
+                     detail=f"kind={ticket.kind} priority=P{ticket.priority}", ip=audit_ip)
+        return Opened(ticket, token)
     raise RuntimeError("could not find a free reference")
 
 

@@ -88,7 +88,7 @@ def test_request_to_escort_journey(app, browser, live_server, neutral, page, mak
     page.click("#quick-exit")
     page.wait_for_url(neutral)
     page.goto(live_server + "/support/")
-    page.click("text=Ask for help")
+    page.get_by_role("link", name="Ask for help").first.click()
     page.wait_for_url(re.compile(r".*/support/request$"))
     assert_accessible(page)
     page.check("input[name=help_kinds][value=escort]")

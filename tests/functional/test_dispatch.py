@@ -304,3 +304,19 @@ def test_history_rejects_bad_ranges_with_a_message(dispatcher, args):
         response = dispatcher.get(url, query_string=args)
         assert response.status_code == 400
         assert soup(response).find(class_="error-summary") is not None
+
+
+def test_change_priority_starts_from_the_tickets_own_priority(login_as, make_ticket):
+    ticket = make_ticket(priority=2)
+    page = soup(login_as("dispatcher").get(f"/dispatch/tickets/{ticket.id}"))
+    selected = page.select_one("select[name='priority-priority'] option[selected]")
+    assert selected is not None and selected["value"] == "2"
+
+
+def test_incident_reports_close_only_through_their_own_outcomes(login_as, make_ticket):
+    ticket = make_ticket(kind="incident", status="acknowledged", category="suspicious_person",
+                         description="Someone trying doors")
+    page = soup(login_as("dispatcher").get(f"/dispatch/tickets/{ticket.id}"))
+    assert page.find("form", action=f"/dispatch/tickets/{ticket.id}/resolve") is None
+    assert page.find("form", action=f"/report/tickets/{ticket.id}/close") or \
+        page.find("form", action=lambda a: a and a.endswith("/close"))

@@ -93,8 +93,9 @@ def last_event_id(ticket: Ticket) -> int:
 
 def _fresh(name: str, ticket: Ticket):
     """An unbound form for `name`, carrying the version the page shows."""
+    current = {"priority": ticket.priority} if name == "priority" else {}
     return FORM_CLASSES[name](formdata=None, prefix=name, version=ticket.version,
-                              seen_event_id=last_event_id(ticket))
+                              seen_event_id=last_event_id(ticket), **current)
 
 
 def _bound(name: str):

@@ -41,8 +41,8 @@ def new():
         form.from_place.errors.append(str(error))
         return _render_form(form, 400)
     if opened.token:
-        remember_link(opened.ticket.reference, opened.token)
-    return redirect(url_for("escorts.confirmation", reference=opened.ticket.reference), 303)
+        remember_link(opened.reference, opened.token)
+    return redirect(url_for("escorts.confirmation", reference=opened.reference), 303)
 
 
 @bp.route("/confirmation/<reference>")
