@@ -16,28 +16,33 @@ def test_visitor_subscribes_receives_an_issue_and_unsubscribes(
     visitor = "visitor@example.org"
     page.goto(live_server + "/apb/")
     assert_accessible(page)
-    page.get_by_role("link", name="Get the APB by email").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Get the APB by email").click()
     assert_accessible(page)
     page.get_by_label("Email address").fill(visitor)
-    page.get_by_role("button", name="Subscribe").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Subscribe").click()
     assert page.locator("h1").inner_text() == "Check your email"
     assert_accessible(page)
 
     page.goto(live_server + emailed_link(db, visitor, "/apb/confirm/"))
     assert_accessible(page)
-    page.get_by_role("button", name="Confirm my subscription").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Confirm my subscription").click()
     assert page.locator("h1").inner_text() == "Subscription confirmed"
 
     editor_page = phone_page(browser)
     sign_in(editor_page, live_server, make_user(roles=("editor",)))
     editor_page.goto(live_server + "/apb/manage")
     assert_accessible(editor_page)
-    editor_page.get_by_role("link", name="Write a new issue").click()
+    with editor_page.expect_navigation():
+        editor_page.get_by_role("link", name="Write a new issue").click()
     editor_page.get_by_label("Title").fill("Bicycle thefts at Garage B")
     editor_page.get_by_label("Summary").fill("Use a U-lock through the frame and wheel.")
     editor_page.get_by_label("Text (Markdown)").fill("## Tips\n\n- Use a **U-lock**.")
     assert_accessible(editor_page)
-    editor_page.get_by_role("button", name="Publish now").click()
+    with editor_page.expect_navigation():
+        editor_page.get_by_role("button", name="Publish now").click()
     assert "Published" in editor_page.locator("main").inner_text()
     assert_accessible(editor_page)
     editor_page.close()
@@ -51,6 +56,7 @@ def test_visitor_subscribes_receives_an_issue_and_unsubscribes(
 
     page.goto(live_server + "/" + unsubscribe.split("/", 3)[3])
     assert_accessible(page)
-    page.get_by_role("button", name="Unsubscribe").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Unsubscribe").click()
     assert page.locator("h1").inner_text() == "You are unsubscribed"
     assert_accessible(page)

@@ -38,14 +38,17 @@ def test_laptop_is_registered_locked_stolen_found_and_recovered(
     page.get_by_label("Model").fill("Latitude 7440")
     page.get_by_label("Serial number").fill("c02-xk 4411-z")
     page.get_by_label("Department").fill("Cardiology")
-    page.get_by_role("button", name="Register the device").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Register the device").click()
     assert "Dell Latitude 7440" in page.locator("main").inner_text()
     assert_accessible(page)
 
-    page.get_by_role("link", name=re.compile("Request lockdown")).first.click()
+    with page.expect_navigation():
+        page.get_by_role("link", name=re.compile("Request lockdown")).first.click()
     assert_accessible(page)
     page.get_by_label("When suits you").fill("Weekdays 9 to 11")
-    page.get_by_role("button", name="Request the installation").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Request the installation").click()
     assert "Installation requested" in page.locator("main").inner_text()
 
     dispatch_page = phone_page(browser)
@@ -53,7 +56,8 @@ def test_laptop_is_registered_locked_stolen_found_and_recovered(
     dispatch_page.goto(f"{live_server}/dispatch/tickets/{ticket_id(db)}")
     assert_accessible(dispatch_page)
     dispatch_page.get_by_label("Officer", exact=True).select_option(label="Officer Lee")
-    dispatch_page.get_by_role("button", name="Assign", exact=True).click()
+    with dispatch_page.expect_navigation():
+        dispatch_page.get_by_role("button", name="Assign", exact=True).click()
     dispatch_page.close()
 
     officer_page = phone_page(browser)
@@ -64,26 +68,32 @@ def test_laptop_is_registered_locked_stolen_found_and_recovered(
     assert_accessible(officer_page)
     officer_page.get_by_label("Lock ID").fill("L-5531")
     officer_page.get_by_label("Installed on").fill(date.today().isoformat())
-    officer_page.get_by_role("button", name=re.compile("Record the lock")).click()
+    with officer_page.expect_navigation():
+        officer_page.get_by_role("button", name=re.compile("Record the lock")).click()
     assert "Lock recorded" in officer_page.locator("main").inner_text()
 
     page.goto(live_server + "/devices/mine")
     assert "Locked down on" in page.locator("main").inner_text()
-    page.get_by_role("link", name=re.compile("Report stolen")).first.click()
+    with page.expect_navigation():
+        page.get_by_role("link", name=re.compile("Report stolen")).first.click()
     assert_accessible(page)
     page.get_by_label("When did you last see it?").fill("2026-11-24T18:30")
     page.get_by_label("Room or other details").fill("Cafeteria, window table")
-    page.get_by_role("button", name="Report the theft").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Report the theft").click()
     assert "Reported stolen" in page.locator("main").inner_text()
 
     officer_page.goto(live_server + "/devices/lookup")
     officer_page.get_by_label(re.compile("Serial number, part of it")).fill("4411")
-    officer_page.get_by_role("button", name="Look up").click()
+    with officer_page.expect_navigation():
+        officer_page.get_by_role("button", name="Look up").click()
     assert "REPORTED STOLEN" in officer_page.locator("main").inner_text()
     assert_accessible(officer_page)
-    officer_page.get_by_role("link", name="Dell Latitude 7440").click()
+    with officer_page.expect_navigation():
+        officer_page.get_by_role("link", name="Dell Latitude 7440").click()
     assert_accessible(officer_page)
-    officer_page.get_by_role("button", name="Mark recovered and tell the owner").click()
+    with officer_page.expect_navigation():
+        officer_page.get_by_role("button", name="Mark recovered and tell the owner").click()
     assert "Marked recovered" in officer_page.locator("main").inner_text()
 
     page.goto(live_server + "/devices/mine")
