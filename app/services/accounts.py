@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -22,6 +22,7 @@ from app.models.accounts import AFFILIATIONS, STAFF_ROLES, Role, User, role_conf
 from app.models.base import utcnow
 from app.services import audit, outbox, passwords
 from app.services import login_throttle as throttle
+from app.urls import external_url
 
 VERIFY_PURPOSE = "verify-email"
 RESET_PURPOSE = "reset-password"
@@ -104,11 +105,6 @@ def check_password_policy(password: str, *user_inputs: str | None, field: str = 
     problems = passwords.problems(password, user_inputs)
     if problems:
         raise PasswordRejected(problems, field)
-
-
-def external_url(endpoint: str, **values) -> str:
-    """A link for an email, built on SITE_URL (never on the request's Host header)."""
-    return current_app.config["SITE_URL"].rstrip("/") + url_for(endpoint, **values)
 
 
 def ensure_roles(names) -> list[Role]:

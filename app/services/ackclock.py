@@ -6,7 +6,7 @@ weekday time only (weekends skipped, in TIMEZONE), which makes P3's "one busines
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -16,27 +16,12 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from app.models.base import utcnow
 from app.models.tickets import Ticket
-
-
-def site_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["TIMEZONE"])
-
-
-def to_local(naive_utc: datetime, zone: ZoneInfo) -> datetime:
-    return naive_utc.replace(tzinfo=UTC).astimezone(zone)
-
-
-def to_naive_utc(aware: datetime) -> datetime:
-    return aware.astimezone(UTC).replace(tzinfo=None)
+from app.timezones import site_zone, to_local, to_utc
 
 
 def local_midnight(day: date, zone: ZoneInfo) -> datetime:
+    """The aware start of `day` in `zone` (business-time walks step day by day)."""
     return datetime.combine(day, time(0), tzinfo=zone)
-
-
-def local_today() -> date:
-    """Today's date in the site's time zone (history ranges are local dates)."""
-    return to_local(utcnow(), site_zone()).date()
 
 
 def add_business_seconds(start: datetime, seconds: int, zone: ZoneInfo) -> datetime:
@@ -45,9 +30,9 @@ def add_business_seconds(start: datetime, seconds: int, zone: ZoneInfo) -> datet
     while True:
         day_end = local_midnight(cursor.date() + timedelta(days=1), zone)
         if cursor.weekday() < 5:
-            available = to_naive_utc(day_end) - to_naive_utc(cursor)
+            available = to_utc(day_end) - to_utc(cursor)
             if remaining <= available:
-                return to_naive_utc(cursor) + remaining
+                return to_utc(cursor) + remaining
             remaining -= available
         cursor = day_end
 
@@ -60,9 +45,9 @@ def subtract_business_seconds(end: datetime, seconds: int, zone: ZoneInfo) -> da
         if day_start == cursor:
             day_start = local_midnight(cursor.date() - timedelta(days=1), zone)
         if day_start.weekday() < 5:
-            available = to_naive_utc(cursor) - to_naive_utc(day_start)
+            available = to_utc(cursor) - to_utc(day_start)
             if remaining <= available:
-                return to_naive_utc(cursor) - remaining
+                return to_utc(cursor) - remaining
             remaining -= available
         cursor = day_start
 

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, time, timedelta
 
-from flask import current_app
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -24,6 +22,7 @@ from app.models.accounts import STAFF_ROLES, Role, User, role_conflict, user_rol
 from app.models.audit import AuditEvent
 from app.models.locations import LOCATION_KINDS, Location
 from app.services import audit
+from app.timezones import combine
 
 PER_PAGE = 25
 
@@ -249,13 +248,6 @@ class AuditFilter:
     date_to: date | None = None
 
 
-def _utc(day: date) -> datetime:
-    """Midnight at the start of `day` in the site's time zone, as naive UTC."""
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
-    local = datetime.combine(day, time.min, tzinfo=zone)
-    return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
-
-
 def audit_events(filters: AuditFilter, page: int = 1) -> Page:
     """Audit events, newest first, narrowed by `filters` (dates are local, inclusive)."""
     query = select(AuditEvent).order_by(AuditEvent.seq.desc())
@@ -270,9 +262,10 @@ def audit_events(filters: AuditFilter, page: int = 1) -> Page:
     if filters.object_id:
         query = query.where(AuditEvent.object_id == filters.object_id)
     if filters.date_from:
-        query = query.where(AuditEvent.occurred_at >= _utc(filters.date_from))
+        query = query.where(AuditEvent.occurred_at >= combine(filters.date_from, time.min))
     if filters.date_to:
-        query = query.where(AuditEvent.occurred_at < _utc(filters.date_to + timedelta(days=1)))
+        day_after = filters.date_to + timedelta(days=1)
+        query = query.where(AuditEvent.occurred_at < combine(day_after, time.min))
     return paginate(query, page)
 
 

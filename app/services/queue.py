@@ -11,13 +11,14 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from sqlalchemy import bindparam, case, false, func, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.cache import cached
+from app.csv_export import csv_safe
 from app.database import use_case
 from app.extensions import db
 from app.models.accounts import Role, User, user_roles
@@ -31,19 +32,14 @@ from app.services.ackclock import (  # noqa: F401  (re-exported for the views an
     ack_deadline,
     add_business_seconds,
     duration,
-    local_midnight,
-    local_today,
     overdue_condition,
-    site_zone,
     subtract_business_seconds,
-    to_local,
-    to_naive_utc,
 )
 from app.services.dispatch import MAX_ID, OUTCOME_LABELS, clean_text
+from app.timezones import combine, site_zone, to_local
 
 CONFIDENTIAL_KINDS = frozenset({"dv"})
 MAX_SEARCH = 100
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 # --- the open queue -------------------------------------------------------------------
@@ -256,10 +252,10 @@ def _history_conditions(filters: HistoryFilters) -> list[ColumnElement[bool]]:
     zone = site_zone()
     conditions = [Ticket.status.in_(CLOSED_STATUSES), Ticket.closed_at.is_not(None), _visible()]
     if filters.date_from:
-        conditions.append(Ticket.closed_at >= to_naive_utc(local_midnight(filters.date_from, zone)))
+        conditions.append(Ticket.closed_at >= combine(filters.date_from, time.min, zone))
     if filters.date_to:
-        end = local_midnight(filters.date_to + timedelta(days=1), zone)
-        conditions.append(Ticket.closed_at < to_naive_utc(end))
+        end = combine(filters.date_to + timedelta(days=1), time.min, zone)
+        conditions.append(Ticket.closed_at < end)
     if filters.kind:
         conditions.append(Ticket.kind == filters.kind)
     if filters.q and clean_text(filters.q):
@@ -285,14 +281,6 @@ CSV_HEADER = (
     "Location detail", "Summary", "Created", "Acknowledged", "Closed", "Officer",
     "Seconds to acknowledge",
 )
-
-
-def csv_safe(value: object) -> str:
-    """A cell that a spreadsheet will not run as a formula (OWASP CSV injection)."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
 
 
 def _csv_row(ticket: Ticket, kinds: dict[str, str]) -> list[str]:

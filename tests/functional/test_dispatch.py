@@ -18,7 +18,7 @@ from app.models.tickets import (
     RESOLVED,
     Ticket,
 )
-from app.services import queue
+from app.timezones import local_today
 
 
 def soup(response):
@@ -283,7 +283,7 @@ def test_history_and_csv_for_a_date_range(dispatcher, make_ticket):
     assert page.h1.text == "Closed tickets"
     assert "Recent one" in page.text
     assert "Old one" not in page.text and "Still open" not in page.text
-    today = queue.local_today()
+    today = local_today()
     args = {"date_from": (today - timedelta(days=60)).isoformat(), "date_to": today.isoformat()}
     page = soup(dispatcher.get("/dispatch/history", query_string=args))
     assert "Old one" in page.text

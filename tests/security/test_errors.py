@@ -164,7 +164,11 @@ class TestExpiredForm:
         assert response.status_code == 200
 
 
-def test_a_database_that_stays_busy_gives_the_friendly_503(tmp_path):
+def post_while_the_database_is_busy(tmp_path):
+    """POST a write to an app whose SQLite file another connection holds locked.
+
+    Returns (app, response); the caller disposes of the app's engine when done.
+    """
     path = tmp_path / "busy.sqlite3"
     busy = make_error_app(f"sqlite:///{path}", SQLITE_BUSY_TIMEOUT_MS=50)
     with busy.app_context():
@@ -172,10 +176,14 @@ def test_a_database_that_stays_busy_gives_the_friendly_503(tmp_path):
     holder = sqlite3.connect(path, isolation_level=None)
     try:
         holder.execute("BEGIN IMMEDIATE")
-        response = busy.test_client().post("/_test/write")
+        return busy, busy.test_client().post("/_test/write")
     finally:
         holder.rollback()
         holder.close()
+
+
+def test_a_database_that_stays_busy_gives_the_friendly_503(tmp_path):
+    busy, response = post_while_the_database_is_busy(tmp_path)
     assert_friendly(response, 503)
     assert response.headers["Retry-After"]
     with busy.app_context():

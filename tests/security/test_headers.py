@@ -1,13 +1,11 @@
 """Security headers on every response, error pages included; production settings."""
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from app import create_app
 from app.extensions import db as _db
-from tests.security.test_errors import make_error_app
+from tests.security.test_errors import make_error_app, post_while_the_database_is_busy
 
 PRODUCTION_ENV = ("SECRET_KEY", "DATABASE_URL", "FIELD_ENCRYPTION_KEY")
 
@@ -64,19 +62,9 @@ def test_the_expired_form_page_carries_them_too(app):
 
 
 def test_the_busy_database_page_carries_them_too(tmp_path):
-    path = tmp_path / "busy.sqlite3"
-    busy = make_error_app(f"sqlite:///{path}", SQLITE_BUSY_TIMEOUT_MS=50)
+    busy, response = post_while_the_database_is_busy(tmp_path)
     with busy.app_context():
-        _db.create_all()
-    holder = sqlite3.connect(path, isolation_level=None)
-    try:
-        holder.execute("BEGIN IMMEDIATE")
-        response = busy.test_client().post("/_test/write")
-    finally:
-        holder.rollback()
-        holder.close()
-        with busy.app_context():
-            _db.engine.dispose()
+        _db.engine.dispose()
     assert response.status_code == 503
     assert_security_headers(response)
 

@@ -8,9 +8,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from app.csv_export import csv_safe
 from app.models.tickets import ASSIGNED, NEW, RESOLVED
 from app.services import queue
 from app.services.queue import HistoryFilters, QueueFilters
+from app.timezones import local_today
 
 NY = ZoneInfo("America/New_York")
 
@@ -121,7 +123,7 @@ def test_history_date_range_and_search(app, db, make_ticket):
     older = make_ticket(status=RESOLVED, closed_minutes_ago=60 * 24 * 10, age_minutes=60 * 24 * 11)
     make_ticket(status=RESOLVED, confidential=True)
     make_ticket(status=NEW)
-    today = queue.local_today()
+    today = local_today()
     tickets, total = queue.closed_history(HistoryFilters(today - timedelta(days=2), today))
     assert [t.reference for t in tickets] == [recent.reference] and total == 1
     tickets, total = queue.closed_history(HistoryFilters(today - timedelta(days=30), today))
@@ -136,7 +138,7 @@ def test_history_date_range_and_search(app, db, make_ticket):
     ("plain", "plain"), (None, ""), (42, "42"),
 ])
 def test_csv_cells_cannot_be_formulas(value, expected):
-    assert queue.csv_safe(value) == expected
+    assert csv_safe(value) == expected
 
 
 def test_csv_export_streams_closed_tickets(app, db, make_ticket):

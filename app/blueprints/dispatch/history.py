@@ -10,6 +10,7 @@ from app.access import roles_required
 from app.blueprints.dispatch import bp
 from app.blueprints.dispatch.forms import HistoryForm
 from app.services import queue
+from app.timezones import local_today
 
 PER_PAGE = 100
 DEFAULT_DAYS = 30
@@ -19,7 +20,7 @@ def _history_form() -> HistoryForm:
     form = HistoryForm(request.args)
     form.kind.choices = [("", "Any kind"), *queue.queue_kinds()]
     if not request.args.get("date_from") and not request.args.get("date_to"):
-        today = queue.local_today()
+        today = local_today()
         form.date_from.data, form.date_to.data = today - timedelta(days=DEFAULT_DAYS), today
     return form
 
