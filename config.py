@@ -22,6 +22,10 @@ def env_bool(name: str, default: bool) -> bool:
     return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_list(name: str, default: str = "") -> list[str]:
+    return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
+
+
 class Config:
     """Settings shared by every environment."""
 
@@ -33,7 +37,11 @@ class Config:
     # Where people write about the site itself (accessibility, privacy); not for requests.
     CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "security-outreach@hospital.example.org")
     TIMEZONE = os.environ.get("TIMEZONE", "America/New_York")
+    # Every absolute link (mail, feed, calendar) is built from SITE_URL, never from the
+    # request's Host header; the app answers only SITE_URL's host and EXTRA_TRUSTED_HOSTS
+    # (comma-separated host names; a leading dot allows subdomains), anything else gets 400.
     SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
+    EXTRA_TRUSTED_HOSTS = env_list("EXTRA_TRUSTED_HOSTS")
 
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'portal.sqlite3'}"
@@ -141,6 +149,7 @@ class DevelopmentConfig(Config):
     SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_hex(32)
     MAIL_CONSOLE = env_bool("MAIL_CONSOLE", True)
     REMEMBER_COOKIE_SECURE = env_bool("REMEMBER_COOKIE_SECURE", False)
+    EXTRA_TRUSTED_HOSTS = env_list("EXTRA_TRUSTED_HOSTS", "localhost,127.0.0.1")
     FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY") or (
         "ZGV2ZWxvcG1lbnQtb25seS1rZXktbm90LXNlY3JldCE="
     )
@@ -159,6 +168,7 @@ class TestingConfig(Config):
     REMEMBER_COOKIE_SECURE = False
     FIELD_ENCRYPTION_KEY = "dGVzdGluZy1rZXktMzItYnl0ZXMtbG9uZy1lbm91Z2g="
     SERVER_NAME = None
+    EXTRA_TRUSTED_HOSTS = ["localhost"]  # the test client's host: "allowed but not SITE_URL"
     # Tests hash at OWASP's minimum (still Argon2id) to keep the suite quick.
     ARGON2_TIME_COST = 2
     ARGON2_MEMORY_KIB = 19456

@@ -11,6 +11,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app = Flask(__name__, instance_relative_config=False)
     app.config.from_object(load_config(config_name))
     app.config.update(overrides)
+    configure_trusted_hosts(app)
     if app.config["PROXY_FIX_X_FOR"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)
     register_logging(app)
@@ -22,6 +23,14 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     register_template_helpers(app)
     register_commands(app)
     return app
+
+
+def configure_trusted_hosts(app: Flask) -> None:
+    from app.urls import init_trusted_hosts, trusted_hosts
+
+    if app.config.get("TRUSTED_HOSTS") is None:
+        app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
+    init_trusted_hosts(app)
 
 
 def register_logging(app: Flask) -> None:

@@ -7,6 +7,7 @@ from flask import Flask, current_app, has_request_context
 from flask_login import current_user
 
 from app.timezones import to_local
+from app.urls import external_url
 
 
 def localtime(value: datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
@@ -59,6 +60,7 @@ def init_templating(app: Flask) -> None:
     app.add_template_filter(tel)
     app.add_template_global(staff_links)
     app.add_template_global(aria_attrs)
+    app.add_template_global(external_url)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from sqlalchemy import select
 
 from app.database import use_case
@@ -28,6 +28,7 @@ from app.models.tickets import (
     can_transition,
 )
 from app.services import audit
+from app.urls import external_url
 
 MESSAGE_MAX = 2000
 
@@ -63,14 +64,10 @@ class Step:
 
 
 def follow_up_url(reference: str, token: str | None) -> str | None:
-    """The absolute private link: from the request when there is one, else SITE_URL."""
+    """The absolute private link, always at SITE_URL (never the request's Host)."""
     if not token:
         return None
-    if has_request_context():
-        return url_for("track.follow", reference=reference, token=token, _external=True)
-    base = current_app.config["SITE_URL"].rstrip("/")
-    with current_app.test_request_context(base_url=base):
-        return url_for("track.follow", reference=reference, token=token, _external=True)
+    return external_url("track.follow", reference=reference, token=token)
 
 
 def outcome_words(code: str | None) -> str:

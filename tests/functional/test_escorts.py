@@ -55,7 +55,7 @@ def test_form_shows_places_grouped_emergency_number_and_a_submission_key(client,
         assert page.find("label", string=lambda s, label=label: s and label in s)
 
 
-def test_request_now_shows_reference_and_private_link(client, db, campus):
+def test_request_now_shows_reference_and_private_link(app, client, db, campus):
     response = client.post("/escorts/", data=form_data(campus))
     assert response.status_code == 303
     page = soup(client.get(response.headers["Location"]))
@@ -63,7 +63,7 @@ def test_request_now_shows_reference_and_private_link(client, db, campus):
     assert page.h1.text == "Escort requested"
     assert ticket.reference in page.text and "Keep this link" in page.text
     link = page.select_one(".private-link a")["href"]
-    assert link.startswith(f"http://localhost/track/{ticket.reference}/")
+    assert link.startswith(app.config["SITE_URL"] + f"/track/{ticket.reference}/")
     assert ticket.priority == 2 and ticket.party_size == 2 and ticket.needs == "Walks slowly"
     assert ticket.contact_phone == "(555) 010-1234" and ticket.requester_id is None
     mail = db.session.scalar(select(OutboxMessage))

@@ -102,7 +102,7 @@ def make_production_app():
 
 def test_production_sends_hsts_and_secure_cookies(production_env):
     app = make_production_app()
-    response = app.test_client().get("/_test/session")
+    response = app.test_client().get("/_test/session", base_url=app.config["SITE_URL"])
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
     assert "Secure" in response.headers["Set-Cookie"]
     assert "HttpOnly" in response.headers["Set-Cookie"]
