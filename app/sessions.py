@@ -32,6 +32,10 @@ def init_login(app: Flask) -> None:
     @app.before_request
     def load_current_user() -> None:
         # Load (and touch) the session row before any use case opens its transaction.
+        # Static files never touch the database: site.js (the quick exit) must load even
+        # while the database is busy or down.
+        if request.endpoint == "static":
+            return
         current_user._get_current_object()
 
 
