@@ -17,6 +17,7 @@ from typing import ParamSpec, TypeVar
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from app.extensions import db
 
@@ -92,3 +93,22 @@ def is_database_busy(error: BaseException) -> bool:
     """True for the errors that mean "try again shortly" rather than a bug."""
     text = str(getattr(error, "orig", error)).lower()
     return "database is locked" in text or "could not obtain lock" in text or "deadlock" in text
+
+
+# What the drivers say when the server is gone, restarting or refusing connections.
+UNAVAILABLE_MARKERS = (
+    "connection refused", "could not connect", "connection failed", "server closed the connection",
+    "terminating connection", "the database system is shutting down",
+    "the database system is starting up", "the database system is in recovery mode",
+    "connection timed out", "connection is closed", "connection reset", "broken pipe",
+    "ssl syscall error", "consuming input failed", "unable to open database file",
+    "no connection to the server", "connection not open", "connection already closed",
+)
+
+
+def is_database_unavailable(error: BaseException) -> bool:
+    """True when the database connection was lost or refused (a restart, a network cut)."""
+    if isinstance(error, PoolTimeout) or getattr(error, "connection_invalidated", False):
+        return True
+    text = str(getattr(error, "orig", error)).lower()
+    return any(marker in text for marker in UNAVAILABLE_MARKERS)

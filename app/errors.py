@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from app.database import is_database_busy
-from app.extensions import db
+from app.database import is_database_busy, is_database_unavailable
+from app.extensions import db, login_manager
 from app.headers import no_store
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,33 @@ def render_error(code: int, **context):
     return render_template("errors/error.html", code=code, **context), code
 
 
+RETRY_AFTER_SECONDS = 5
+
+
+def _discard_session() -> None:
+    """Forget the request's transaction and user: the error page must not need the database
+    (a lost connection would fail it again), so it is shown as to a signed-out visitor."""
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is gone; the pool replaces it on the next checkout
+        log.debug("rollback after a database error failed", exc_info=True)
+    g._login_user = login_manager.anonymous_user()
+
+
+def database_unavailable_page():
+    """The friendly 503: try again shortly, the emergency number, and on a form what was
+    typed, kept so it can be sent again (on DV pages kept but not shown: someone may be
+    watching the screen; the quick exit stays)."""
+    kept = kept_form_values() if request.method == "POST" else []
+    if kept or request.blueprint == "support":
+        no_store()  # it holds what was typed, which may be confidential
+    if request.blueprint == "support":
+        body = render_template("support/unavailable.html", kept=kept, title=TITLES[503])
+    else:
+        body = render_template("errors/error.html", code=503, title=TITLES[503], kept=kept)
+    return body, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
 def init_error_pages(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
@@ -69,13 +97,15 @@ def init_error_pages(app: Flask) -> None:
             return error
         return render_error(error.code, description=error.description)
 
-    @app.errorhandler(OperationalError)
-    def database_error(error: OperationalError):
-        db.session.rollback()
-        if is_database_busy(error):
-            log.warning("database busy: %s", request.path)
-            response = render_error(503)
-            return response[0], 503, {"Retry-After": "5"}
+    @app.errorhandler(DBAPIError)
+    @app.errorhandler(PoolTimeout)
+    def database_error(error: Exception):
+        _discard_session()
+        if is_database_busy(error) or is_database_unavailable(error):
+            log.warning("database %s: %s %s",
+                        "busy" if is_database_busy(error) else "unavailable",
+                        request.method, request.path)
+            return database_unavailable_page()
         log.exception("database error")
         return render_error(500)
 
