@@ -2,6 +2,8 @@
 PYTHON ?= python3.11
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Links in mail point where `make run` serves, unless SITE_URL is set (0.0.0.0 is no address).
+SITE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi:app
@@ -29,10 +31,10 @@ instance:
 run: $(VENV)/.installed instance
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo --if-empty
-	@echo "Portal on http://$(HOST):$(PORT) (mail is printed here by the worker). Ctrl-C stops both."
-	@$(BIN)/flask worker & worker=$$!; \
+	@echo "Portal on $(SITE_URL) (mail is printed here by the worker). Ctrl-C stops both."
+	@SITE_URL=$(SITE_URL) $(BIN)/flask worker & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	  $(BIN)/flask run --host $(HOST) --port $(PORT)
+	  SITE_URL=$(SITE_URL) $(BIN)/flask run --host $(HOST) --port $(PORT)
 
 ## Run the whole suite (browser tests need /usr/bin/chromium; they say so when skipped).
 test: $(VENV)/.installed-dev
@@ -55,7 +57,7 @@ migration: $(VENV)/.installed
 	$(BIN)/flask db migrate -m "$(MESSAGE)"
 
 worker: $(VENV)/.installed
-	$(BIN)/flask worker
+	SITE_URL=$(SITE_URL) $(BIN)/flask worker
 
 clean:
 	rm -rf $(VENV) instance/portal.sqlite3*

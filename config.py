@@ -1,17 +1,22 @@
 """Configuration classes, read from the environment.
 
-Secrets never have a default: development generates a throwaway key per run, production
-refuses to start without SECRET_KEY and DATABASE_URL.
+Secrets never have a default: development generates its keys once into
+instance/dev-secrets.json (0600, gitignored) so that `make run`'s web server and worker sign
+and check the same links; production refuses to start without its secrets.
 """
 from __future__ import annotations
 
+import json
 import os
 import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
-INSTANCE_DIR = BASE_DIR / "instance"
+INSTANCE_DIR = Path(os.environ.get("PORTAL_INSTANCE_DIR") or BASE_DIR / "instance")
+DEV_SECRETS_FILE = "dev-secrets.json"
+DEV_SECRET_NAMES = ("SECRET_KEY", "AUDIT_HMAC_KEY")
 
 
 def env_int(name: str, default: int) -> int:
@@ -24,6 +29,43 @@ def env_bool(name: str, default: bool) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
+
+
+def development_secrets(instance_dir: Path = INSTANCE_DIR) -> dict[str, str]:
+    """Development's keys, generated on first use into instance/dev-secrets.json (mode 0600)
+    and read from there by every process, so the web server and the worker agree.
+
+    Two processes starting at once both end up with the first file written: it is created
+    complete under a temporary name and linked into place, which fails if it already exists.
+    """
+    path = instance_dir / DEV_SECRETS_FILE
+    kept = _read_secrets(path)
+    if all(kept.get(name) for name in DEV_SECRET_NAMES):
+        return kept
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    fresh = {name: secrets.token_hex(32) for name in DEV_SECRET_NAMES} | kept
+    fd, temp = tempfile.mkstemp(dir=instance_dir, prefix=".dev-secrets-")  # created 0600
+    try:
+        with os.fdopen(fd, "w") as handle:
+            json.dump(fresh, handle)
+        if kept:
+            os.replace(temp, path)  # an older file without a newer key: add the key
+        else:
+            try:
+                os.link(temp, path)
+            except FileExistsError:
+                pass
+    finally:
+        if os.path.exists(temp):
+            os.unlink(temp)
+    return _read_secrets(path)
+
+
+def _read_secrets(path: Path) -> dict[str, str]:
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError:
+        return {}
 
 
 class Config:
@@ -138,21 +180,36 @@ class Config:
     DV_RETENTION_DAYS = env_int("DV_RETENTION_DAYS", 90)
     FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY")
 
+    # The audit chain's HMAC key (any string of 32+ characters, kept outside the database):
+    # AUDIT_HMAC_KEY is the current key, recorded on each new row as AUDIT_HMAC_KEY_ID;
+    # AUDIT_HMAC_KEYS lists retired keys as "id:key,id:key" so older rows still verify.
+    # AUDIT_HEAD_FILE: where the worker also writes the chain head each hour (optional).
+    AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY")
+    AUDIT_HMAC_KEY_ID = os.environ.get("AUDIT_HMAC_KEY_ID", "1")
+    AUDIT_HMAC_KEYS = os.environ.get("AUDIT_HMAC_KEYS", "")
+    AUDIT_HEAD_FILE = os.environ.get("AUDIT_HEAD_FILE")
+    AUDIT_HEAD_EVERY_SECONDS = env_int("AUDIT_HEAD_EVERY_SECONDS", 3600)
+
     PROXY_FIX_X_FOR = env_int("PROXY_FIX_X_FOR", 0)
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
     HSTS = False
 
 
 class DevelopmentConfig(Config):
-    """`make run`: SQLite in instance/, mail printed to the console, a per-run secret."""
+    """`make run`: SQLite in instance/, mail printed to the console, keys from
+    instance/dev-secrets.json (generated on first use) unless set in the environment."""
 
-    SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_hex(32)
     MAIL_CONSOLE = env_bool("MAIL_CONSOLE", True)
     REMEMBER_COOKIE_SECURE = env_bool("REMEMBER_COOKIE_SECURE", False)
     EXTRA_TRUSTED_HOSTS = env_list("EXTRA_TRUSTED_HOSTS", "localhost,127.0.0.1")
     FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY") or (
         "ZGV2ZWxvcG1lbnQtb25seS1rZXktbm90LXNlY3JldCE="
     )
+
+    def __init__(self) -> None:
+        generated = development_secrets()
+        for name in DEV_SECRET_NAMES:
+            setattr(self, name, os.environ.get(name) or generated[name])
 
 
 class TestingConfig(Config):
@@ -167,6 +224,7 @@ class TestingConfig(Config):
     MAIL_PORT = 1
     REMEMBER_COOKIE_SECURE = False
     FIELD_ENCRYPTION_KEY = "dGVzdGluZy1rZXktMzItYnl0ZXMtbG9uZy1lbm91Z2g="
+    AUDIT_HMAC_KEY = "testing-audit-hmac-key-not-for-production-use"  # noqa: S105
     SERVER_NAME = None
     EXTRA_TRUSTED_HOSTS = ["localhost"]  # the test client's host: "allowed but not SITE_URL"
     # Tests hash at OWASP's minimum (still Argon2id) to keep the suite quick.
