@@ -6,6 +6,7 @@ and check the same links; production refuses to start without its secrets.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -51,10 +52,8 @@ def development_secrets(instance_dir: Path = INSTANCE_DIR) -> dict[str, str]:
         if kept:
             os.replace(temp, path)  # an older file without a newer key: add the key
         else:
-            try:
+            with contextlib.suppress(FileExistsError):  # another process was first
                 os.link(temp, path)
-            except FileExistsError:
-                pass
     finally:
         if os.path.exists(temp):
             os.unlink(temp)
