@@ -187,7 +187,9 @@ class Config:
     AUDIT_HMAC_KEY_ID = os.environ.get("AUDIT_HMAC_KEY_ID", "1")
     AUDIT_HMAC_KEYS = os.environ.get("AUDIT_HMAC_KEYS", "")
     AUDIT_HEAD_FILE = os.environ.get("AUDIT_HEAD_FILE")
-    AUDIT_HEAD_EVERY_SECONDS = env_int("AUDIT_HEAD_EVERY_SECONDS", 3600)
+    # The last seq written before the chain was keyed (the key-id migration prints it);
+    # rows up to it verify as plain SHA-256, any later unkeyed row is tampering.
+    AUDIT_LEGACY_UNTIL = env_int("AUDIT_LEGACY_UNTIL", 0)
 
     PROXY_FIX_X_FOR = env_int("PROXY_FIX_X_FOR", 0)
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
@@ -242,7 +244,7 @@ class ProductionConfig(Config):
     def __init__(self) -> None:
         missing = [
             name
-            for name in ("SECRET_KEY", "DATABASE_URL", "FIELD_ENCRYPTION_KEY")
+            for name in ("SECRET_KEY", "DATABASE_URL", "FIELD_ENCRYPTION_KEY", "AUDIT_HMAC_KEY")
             if not os.environ.get(name)
         ]
         if missing:
@@ -251,6 +253,7 @@ class ProductionConfig(Config):
         self.SECRET_KEY = os.environ["SECRET_KEY"]
         self.SQLALCHEMY_DATABASE_URI = os.environ["DATABASE_URL"]
         self.FIELD_ENCRYPTION_KEY = os.environ["FIELD_ENCRYPTION_KEY"]
+        self.AUDIT_HMAC_KEY = os.environ["AUDIT_HMAC_KEY"]
         self.RATELIMIT_STORAGE_URI = os.environ.get(
             "RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0"
         )

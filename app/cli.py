@@ -21,7 +21,8 @@ def init_cli(app: Flask) -> None:
     app.cli.add_command(outbox)
     app.cli.add_command(audit)
     app.extensions["portal_cli_groups"] = {"outbox": outbox, "audit": audit}
-    register_ops_commands(app, outbox, audit)
+    register_ops_commands(app, outbox)
+    register_audit_commands(app, audit)
     register_account_commands(app)
     register_support_commands(app)
     register_seminar_commands(app)
@@ -30,7 +31,7 @@ def init_cli(app: Flask) -> None:
 # --- Operations: outbox, audit and worker commands (ops/admin block) ---------------------
 
 
-def register_ops_commands(app: Flask, outbox: AppGroup, audit: AppGroup) -> None:
+def register_ops_commands(app: Flask, outbox: AppGroup) -> None:
     @outbox.command("deliver")
     @click.option("--batch-size", type=int, default=None, help="Messages per pass.")
     def outbox_deliver(batch_size: int | None) -> None:
@@ -53,18 +54,6 @@ def register_ops_commands(app: Flask, outbox: AppGroup, audit: AppGroup) -> None
         if oldest is not None:
             click.echo(f"oldest pending since {oldest.isoformat(timespec='seconds')} UTC")
 
-    @audit.command("verify")
-    def audit_verify() -> None:
-        """Check the audit trail's hash chain; exit 1 at the first broken link."""
-        from app.services import audit as service
-
-        broken = service.verify_chain()
-        if broken is None:
-            click.echo("OK: the audit chain is intact.")
-            return
-        click.echo(f"BROKEN: the audit chain breaks at seq {broken.seq}.", err=True)
-        raise SystemExit(1)
-
     @app.cli.command("worker")
     @click.option("--once", is_flag=True, help="Run every job once, then exit.")
     def worker(once: bool) -> None:
@@ -77,6 +66,59 @@ def register_ops_commands(app: Flask, outbox: AppGroup, audit: AppGroup) -> None
                 click.echo(f"{name}: {'ok' if ok else 'FAILED (see log)'}")
             raise SystemExit(0 if all(results.values()) else 1)
         loop.run_forever()
+
+
+def register_audit_commands(app: Flask, audit: AppGroup) -> None:
+    @audit.command("verify")
+    @click.option("--head-file", type=click.Path(dir_okay=False),
+                  help="Compare with the last head the worker wrote there (AUDIT_HEAD_FILE).")
+    @click.option("--expect-head", metavar="SEQ:HASH",
+                  help="Compare with a head copied from the log (\"audit head seq=... hash=...\").")
+    @click.option("--legacy-until", type=int, default=None,
+                  help="Last seq written before keying (default AUDIT_LEGACY_UNTIL).")
+    def audit_verify(head_file: str | None, expect_head: str | None,
+                     legacy_until: int | None) -> None:
+        """Check the keyed audit chain and its head; exit 1 at the first problem."""
+        from app.services import audit as service
+
+        legacy = app.config["AUDIT_LEGACY_UNTIL"] if legacy_until is None else legacy_until
+        broken = service.verify_chain(legacy)
+        if broken is not None:
+            click.echo(f"BROKEN: the audit chain breaks at seq {broken.seq}: {broken.reason}.",
+                       err=True)
+            raise SystemExit(1)
+        problem = _check_head(service, head_file or app.config.get("AUDIT_HEAD_FILE"),
+                              expect_head, explicit_file=bool(head_file))
+        if problem:
+            click.echo(f"BROKEN: {problem}.", err=True)
+            raise SystemExit(1)
+        seq, last_hash = service.current_head()
+        click.echo(f"OK: the audit chain is intact (head seq={seq} hash={last_hash}).")
+
+
+def _check_head(service, head_file: str | None, expect_head: str | None,
+                explicit_file: bool) -> str | None:
+    """Compare with each external copy of the head given; what is wrong, or None."""
+    import os
+
+    copies = []
+    if expect_head:
+        copies.append(("--expect-head", expect_head))
+    if head_file and (explicit_file or os.path.exists(head_file)):
+        try:
+            with open(head_file, encoding="utf-8") as handle:
+                copies.append((head_file, handle.read()))
+        except OSError as error:
+            return f"cannot read the head file: {error}"
+    for source, text in copies:
+        try:
+            seq, expected = service.parse_head(text)
+        except (ValueError, KeyError) as error:
+            raise click.BadParameter(f"{source}: {error}") from error
+        problem = service.verify_head(seq, expected)
+        if problem:
+            return f"{problem}, compared with {source}"
+    return None
 
 
 # --- Accounts: create-user (accounts block) ------------------------------------------------

@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
+from flask import current_app
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -281,5 +282,5 @@ def audit_object_types() -> list[str]:
 
 def chain_status() -> int | None:
     """None when the audit chain verifies, else the seq of the first broken link."""
-    broken = audit.verify_chain()
+    broken = audit.verify_chain(current_app.config.get("AUDIT_LEGACY_UNTIL", 0))
     return None if broken is None else broken.seq

@@ -7,7 +7,7 @@ from app import create_app
 from app.extensions import db as _db
 from tests.security.test_errors import make_error_app, post_while_the_database_is_busy
 
-PRODUCTION_ENV = ("SECRET_KEY", "DATABASE_URL", "FIELD_ENCRYPTION_KEY")
+PRODUCTION_ENV = ("SECRET_KEY", "DATABASE_URL", "FIELD_ENCRYPTION_KEY", "AUDIT_HMAC_KEY")
 
 
 def assert_security_headers(response) -> None:
@@ -80,6 +80,7 @@ def production_env(monkeypatch, tmp_path, isolated_limiter):
     monkeypatch.setenv("SECRET_KEY", "a-production-secret-for-this-test-only-" + "x" * 20)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite3'}")
     monkeypatch.setenv("FIELD_ENCRYPTION_KEY", "dGVzdGluZy1rZXktMzItYnl0ZXMtbG9uZy1lbm91Z2g=")
+    monkeypatch.setenv("AUDIT_HMAC_KEY", "a-production-audit-key-for-this-test-only-xxxxxx")
     monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)
     return monkeypatch
 
