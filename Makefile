@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 export FLASK_APP := wsgi:app
 export PORTAL_ENV ?= development
 
-.PHONY: run test test-postgres bench lint migration worker clean
+.PHONY: run serve test test-postgres bench lint migration worker clean
 
 $(BIN)/activate:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -35,6 +35,10 @@ run: $(VENV)/.installed instance
 	@SITE_URL=$(SITE_URL) $(BIN)/flask worker & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  SITE_URL=$(SITE_URL) $(BIN)/flask run --host $(HOST) --port $(PORT)
+
+## Serve with gunicorn as production does (access log without addresses or tokens).
+serve: $(VENV)/.installed
+	SITE_URL=$(SITE_URL) GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 ## Run the whole suite (browser tests need /usr/bin/chromium; they say so when skipped).
 test: $(VENV)/.installed-dev

@@ -5,9 +5,13 @@
   cannot forge a second log line;
 - values of sensitive keys (password=..., "token": "...", Authorization: ...) become
   [redacted];
-- anything that looks like a random token or signed link inside a URL path (a segment of 24
-  or more URL-safe characters, e.g. /track/ESC-7K3Q9M/<token> in werkzeug's access log)
-  becomes [redacted].
+- the token of every private-link route (/track/<ref>/<token>, /verify/<token>, ...),
+  whatever its length, anything that looks like a random token or signed link inside a URL
+  path (a segment of 24 or more URL-safe characters) and long query values become
+  [redacted];
+- werkzeug's request log (the development server) loses its leading client address.
+
+gunicorn's access log goes through the same `redact` (app/access_log.py, gunicorn.conf.py).
 
 `init_logging` installs it on the root handler (and Flask's), so records from every logger,
 werkzeug's request log included, pass through it.
@@ -32,6 +36,18 @@ _KEY_VALUE = re.compile(
     re.IGNORECASE,
 )
 _PATH_TOKEN = re.compile(r"(?<=/)[A-Za-z0-9_\-.]{24,}")
+# The <token> segment of every private-link route, whatever its length (references stay
+# readable); tests/security/test_access_log.py checks every route with a <token> is covered.
+_SEGMENT = r"[^/?#\s\"']+"
+_TOKEN_SEGMENT = re.compile(
+    r"(?P<prefix>/(?:track/(?!mine/)" + _SEGMENT + r"|report/(?!sent/)" + _SEGMENT
+    + r"|support/follow/" + _SEGMENT + r"|verify|reset|seminars/confirm"
+    r"|seminars/registration|apb/(?:confirm|unsubscribe|resubscribe))/)" + _SEGMENT
+)
+# Query values that could be a token or an encoded private link.
+_QUERY_VALUE = re.compile(r"(?P<key>[?&][^=&\s#\"']+=)[A-Za-z0-9_\-.%~+]{16,}")
+# The client address werkzeug's development server puts first on each request line.
+_LEADING_ADDRESS = re.compile(r"^\S+ - - \[")
 REDACTED = "[redacted]"
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -39,6 +55,8 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 def redact(text: str) -> str:
     """`text` with sensitive values and path tokens replaced, and line breaks escaped."""
     text = _KEY_VALUE.sub(lambda m: m.group("key") + REDACTED, text)
+    text = _TOKEN_SEGMENT.sub(lambda m: m.group("prefix") + REDACTED, text)
+    text = _QUERY_VALUE.sub(lambda m: m.group("key") + REDACTED, text)
     text = _PATH_TOKEN.sub(REDACTED, text)
     return escape_line_breaks(text)
 
@@ -57,6 +75,8 @@ class SafeLogFilter(logging.Filter):
             message = record.getMessage()
         except Exception:  # a bad format string must not lose the record
             message = f"{record.msg!r} {record.args!r}"
+        if record.name.startswith("werkzeug"):  # its request log: no client address
+            message = _LEADING_ADDRESS.sub("- - - [", message)
         record.msg = redact(message)
         record.args = None
         record._portal_safe = True
