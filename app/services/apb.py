@@ -38,7 +38,7 @@ from app.models.apb import (
 )
 from app.models.base import utcnow
 from app.models.outbox import OutboxMessage
-from app.services import audit, outbox
+from app.services import audit, mail_text, outbox
 from app.urls import external_url
 
 ALLOWED_TAGS = {
@@ -266,6 +266,13 @@ def unsubscribe_url(subscriber: Subscriber) -> str:
     return external_url("apb.unsubscribe", token=token)
 
 
+def mail_bodies(issue: NewsletterIssue) -> dict[str, str]:
+    """The issue's body for mail: both parts from the sanitised HTML (never the Markdown),
+    links made absolute at SITE_URL. Keys `body_html` and `body_text` (template context)."""
+    body_html = mail_text.absolute_links(issue.body_html, current_app.config["SITE_URL"])
+    return {"body_html": body_html, "body_text": mail_text.html_to_text(body_html)}
+
+
 def _enqueue_issue(issue: NewsletterIssue, subscriber: Subscriber) -> OutboxMessage | None:
     link = unsubscribe_url(subscriber)
     return outbox.enqueue(
@@ -278,6 +285,7 @@ def _enqueue_issue(issue: NewsletterIssue, subscriber: Subscriber) -> OutboxMess
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
         issue=issue,
+        **mail_bodies(issue),
         issue_url=external_url("apb.issue", slug=issue.slug),
         unsubscribe_url=link,
     )

@@ -255,9 +255,14 @@ def _one_line(value: object) -> str:
 
 def _print_to_console(message: Claimed) -> None:
     """Development: show the mail (with its links) in the terminal instead of sending it."""
+    attached = "".join(
+        f"Attachment: {item.get('filename')} ({item.get('content_type')}, "
+        f"{len(str(item.get('content', '')).encode())} bytes)\n"
+        for item in message.attachments or ()
+    )
     print(
         f"\n----- mail to {message.to} -----\nSubject: {message.subject}\n\n"
-        f"{message.text}\n----- end of mail -----\n",
+        f"{message.text}\n{attached}----- end of mail -----\n",
         flush=True,
     )
 

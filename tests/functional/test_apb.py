@@ -224,7 +224,8 @@ def test_editor_writes_previews_and_publishes_an_issue(login_as, db):
     assert issue.status == "draft" and "<script" not in issue.body_html
     preview = soup(editor.get(f"/apb/manage/{issue.id}/preview"))
     assert "Use a U-lock." in preview.get_text()
-    assert "Use a **U-lock**." in preview.select_one(".email-text").get_text()
+    assert "Use a U-lock." in preview.select_one(".email-text").get_text()  # not Markdown
+    assert "alert(1)" not in preview.select_one(".email-text").get_text()
     editor.post(f"/apb/manage/{issue.id}/publish")
     db.session.refresh(issue)
     assert issue.status == "published" and issue.published_at is not None

@@ -66,7 +66,8 @@ def test_issue_email_has_both_parts_and_one_click_unsubscribe_headers(
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     link = message["List-Unsubscribe"].strip().strip("<>")
     assert "/apb/unsubscribe/" in link
-    assert "Lock **your car**." in smtp_server.text_of(message)
+    assert "Lock your car." in smtp_server.text_of(message)  # the text, not its Markdown
+    assert "**" not in smtp_server.text_of(message)
     assert "<strong>your car</strong>" in smtp_server.html_of(message)
     assert link in smtp_server.text_of(message)
     response = client.post(

@@ -164,7 +164,7 @@ def _save_and_act(issue: NewsletterIssue | None, form: IssueForm) -> NewsletterI
 def preview(issue_id: int):
     issue = db.get_or_404(NewsletterIssue, issue_id)
     email_text = render_template("email/apb_issue.txt", issue=issue, issue_url="(link)",
-                                 unsubscribe_url="(unsubscribe link)")
+                                 unsubscribe_url="(unsubscribe link)", **apb.mail_bodies(issue))
     return render_template("apb/preview.html", issue=issue, email_text=email_text,
                            counts=apb.delivery_counts(issue), action=ActionForm(),
                            title=f"Preview: {issue.title}")
@@ -175,7 +175,7 @@ def preview(issue_id: int):
 def email_preview(issue_id: int):
     issue = db.get_or_404(NewsletterIssue, issue_id)
     return render_template("email/apb_issue.html", issue=issue, issue_url="#",
-                           unsubscribe_url="#")
+                           unsubscribe_url="#", **apb.mail_bodies(issue))
 
 
 @bp.route("/manage/<int:issue_id>/publish", methods=["POST"])
