@@ -142,8 +142,11 @@ def _send_verification(user: User) -> None:
 def register(name: str, email: str, affiliation: str, password: str) -> User | None:
     """Create an unverified account and email the confirmation link.
 
-    A known address gets a "you already have an account" email instead, and the caller sees
-    the same outcome either way (None for the known address).
+    A known address gets a "someone tried to register with your address" email instead,
+    and the caller sees the same outcome either way (None for the known address). Both
+    paths do the same work, so the answer's timing says nothing either: the password is
+    hashed once before the address is looked up, and one outbox message is queued (the
+    owner's is deduplicated per hour, so nobody can flood their mailbox through this form).
     """
     name = clean_text(name, "full name", 120)
     email = normalise_email(email)
@@ -152,9 +155,10 @@ def register(name: str, email: str, affiliation: str, password: str) -> User | N
     if affiliation not in AFFILIATIONS:
         raise AccountError("Choose how you are connected to the hospital.", "affiliation")
     check_password_policy(password, name, email)
+    password_hash = passwords.hash_password(password)  # on both paths: equal work
     existing = find_user(email)
     if existing is None:
-        user = _insert_user(name, email, affiliation, password)
+        user = _insert_user(name, email, affiliation, password_hash)
         if user is not None:
             _send_verification(user)
             audit.record("account.register", user, "user", user.id)
@@ -169,10 +173,9 @@ def register(name: str, email: str, affiliation: str, password: str) -> User | N
     return None
 
 
-def _insert_user(name: str, email: str, affiliation: str, password: str) -> User | None:
+def _insert_user(name: str, email: str, affiliation: str, password_hash: str) -> User | None:
     """Insert the new user inside a savepoint: a concurrent twin registration loses cleanly."""
-    user = User(name=name, email=email, affiliation=affiliation,
-                password_hash=passwords.hash_password(password))
+    user = User(name=name, email=email, affiliation=affiliation, password_hash=password_hash)
     try:
         with db.session.begin_nested():
             db.session.add(user)
