@@ -8,7 +8,6 @@ same whether or not the address is known (the owner of a known address gets an e
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
@@ -22,6 +21,7 @@ from app.models.accounts import AFFILIATIONS, STAFF_ROLES, Role, User, role_conf
 from app.models.base import utcnow
 from app.services import audit, outbox, passwords
 from app.services import login_throttle as throttle
+from app.services.sign_in import MESSAGES, LoginResult, complete_sign_in, login  # noqa: F401
 from app.urls import external_url
 
 VERIFY_PURPOSE = "verify-email"
@@ -30,16 +30,6 @@ RESET_PURPOSE = "reset-password"
 DISGUISING = {"\u200b", "\u200e", "\u200f", "\u2060", "\ufeff"} | {
     chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))
 }
-
-MESSAGES = {
-    "invalid": "Email or password is not right. Check them and try again.",
-    "locked": "Signing in is paused for {minutes} minutes after too many unsuccessful "
-              "attempts. Please wait and try again, or reset your password.",
-    "unverified": "Please confirm your email address first: open the link we emailed you. "
-                  "We can send the link again.",
-    "disabled": "This account has been disabled. Please call dispatch if you need it back.",
-}
-
 
 class AccountError(Exception):
     """A request the rules refuse; the message is safe to show on the form."""
@@ -54,21 +44,6 @@ class PasswordRejected(AccountError):
     def __init__(self, problems: list[str], field: str = "password") -> None:
         super().__init__(" ".join(problems), field)
         self.problems = problems
-
-
-@dataclass
-class LoginResult:
-    outcome: str  # ok, invalid, locked, unverified, disabled
-    user: User | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.outcome == "ok"
-
-    @property
-    def message(self) -> str:
-        minutes = current_app.config["LOGIN_LOCK_MINUTES"]
-        return MESSAGES.get(self.outcome, "").format(minutes=minutes)
 
 
 # --- small helpers -------------------------------------------------------------------------
@@ -126,8 +101,8 @@ def ensure_roles(names) -> list[Role]:
 def _set_password(user: User, password: str) -> None:
     user.password_hash = passwords.hash_password(password)
     user.password_changed_at = utcnow()
-    user.failed_logins = 0
-    user.locked_until = None
+    # The link proved the mailbox: the account-wide failure counter starts again.
+    throttle.forget(user.email, throttle.Client(), None, scopes=("account",))
 
 
 def _send_verification(user: User) -> None:
@@ -215,35 +190,6 @@ def resend_verification(email: str) -> None:
 # --- signing in ----------------------------------------------------------------------------
 
 @use_case
-def login(email: str, password: str, remember: bool = False) -> LoginResult:
-    """Check the credentials, count failures, and on success start a fresh session."""
-    user = find_user(email, lock=True)
-    if user is None:
-        passwords.dummy_verify(password or "")
-        return LoginResult(throttle.unknown_email_failure(email))
-    now = utcnow()
-    if user.locked_until and user.locked_until > now:
-        passwords.dummy_verify(password or "")  # as slow as any other answer
-        audit.record("login.failure", None, "user", user.id, detail="locked")
-        return LoginResult("locked")
-    if not passwords.verify(user.password_hash, password):
-        outcome = throttle.count_failure(user, "failed_logins", now)
-        throttle.audit_failure(outcome, user.id)
-        return LoginResult(outcome)
-    user.failed_logins, user.locked_until = 0, None
-    if passwords.needs_rehash(user.password_hash):
-        user.password_hash = passwords.hash_password(password)
-    if not user.is_active_account:
-        return LoginResult("disabled")
-    if user.email_verified_at is None:
-        return LoginResult("unverified", user)
-    user.last_login_at = now
-    sessions.begin(user, remember=remember)
-    audit.record("login.success", user, "user", user.id)
-    return LoginResult("ok", user)
-
-
-@use_case
 def logout(user: User | None) -> None:
     if user is not None and getattr(user, "is_authenticated", False):
         audit.record("logout", user, "user", user.id)
@@ -313,9 +259,10 @@ def change_password(user: User, current: str, new: str) -> str | None:
     """
     user = db.session.get(User, user.id, with_for_update=True, populate_existing=True)
     if not passwords.verify(user.password_hash, current or ""):
-        outcome = throttle.count_failure(user, "failed_logins", utcnow())
-        audit.record("password.change_failed", user, "user", user.id, detail=outcome)
-        if outcome == "locked":
+        locked = throttle.count_key_failure(f"password-change|{user.id}")
+        audit.record("password.change_failed", user, "user", user.id,
+                     detail="locked" if locked else "invalid")
+        if locked:
             sessions.revoke_all(user)
         return "Your current password is not right."
     check_password_policy(new, user.name, user.email, field="new_password")
