@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.blueprints.auth.known_device import COOKIE
 from app.models.login_throttle import LoginCounter
 from tests.fixtures.accounts import TEST_PASSWORD, totp_code
-from tests.fixtures.auth import emails_to, error_text
+from tests.fixtures.auth import STRONG_PASSWORD, emails_to, error_text, link_in
 
 STRANGER = {"REMOTE_ADDR": "198.51.100.7"}
 OWNER = {"REMOTE_ADDR": "203.0.113.20"}
@@ -82,6 +82,20 @@ def test_without_a_known_device_or_second_factor_a_burst_holds_new_clients_back(
     response = sign_in(app.test_client(), owner.email, TEST_PASSWORD, OWNER_ELSEWHERE)
     assert "paused" in error_text(response)
     assert "device you have used before" in error_text(response)
+
+
+def test_a_password_reset_lets_the_owner_in_from_a_new_device_after_a_burst(app, db,
+                                                                            make_user):
+    owner = make_user(roles=("dispatcher",))
+    strangers_burst(app, owner.email, attempts=12)
+    fresh = app.test_client()
+    fresh.post("/forgot-password", data={"email": owner.email}, environ_base=OWNER_ELSEWHERE)
+    [mail] = [m for m in emails_to(db, owner.email) if m.subject == "Reset your password"]
+    link = urlsplit(link_in(mail)).path
+    fresh.post(link, data={"password": STRONG_PASSWORD, "confirm_password": STRONG_PASSWORD},
+               environ_base=OWNER_ELSEWHERE)
+    response = sign_in(fresh, owner.email, STRONG_PASSWORD, OWNER_ELSEWHERE)
+    assert path_of(response) == "/dispatch/", error_text(response)
 
 
 def test_a_forged_or_another_accounts_known_device_cookie_counts_for_nothing(app, db,
