@@ -67,12 +67,14 @@ def login(email: str, password: str, remember: bool = False,
     user = _find_user(email)
     device = client.device_for(user.id) if user else None
     has_factor = bool(user and user.has_second_factor)
-    if throttle.is_blocked(email, client, device, has_factor):
+    if throttle.is_blocked(email, client, device, second_factor=has_factor):
         passwords.dummy_verify(password or "")  # as slow as any other answer
         return _failure(email, user, client, device, "locked")
     if user is None or not passwords.verify(user.password_hash, password):
         if user is None:
             passwords.dummy_verify(password or "")
+        # Judged as if without a second factor: during a burst a wrong password gets "locked"
+        # whether or not the account has a factor, so the answer reveals neither.
         return _failure(email, user, client, device, "invalid")
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
@@ -95,17 +97,18 @@ def complete_sign_in(user_id: int, code: str, remember: bool = False,
     if user is None or not user.is_active_account or not user.has_second_factor:
         return LoginResult("expired")
     device = client.device_for(user.id)
-    if throttle.is_blocked(user.email, client, device, True):
-        return _failure(user.email, user, client, device, "locked")
+    if throttle.is_blocked(user.email, client, device, second_factor=True):
+        return _failure(user.email, user, client, device, "locked", factor=True)
     if not second_factor.use_code(user, code):
-        return _failure(user.email, user, client, device, "code")
+        return _failure(user.email, user, client, device, "code", factor=True)
     return _begin(user, client, device, remember)
 
 
 def _failure(email: str, user: User | None, client: Client, device: str | None,
-             outcome: str) -> LoginResult:
-    held, burst = throttle.record_failure(email, client, device,
-                                          bool(user and user.has_second_factor))
+             outcome: str, factor: bool = False) -> LoginResult:
+    """Count the failure; the answer is "locked" when this client is now held back (judged
+    with the second factor passing only at the code step)."""
+    held, burst = throttle.record_failure(email, client, device, second_factor=factor)
     subject = user.id if user else "unknown"
     audit.record("login.locked" if held else "login.failure", None, "user", subject,
                  detail=outcome)

@@ -75,6 +75,18 @@ def test_with_a_second_factor_the_owner_gets_in_from_a_new_device(app, db, make_
     assert len(burst_mails(db, owner.email)) == 1
 
 
+def test_during_a_burst_a_wrong_password_answers_alike_with_or_without_a_factor(app, db,
+                                                                              make_user):
+    """The pause must not tell a guesser which accounts exist or have a second factor."""
+    with_factor, without = make_user(roles=("admin",)), make_user(roles=("dispatcher",))
+    answers = []
+    for email in (with_factor.email, without.email, "nobody@example.org"):
+        strangers_burst(app, email, attempts=12)
+        response = sign_in(app.test_client(), email, "another wrong guess", OWNER_ELSEWHERE)
+        answers.append(error_text(response))
+    assert answers[0] == answers[1] == answers[2] and "paused" in answers[0]
+
+
 def test_without_a_known_device_or_second_factor_a_burst_holds_new_clients_back(app, db,
                                                                                make_user):
     owner = make_user(roles=("dispatcher",))

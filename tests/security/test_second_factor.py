@@ -194,3 +194,21 @@ def test_outside_development_demo_accounts_get_no_published_factor_and_no_codes(
     assert not admin.has_second_factor
     result = app.test_cli_runner().invoke(args=["demo-totp", "admin@demo.example"])
     assert result.exit_code != 0 and "only in development" in result.output
+
+
+def test_replacing_a_factor_needs_a_code_of_the_current_one(login_as, db):
+    admin = login_as("admin")
+    shown = page(admin.get("/account/two-step?again=1"))
+    secret = shown.select_one("#totp-secret").get_text(strip=True)
+    assert secret != TEST_TOTP_SECRET
+    new_code = pyotp.TOTP(secret).now()
+    refused = admin.post("/account/two-step?again=1",
+                         data={"code": new_code, "current_code": "000000"})
+    assert "That code is not right" in error_text(refused)
+    db.session.expire_all()
+    assert db.session.get(User, admin.user.id).totp_secret == TEST_TOTP_SECRET
+    done = admin.post("/account/two-step?again=1",
+                      data={"code": new_code, "current_code": totp_code(admin.user)})
+    assert len(page(done).select(".recovery-codes code")) == 10, error_text(done)
+    db.session.expire_all()
+    assert db.session.get(User, admin.user.id).totp_secret == secret

@@ -7,7 +7,7 @@ from flask_login import current_user
 from app.access import enrolling, member
 from app.blueprints.account import bp
 from app.blueprints.account.forms import ChangePasswordForm, ProfileForm
-from app.blueprints.auth.forms import SecondFactorForm
+from app.blueprints.auth.forms import NewFactorForm, SecondFactorForm
 from app.blueprints.auth.safety import add_error, landing_page
 from app.headers import no_store
 from app.services import accounts, second_factor
@@ -90,13 +90,10 @@ def two_factor():
                                title="Two-step sign-in")
     secret = session.get(SETUP) or second_factor.new_secret()
     session[SETUP] = secret
-    form = SecondFactorForm()
+    form = NewFactorForm() if current_user.has_second_factor else SecondFactorForm()
     if form.validate_on_submit():
-        try:
-            codes = second_factor.confirm_enrolment(current_user, secret, form.code.data)
-        except second_factor.SecondFactorError as error:
-            add_error(form, "code", error.message)
-        else:
+        codes = _confirm(form, secret)
+        if codes:
             session.pop(SETUP, None)
             return render_template("account/recovery_codes.html", codes=codes,
                                    next_page=landing_page(current_user),
@@ -105,3 +102,18 @@ def two_factor():
     return render_template("account/two_factor.html", user=current_user, setting_up=True,
                            form=form, secret=secret, qr=second_factor.qr_svg(uri),
                            title="Set up two-step sign-in")
+
+
+def _confirm(form, secret: str) -> list[str] | None:
+    """The new recovery codes, or None with the problem shown on the form. Replacing a
+    factor first needs a code of the current one, so a borrowed session cannot swap it."""
+    if isinstance(form, NewFactorForm):
+        problem = second_factor.check_fresh_code(current_user, form.current_code.data)
+        if problem:
+            add_error(form, "current_code", problem)
+            return None
+    try:
+        return second_factor.confirm_enrolment(current_user, secret, form.code.data)
+    except second_factor.SecondFactorError as error:
+        add_error(form, "code", error.message)
+        return None

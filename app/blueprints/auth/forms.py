@@ -138,3 +138,9 @@ class SecondFactorForm(FlaskForm):
     """The second step of signing in, and the confirmation of a new factor."""
 
     code = code_field()
+
+
+class NewFactorForm(SecondFactorForm):
+    """Setting up a new phone when a factor is already on: the current one proves it is you."""
+
+    current_code = code_field("Code from your current app, or a recovery code")
