@@ -53,3 +53,36 @@ def test_a_second_try_on_a_known_address_still_hashes_the_password(client, db, m
     register_counting_hashes(client, db, monkeypatch, "known@example.org")
     again, hashes, _mail = register_counting_hashes(client, db, monkeypatch, "known@example.org")
     assert hashes == 1 and again.status_code == 302
+
+
+def work_done(app, client, db, url: str, email: str) -> tuple:
+    """What one request did: its answer, the mail templates it rendered, audit rows written."""
+    from flask import template_rendered
+    from sqlalchemy import func, select
+
+    from app.models.audit import AuditEvent
+
+    rendered = []
+
+    def note(sender, template, context, **extra):
+        rendered.append(template.name)
+
+    before = db.session.scalar(select(func.count(AuditEvent.id)))
+    with template_rendered.connected_to(note, app):
+        response = client.post(url, data={"email": email})
+    audits = db.session.scalar(select(func.count(AuditEvent.id))) - before
+    mail = sorted(name for name in rendered if name.startswith("email/"))
+    return response.status_code, response.headers.get("Location"), mail, audits
+
+
+def test_forgot_password_and_resend_do_the_same_work_for_any_address(app, client, db,
+                                                                    make_user):
+    make_user(email="known@example.org")
+    make_user(email="pending@example.org", verified=False)
+    for url, known in (("/forgot-password", "known@example.org"),
+                       ("/verify/resend", "pending@example.org")):
+        for other in ("nobody@example.org", "known@example.org"):
+            if other == known:
+                continue
+            assert work_done(app, client, db, url, known) == \
+                work_done(app, client, db, url, other), (url, other)
