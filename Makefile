@@ -32,6 +32,9 @@ run: $(VENV)/.installed instance
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo --if-empty
 	@echo "Portal on $(SITE_URL) (mail is printed here by the worker). Ctrl-C stops both."
+	@echo "Demo admin and advocate need a sign-in code after the password: run"
+	@echo "  $(BIN)/flask demo-totp admin@demo.example   (or advocate@demo.example)"
+	@echo "or add the demo key DEMOPORTALTOTPDEMOPORTALTOTPDEMO to an authenticator app."
 	@SITE_URL=$(SITE_URL) $(BIN)/flask worker & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  SITE_URL=$(SITE_URL) $(BIN)/flask run --host $(HOST) --port $(PORT)

@@ -109,8 +109,20 @@ class Config:
     STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 15)
     STAFF_IDLE_WARNING_SECONDS = env_int("STAFF_IDLE_WARNING_SECONDS", 120)
     SESSION_ABSOLUTE_HOURS = env_int("SESSION_ABSOLUTE_HOURS", 12)
+    # Sign-in throttling (app/services/login_throttle.py): failures within LOGIN_LOCK_MINUTES
+    # hold back, for that long, one account on one client (LOGIN_MAX_FAILURES), one client
+    # address on any account (LOGIN_CLIENT_MAX_FAILURES), or an account from clients it has
+    # never signed in from (LOGIN_ACCOUNT_MAX_FAILURES; its owner is emailed once per burst).
     LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
+    LOGIN_CLIENT_MAX_FAILURES = env_int("LOGIN_CLIENT_MAX_FAILURES", 20)
+    LOGIN_ACCOUNT_MAX_FAILURES = env_int("LOGIN_ACCOUNT_MAX_FAILURES", 10)
     LOGIN_LOCK_MINUTES = env_int("LOGIN_LOCK_MINUTES", 15)
+    # How long a browser stays a "known device" of an account after its last sign-in there.
+    KNOWN_DEVICE_DAYS = env_int("KNOWN_DEVICE_DAYS", 180)
+    # Time allowed between a right password and the second-factor code.
+    SECOND_FACTOR_PENDING_SECONDS = env_int("SECOND_FACTOR_PENDING_SECONDS", 300)
+    # Only development may enrol the demo accounts with the published demo TOTP secret.
+    DEMO_TOTP_ALLOWED = False
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     EMAIL_TOKEN_MAX_AGE = env_int("EMAIL_TOKEN_MAX_AGE", 3 * 24 * 3600)
     PASSWORD_RESET_MAX_AGE = env_int("PASSWORD_RESET_MAX_AGE", 3600)
@@ -201,6 +213,7 @@ class DevelopmentConfig(Config):
     instance/dev-secrets.json (generated on first use) unless set in the environment."""
 
     MAIL_CONSOLE = env_bool("MAIL_CONSOLE", True)
+    DEMO_TOTP_ALLOWED = True
     REMEMBER_COOKIE_SECURE = env_bool("REMEMBER_COOKIE_SECURE", False)
     EXTRA_TRUSTED_HOSTS = env_list("EXTRA_TRUSTED_HOSTS", "localhost,127.0.0.1")
     FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY") or (

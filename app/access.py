@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable
 
-from flask import abort
+from flask import abort, redirect, url_for
 from flask_login import current_user
 
 from app.extensions import login_manager
@@ -30,8 +30,33 @@ def public(view: Callable) -> Callable:
     return view
 
 
+def must_enrol(user) -> bool:
+    """An admin or advocate without a second factor may only set one up."""
+    return bool(user.must_use_second_factor and not user.has_second_factor)
+
+
+def _enrolment_page():
+    return redirect(url_for("account.two_factor"))
+
+
 def member(view: Callable) -> Callable:
     """Any signed-in account."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if must_enrol(current_user):
+            return _enrolment_page()
+        return view(*args, **kwargs)
+
+    _mark(wrapper, MEMBER)
+    return wrapper
+
+
+def enrolling(view: Callable) -> Callable:
+    """Any signed-in account, even one that must set up its second factor first (the
+    enrolment pages themselves)."""
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
@@ -57,6 +82,8 @@ def roles_required(*roles: str) -> Callable[[Callable], Callable]:
                 return login_manager.unauthorized()
             if not current_user.has_any_role(allowed):
                 abort(403)
+            if must_enrol(current_user):
+                return _enrolment_page()
             return view(*args, **kwargs)
 
         _mark(wrapper, allowed)

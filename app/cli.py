@@ -16,6 +16,17 @@ def init_cli(app: Flask) -> None:
         seeded = demo.seed_all(only_if_empty=if_empty)
         click.echo("Demo data loaded." if seeded else "Database not empty; demo data skipped.")
 
+    @app.cli.command("demo-totp")
+    @click.argument("email")
+    def demo_totp(email: str) -> None:
+        """Print the current sign-in code of a demo account (development only)."""
+        from app.demo.accounts import current_demo_code
+
+        try:
+            click.echo(current_demo_code(email))
+        except ValueError as error:
+            raise click.ClickException(str(error)) from error
+
     outbox = AppGroup("outbox", help="The mail outbox.")
     audit = AppGroup("audit", help="The audit trail.")
     app.cli.add_command(outbox)

@@ -4,13 +4,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy import BigInteger, Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.crypto import EncryptedText
 from app.extensions import db
 from app.models.base import TimestampMixin, utcnow
 
 STAFF_ROLES = ("dispatcher", "officer", "advocate", "trainer", "editor", "admin")
+# Roles whose accounts must have a second sign-in factor before they can do anything.
+SECOND_FACTOR_ROLES = ("admin", "advocate")
 AFFILIATIONS = ("employee", "patient", "visitor", "other")
 
 # Roles one account may not hold together: the advocates' records are closed to admins,
@@ -56,8 +59,11 @@ class User(UserMixin, TimestampMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     email_verified_at: Mapped[datetime | None]
     is_active_account: Mapped[bool] = mapped_column(default=True)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None]
+    # The second factor (RFC 6238 TOTP): the secret encrypted with FIELD_ENCRYPTION_KEY,
+    # active once confirmed with a code; the last time step used, so a code works once.
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedText)
+    totp_confirmed_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     last_login_at: Mapped[datetime | None]
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -77,6 +83,15 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def has_any_role(self, roles) -> bool:
         return bool(self.role_names & set(roles))
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_confirmed_at is not None and self.totp_secret is not None
+
+    @property
+    def must_use_second_factor(self) -> bool:
+        """Admins and advocates may do nothing until their second factor is set up."""
+        return bool(self.role_names & set(SECOND_FACTOR_ROLES))
 
     @property
     def public_name(self) -> str:

@@ -7,11 +7,13 @@ same whether or not the address is known (the owner of a known address gets an e
 """
 from __future__ import annotations
 
+import contextlib
 import unicodedata
-from dataclasses import dataclass
+from types import SimpleNamespace
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app
+from flask import current_app, render_template
+from jinja2 import TemplateNotFound
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -22,6 +24,7 @@ from app.models.accounts import AFFILIATIONS, STAFF_ROLES, Role, User, role_conf
 from app.models.base import utcnow
 from app.services import audit, outbox, passwords
 from app.services import login_throttle as throttle
+from app.services.sign_in import MESSAGES, LoginResult, complete_sign_in, login  # noqa: F401
 from app.urls import external_url
 
 VERIFY_PURPOSE = "verify-email"
@@ -30,16 +33,6 @@ RESET_PURPOSE = "reset-password"
 DISGUISING = {"\u200b", "\u200e", "\u200f", "\u2060", "\ufeff"} | {
     chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))
 }
-
-MESSAGES = {
-    "invalid": "Email or password is not right. Check them and try again.",
-    "locked": "Signing in is paused for {minutes} minutes after too many unsuccessful "
-              "attempts. Please wait and try again, or reset your password.",
-    "unverified": "Please confirm your email address first: open the link we emailed you. "
-                  "We can send the link again.",
-    "disabled": "This account has been disabled. Please call dispatch if you need it back.",
-}
-
 
 class AccountError(Exception):
     """A request the rules refuse; the message is safe to show on the form."""
@@ -54,21 +47,6 @@ class PasswordRejected(AccountError):
     def __init__(self, problems: list[str], field: str = "password") -> None:
         super().__init__(" ".join(problems), field)
         self.problems = problems
-
-
-@dataclass
-class LoginResult:
-    outcome: str  # ok, invalid, locked, unverified, disabled
-    user: User | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.outcome == "ok"
-
-    @property
-    def message(self) -> str:
-        minutes = current_app.config["LOGIN_LOCK_MINUTES"]
-        return MESSAGES.get(self.outcome, "").format(minutes=minutes)
 
 
 # --- small helpers -------------------------------------------------------------------------
@@ -126,8 +104,8 @@ def ensure_roles(names) -> list[Role]:
 def _set_password(user: User, password: str) -> None:
     user.password_hash = passwords.hash_password(password)
     user.password_changed_at = utcnow()
-    user.failed_logins = 0
-    user.locked_until = None
+    # The link proved the mailbox: the account-wide failure counter starts again.
+    throttle.forget(user.email, throttle.Client(), None, scopes=("account",))
 
 
 def _send_verification(user: User) -> None:
@@ -142,8 +120,11 @@ def _send_verification(user: User) -> None:
 def register(name: str, email: str, affiliation: str, password: str) -> User | None:
     """Create an unverified account and email the confirmation link.
 
-    A known address gets a "you already have an account" email instead, and the caller sees
-    the same outcome either way (None for the known address).
+    A known address gets a "someone tried to register with your address" email instead,
+    and the caller sees the same outcome either way (None for the known address). Both
+    paths do the same work, so the answer's timing says nothing either: the password is
+    hashed once before the address is looked up, and one outbox message is queued (the
+    owner's is deduplicated per hour, so nobody can flood their mailbox through this form).
     """
     name = clean_text(name, "full name", 120)
     email = normalise_email(email)
@@ -152,9 +133,10 @@ def register(name: str, email: str, affiliation: str, password: str) -> User | N
     if affiliation not in AFFILIATIONS:
         raise AccountError("Choose how you are connected to the hospital.", "affiliation")
     check_password_policy(password, name, email)
+    password_hash = passwords.hash_password(password)  # on both paths: equal work
     existing = find_user(email)
     if existing is None:
-        user = _insert_user(name, email, affiliation, password)
+        user = _insert_user(name, email, affiliation, password_hash)
         if user is not None:
             _send_verification(user)
             audit.record("account.register", user, "user", user.id)
@@ -169,10 +151,9 @@ def register(name: str, email: str, affiliation: str, password: str) -> User | N
     return None
 
 
-def _insert_user(name: str, email: str, affiliation: str, password: str) -> User | None:
+def _insert_user(name: str, email: str, affiliation: str, password_hash: str) -> User | None:
     """Insert the new user inside a savepoint: a concurrent twin registration loses cleanly."""
-    user = User(name=name, email=email, affiliation=affiliation,
-                password_hash=passwords.hash_password(password))
+    user = User(name=name, email=email, affiliation=affiliation, password_hash=password_hash)
     try:
         with db.session.begin_nested():
             db.session.add(user)
@@ -207,38 +188,23 @@ def resend_verification(email: str) -> None:
     if user is not None and user.email_verified_at is None and user.is_active_account:
         _send_verification(user)
         audit.record("account.verify_resent", None, "user", user.id)
+        return
+    token = tokens.sign(VERIFY_PURPOSE, {"u": 0, "e": normalise_email(email)})
+    _compose_without_sending("verify_email", email, link=external_url("auth.verify", token=token))
+    audit.record("account.verify_resent", None, "user", "none")
+
+
+def _compose_without_sending(template: str, email: str, **context) -> None:
+    """For an address that gets no mail: compose the mail anyway and drop it, and the caller
+    writes the audit record the other path writes, so the answer takes about as long and
+    its timing does not tell whether the address has an account."""
+    stand_in = SimpleNamespace(id=0, name="", email=normalise_email(email)[:254])
+    for suffix in (".txt", ".html"):
+        with contextlib.suppress(TemplateNotFound):
+            render_template(f"email/{template}{suffix}", user=stand_in, subject="", **context)
 
 
 # --- signing in ----------------------------------------------------------------------------
-
-@use_case
-def login(email: str, password: str, remember: bool = False) -> LoginResult:
-    """Check the credentials, count failures, and on success start a fresh session."""
-    user = find_user(email, lock=True)
-    if user is None:
-        passwords.dummy_verify(password or "")
-        return LoginResult(throttle.unknown_email_failure(email))
-    now = utcnow()
-    if user.locked_until and user.locked_until > now:
-        passwords.dummy_verify(password or "")  # as slow as any other answer
-        audit.record("login.failure", None, "user", user.id, detail="locked")
-        return LoginResult("locked")
-    if not passwords.verify(user.password_hash, password):
-        outcome = throttle.count_failure(user, "failed_logins", now)
-        throttle.audit_failure(outcome, user.id)
-        return LoginResult(outcome)
-    user.failed_logins, user.locked_until = 0, None
-    if passwords.needs_rehash(user.password_hash):
-        user.password_hash = passwords.hash_password(password)
-    if not user.is_active_account:
-        return LoginResult("disabled")
-    if user.email_verified_at is None:
-        return LoginResult("unverified", user)
-    user.last_login_at = now
-    sessions.begin(user, remember=remember)
-    audit.record("login.success", user, "user", user.id)
-    return LoginResult("ok", user)
-
 
 @use_case
 def logout(user: User | None) -> None:
@@ -264,10 +230,14 @@ def _reset_payload(user: User) -> dict:
 def request_password_reset(email: str) -> None:
     """Email a single-use reset link to a known, active account; the same silence otherwise."""
     user = find_user(email)
+    minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
     if user is None or not user.is_active_account:
+        token = tokens.sign(RESET_PURPOSE, {"u": 0, "t": utcnow().isoformat()})
+        _compose_without_sending("password_reset", email, minutes=minutes,
+                                 link=external_url("auth.reset_password", token=token))
+        audit.record("password.reset_requested", None, "user", "unknown")
         return
     token = tokens.sign(RESET_PURPOSE, _reset_payload(user))
-    minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
     outbox.enqueue(user.email, "password_reset", "Reset your password", user=user,
                    link=external_url("auth.reset_password", token=token), minutes=minutes)
     audit.record("password.reset_requested", None, "user", user.id)
@@ -310,9 +280,10 @@ def change_password(user: User, current: str, new: str) -> str | None:
     """
     user = db.session.get(User, user.id, with_for_update=True, populate_existing=True)
     if not passwords.verify(user.password_hash, current or ""):
-        outcome = throttle.count_failure(user, "failed_logins", utcnow())
-        audit.record("password.change_failed", user, "user", user.id, detail=outcome)
-        if outcome == "locked":
+        locked = throttle.count_key_failure(f"password-change|{user.id}")
+        audit.record("password.change_failed", user, "user", user.id,
+                     detail="locked" if locked else "invalid")
+        if locked:
             sessions.revoke_all(user)
         return "Your current password is not right."
     check_password_policy(new, user.name, user.email, field="new_password")

@@ -6,7 +6,7 @@ import re
 from sqlalchemy import select
 
 from app.models.outbox import OutboxMessage
-from tests.fixtures.accounts import TEST_PASSWORD
+from tests.fixtures.accounts import TEST_PASSWORD, totp_code
 
 
 def sign_in(page, live_server: str, user) -> None:
@@ -16,6 +16,10 @@ def sign_in(page, live_server: str, user) -> None:
     page.get_by_label("Password", exact=True).fill(TEST_PASSWORD)
     page.get_by_role("button", name=re.compile("Sign in", re.I)).click()
     page.wait_for_load_state()
+    if getattr(user, "totp_secret", None):  # admins and advocates: the second step
+        page.get_by_label("Code from your authenticator app").fill(totp_code(user))
+        page.get_by_role("button", name=re.compile("Sign in", re.I)).click()
+        page.wait_for_load_state()
 
 
 def emailed_link(db, to: str, path: str) -> str:

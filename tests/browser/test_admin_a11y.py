@@ -9,6 +9,7 @@ from app.database import use_case
 from app.models.locations import Location
 from app.services import audit
 from tests.browser.journey import sign_in
+from tests.fixtures.accounts import totp_code
 
 pytestmark = pytest.mark.browser
 
@@ -35,6 +36,7 @@ def test_admin_grants_a_role_and_every_admin_page_is_accessible(
     page.get_by_role("link", name="Tess Target").click()
     assert_accessible(page)
     page.get_by_label(re.compile("^Dispatcher")).check()
+    page.get_by_label("Your code from your authenticator app").fill(totp_code(admin))
     page.get_by_role("button", name="Save roles").click()
     assert "Roles of Tess Target updated: added dispatcher." in page.inner_text(".flashes")
     assert_accessible(page)

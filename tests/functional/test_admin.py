@@ -13,6 +13,7 @@ from app.models.audit import AuditEvent
 from app.models.base import utcnow
 from app.models.locations import Location
 from app.services import audit
+from tests.fixtures.accounts import totp_code
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -107,10 +108,15 @@ def test_other_staff_cannot_open_admin_pages(login_as):
 # --- roles ---------------------------------------------------------------------------------
 
 
+def roles_data(admin, roles: list[str]) -> dict:
+    """The roles form as the admin sends it: the roles and a fresh code from their app."""
+    return {"roles": roles, "code": totp_code(admin.user)}
+
+
 def test_granting_roles_confirms_what_changed_and_is_audited(admin, make_user, db):
     target = make_user(name="Tess Target")
     response = admin.post(f"/admin/users/{target.id}/roles",
-                          data={"roles": ["dispatcher", "officer"]}, follow_redirects=True)
+                          data=roles_data(admin, ["dispatcher", "officer"]), follow_redirects=True)
     assert "Roles of Tess Target updated: added dispatcher, officer." in flashes(soup(response))
     db.session.expire_all()
     assert db.session.get(User, target.id).role_names == {"dispatcher", "officer"}
@@ -122,7 +128,7 @@ def test_granting_roles_confirms_what_changed_and_is_audited(admin, make_user, d
 
 def test_revoking_a_role(admin, make_user, db):
     target = make_user(name="Tess Target", roles=("dispatcher", "editor"))
-    response = admin.post(f"/admin/users/{target.id}/roles", data={"roles": ["editor"]},
+    response = admin.post(f"/admin/users/{target.id}/roles", data=roles_data(admin, ["editor"]),
                           follow_redirects=True)
     assert "removed dispatcher" in flashes(soup(response))
     db.session.expire_all()
@@ -133,7 +139,7 @@ def test_an_admin_cannot_make_themselves_or_another_admin_an_advocate(admin, mak
     other_admin = make_user(roles=("admin",))
     for target in (admin.user, other_admin):
         response = admin.post(f"/admin/users/{target.id}/roles",
-                              data={"roles": ["admin", "advocate"]}, follow_redirects=True)
+                              data=roles_data(admin, ["admin", "advocate"]), follow_redirects=True)
         assert "cannot be both admin and advocate" in soup(response).get_text()
         db.session.expire_all()
         assert "advocate" not in db.session.get(User, target.id).role_names
@@ -142,7 +148,7 @@ def test_an_admin_cannot_make_themselves_or_another_admin_an_advocate(admin, mak
 
 def test_saving_the_same_roles_says_nothing_changed(admin, make_user, db):
     target = make_user(name="Tess Target", roles=("trainer",))
-    response = admin.post(f"/admin/users/{target.id}/roles", data={"roles": ["trainer"]},
+    response = admin.post(f"/admin/users/{target.id}/roles", data=roles_data(admin, ["trainer"]),
                           follow_redirects=True)
     assert "No change" in flashes(soup(response))
     assert "admin.roles_changed" not in audit_actions(db)
@@ -160,7 +166,8 @@ def test_the_user_page_shows_roles_ticked(admin, make_user):
 @pytest.mark.parametrize("forged", ["janitor", "ADMIN", "<script>", "' OR 1=1"])
 def test_a_forged_role_is_refused_and_changes_nothing(admin, make_user, db, forged):
     target = make_user(name="Tess Target")
-    response = admin.post(f"/admin/users/{target.id}/roles", data={"roles": ["officer", forged]})
+    response = admin.post(f"/admin/users/{target.id}/roles",
+                          data=roles_data(admin, ["officer", forged]))
     assert response.status_code == 400
     assert soup(response).select_one(".error-summary") is not None
     db.session.expire_all()
@@ -168,7 +175,8 @@ def test_a_forged_role_is_refused_and_changes_nothing(admin, make_user, db, forg
 
 
 def test_the_last_admin_cannot_drop_their_own_admin_role(admin, db):
-    response = admin.post(f"/admin/users/{admin.user.id}/roles", data={"roles": ["dispatcher"]})
+    response = admin.post(f"/admin/users/{admin.user.id}/roles",
+                          data=roles_data(admin, ["dispatcher"]))
     assert response.status_code == 400
     assert "last admin" in soup(response).select_one(".error-summary").get_text()
     db.session.expire_all()
@@ -177,7 +185,7 @@ def test_the_last_admin_cannot_drop_their_own_admin_role(admin, db):
 
 def test_with_another_admin_the_role_can_be_dropped(admin, make_user, db):
     make_user(name="Second Admin", roles=("admin",))
-    response = admin.post(f"/admin/users/{admin.user.id}/roles", data={"roles": []},
+    response = admin.post(f"/admin/users/{admin.user.id}/roles", data=roles_data(admin, []),
                           follow_redirects=True)
     assert "removed admin" in flashes(soup(response))
     assert admin.get("/admin/").status_code == 403, "the change applies at once"

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from app.models.accounts import LoginSession, User
-from tests.fixtures.accounts import TEST_PASSWORD
+from tests.fixtures.accounts import TEST_PASSWORD, totp_code
 from tests.fixtures.auth import STRONG_PASSWORD, emails_to, error_text, link_in, page
 
 
@@ -191,6 +191,9 @@ def test_staff_land_on_their_working_page_after_signing_in(app, db, make_user):
                 ("advocate",): "/support/advocate/", ("officer", "dispatcher"): "/dispatch/"}
     for roles, path in landings.items():
         user = make_user(roles=roles)
-        response = app.test_client().post("/login", data={"email": user.email,
-                                                          "password": TEST_PASSWORD})
+        client = app.test_client()
+        response = client.post("/login", data={"email": user.email, "password": TEST_PASSWORD})
+        if user.has_second_factor:  # advocates: the code first, then their page
+            assert response.headers["Location"] == "/login/code"
+            response = client.post("/login/code", data={"code": totp_code(user)})
         assert urlsplit(response.headers["Location"]).path == path, roles

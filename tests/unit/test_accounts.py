@@ -6,13 +6,13 @@ from datetime import timedelta
 import pytest
 from argon2 import PasswordHasher
 from argon2.low_level import Type
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app import tokens
 from app.models.accounts import STAFF_ROLES, LoginSession, Role, User
 from app.models.audit import AuditEvent
 from app.models.base import utcnow
-from app.models.login_throttle import LoginThrottle
+from app.models.login_throttle import LoginCounter
 from app.models.outbox import OutboxMessage
 from app.services import accounts, login_throttle, passwords
 from tests.fixtures.accounts import TEST_PASSWORD
@@ -220,15 +220,21 @@ def test_repeated_failures_lock_known_and_unknown_addresses_alike(app, db, make_
     known = [login(app, user.email, wrong).outcome for _ in range(limit + 1)]
     unknown = [login(app, "ghost@example.org", wrong).outcome for _ in range(limit + 1)]
     assert known == unknown == ["invalid"] * (limit - 1) + ["locked", "locked"]
-    assert login(app, user.email).outcome == "locked"  # even the right password waits
-    db.session.refresh(user)
-    assert user.locked_until > utcnow()
-    assert db.session.scalar(select(func.count(LoginThrottle.email_hash))) == 1
+    assert login(app, user.email).outcome == "locked"  # from the same client, even the right
+    keys = db.session.scalars(select(LoginCounter.key)).all()  # password waits
+    assert keys and all(len(key) == 64 and "@" not in key for key in keys)
     assert "login.locked" in audit_actions(db)
 
 
 def test_a_lock_ends_after_its_time(app, db, make_user):
-    user = make_user(locked_until=utcnow() - timedelta(seconds=1))
+    user = make_user()
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        login(app, user.email, "wrong password here")
+    assert login(app, user.email).outcome == "locked"
+    past = utcnow() - timedelta(seconds=1)
+    db.session.execute(update(LoginCounter).values(locked_until=past,
+                                                   window_started_at=past - timedelta(hours=1)))
+    db.session.commit()
     assert login(app, user.email).ok
 
 
@@ -243,8 +249,8 @@ def test_unverified_and_disabled_accounts_cannot_sign_in(app, db, make_user):
 
 def test_purge_forgets_old_unknown_address_counters(app, db):
     old = utcnow() - timedelta(days=2)
-    db.session.add(LoginThrottle(email_hash="a" * 64, failures=2, updated_at=old))
-    db.session.add(LoginThrottle(email_hash="b" * 64, failures=2))
+    db.session.add(LoginCounter(key="a" * 64, failures=2, updated_at=old))
+    db.session.add(LoginCounter(key="b" * 64, failures=2))
     db.session.commit()
     with app.app_context():
         assert login_throttle.purge_login_throttle() == 1

@@ -1,15 +1,16 @@
 """The member's own pages: a summary with links, profile details, password."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from app.access import member
+from app.access import enrolling, member
 from app.blueprints.account import bp
 from app.blueprints.account.forms import ChangePasswordForm, ProfileForm
-from app.blueprints.auth.safety import add_error
+from app.blueprints.auth.forms import NewFactorForm, SecondFactorForm
+from app.blueprints.auth.safety import add_error, landing_page
 from app.headers import no_store
-from app.services import accounts
+from app.services import accounts, second_factor
 
 # The member's pages in the other features.
 MY_LINKS = (
@@ -68,3 +69,51 @@ def change_password():
                 return redirect(url_for("account.home"))
             add_error(form, "current_password", problem)
     return render_template("account/password.html", form=form, title="Change your password")
+
+
+SETUP = "_totp_setup"
+
+
+@bp.route("/two-step", methods=["GET", "POST"])
+@enrolling
+def two_factor():
+    """Two-step sign-in: its state, and setting it up (QR code, secret, confirm with a code).
+
+    The new secret waits in this session until a code from it is confirmed; the recovery
+    codes are shown once, on the page that answers the confirmation.
+    """
+    no_store()
+    setting_up = request.args.get("again") == "1" or not current_user.has_second_factor
+    if not setting_up:
+        return render_template("account/two_factor.html", user=current_user, setting_up=False,
+                               codes_left=second_factor.unused_recovery_codes(current_user),
+                               title="Two-step sign-in")
+    secret = session.get(SETUP) or second_factor.new_secret()
+    session[SETUP] = secret
+    form = NewFactorForm() if current_user.has_second_factor else SecondFactorForm()
+    if form.validate_on_submit():
+        codes = _confirm(form, secret)
+        if codes:
+            session.pop(SETUP, None)
+            return render_template("account/recovery_codes.html", codes=codes,
+                                   next_page=landing_page(current_user),
+                                   title="Your recovery codes")
+    uri = second_factor.provisioning_uri(current_user, secret)
+    return render_template("account/two_factor.html", user=current_user, setting_up=True,
+                           form=form, secret=secret, qr=second_factor.qr_svg(uri),
+                           title="Set up two-step sign-in")
+
+
+def _confirm(form, secret: str) -> list[str] | None:
+    """The new recovery codes, or None with the problem shown on the form. Replacing a
+    factor first needs a code of the current one, so a borrowed session cannot swap it."""
+    if isinstance(form, NewFactorForm):
+        problem = second_factor.check_fresh_code(current_user, form.current_code.data)
+        if problem:
+            add_error(form, "current_code", problem)
+            return None
+    try:
+        return second_factor.confirm_enrolment(current_user, secret, form.code.data)
+    except second_factor.SecondFactorError as error:
+        add_error(form, "code", error.message)
+        return None

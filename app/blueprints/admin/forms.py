@@ -6,6 +6,7 @@ from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from app.blueprints.auth.forms import code_field
 from app.forms import MultiCheckboxField, no_control_chars, single_line, strip_text
 from app.models.accounts import STAFF_ROLES
 from app.models.locations import LOCATION_KINDS
@@ -44,6 +45,7 @@ class RolesForm(FlaskForm):
         choices=[SelectChoice(name, ROLE_LABELS[name]) for name in STAFF_ROLES],
         validate_choice=True,
     )
+    code = code_field("Your code from your authenticator app")
 
 
 class AccountStatusForm(FlaskForm):

@@ -14,7 +14,7 @@ from app.blueprints.admin.forms import (
     audit_filter_form,
 )
 from app.headers import no_store
-from app.services import admin
+from app.services import admin, second_factor
 
 
 def _page() -> int:
@@ -59,6 +59,10 @@ def user_roles(user_id: int):
     form = RolesForm()
     if not form.validate():
         return _user_page(account, form, 400)
+    problem = second_factor.check_fresh_code(current_user, form.code.data)
+    if problem:
+        form.code.errors.append(problem)
+        return _user_page(account, form, 400)
     try:
         change = admin.set_roles(current_user, account.id, form.roles.data or [])
     except admin.AdminError as error:
@@ -77,6 +81,23 @@ def _describe(change: admin.RoleChange) -> str:
     if change.removed:
         parts.append(f"removed {', '.join(change.removed)}")
     return f"Roles of {change.user.name} updated: {'; '.join(parts)}."
+
+
+@bp.route("/users/<int:user_id>/second-factor/reset", methods=["POST"])
+@roles_required("admin")
+def reset_second_factor(user_id: int):
+    """A lost phone: remove another person's factor (audited; the owner is emailed)."""
+    account = _user_or_404(user_id)
+    if not AccountStatusForm().validate():
+        abort(400)
+    try:
+        second_factor.reset_for(current_user, account.id)
+    except second_factor.SecondFactorError as error:
+        flash(error.message, "error")
+    else:
+        flash(f"{account.name}'s two-step sign-in was reset and they were emailed. They set "
+              "it up again at their next sign-in.", "success")
+    return redirect(url_for("admin.user", user_id=account.id))
 
 
 @bp.route("/users/<int:user_id>/disable", methods=["POST"])

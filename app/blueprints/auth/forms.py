@@ -123,3 +123,24 @@ class ResetPasswordForm(FlaskForm):
 
 class ExtendSessionForm(FlaskForm):
     next = HiddenField()
+
+
+def code_field(label: str = "Code from your authenticator app") -> StringField:
+    return StringField(label, validators=[
+        DataRequired("Enter the code from your authenticator app."),
+        Length(max=20, message="Codes are 6 digits, or 12 letters and numbers for a "
+                               "recovery code."),
+        no_control_chars, single_line,
+    ], filters=[strip_text])
+
+
+class SecondFactorForm(FlaskForm):
+    """The second step of signing in, and the confirmation of a new factor."""
+
+    code = code_field()
+
+
+class NewFactorForm(SecondFactorForm):
+    """Setting up a new phone when a factor is already on: the current one proves it is you."""
+
+    current_code = code_field("Code from your current app, or a recovery code")

@@ -1,6 +1,8 @@
 """Registering, verifying, signing in and out, password reset, staying signed in."""
 from __future__ import annotations
 
+import time
+
 from flask import (
     current_app,
     flash,
@@ -14,14 +16,15 @@ from flask import (
 from flask_login import current_user
 
 from app import sessions
-from app.access import member, public
-from app.blueprints.auth import bp
+from app.access import member, must_enrol, public
+from app.blueprints.auth import bp, known_device
 from app.blueprints.auth.forms import (
     EmailOnlyForm,
     ExtendSessionForm,
     LoginForm,
     RegisterForm,
     ResetPasswordForm,
+    SecondFactorForm,
 )
 from app.blueprints.auth.safety import add_error, landing_page, safe_next
 from app.extensions import limiter
@@ -31,6 +34,7 @@ from app.tokens import InvalidToken
 
 TOO_MANY_SIGN_INS = "There have been too many sign-in attempts from this connection."
 TOO_MANY_EMAILS = "There have been too many requests for emails from this connection."
+PENDING = "_second_factor"
 ENDED = {
     "idle": "You were signed out because there was no activity for a while. Please sign in again.",
     "expired": "Your session has ended. Please sign in again.",
@@ -56,15 +60,62 @@ def login():
         return redirect(safe_next(form.next.data) or landing_page(current_user))
     unverified = None
     if form.validate_on_submit():
-        result = accounts.login(form.email.data, form.password.data, form.remember.data)
+        result = accounts.login(form.email.data, form.password.data, form.remember.data,
+                                known_device.client())
+        if result.outcome == "second_factor":
+            session[PENDING] = {"u": result.user.id, "r": bool(form.remember.data),
+                                "n": safe_next(form.next.data), "t": int(time.time())}
+            return redirect(url_for("auth.second_factor"))
         if result.ok:
-            flash(f"You are signed in as {result.user.name}.", "success")
-            return redirect(safe_next(form.next.data) or landing_page(result.user))
+            return _signed_in(result, safe_next(form.next.data))
         add_error(form, "email", result.message)
         unverified = form.email.data if result.outcome == "unverified" else None
     resend = EmailOnlyForm(email=unverified, formdata=None) if unverified else None
     return render_template("auth/login.html", form=form, ended=ended, resend=resend,
                            title="Sign in")
+
+
+def _signed_in(result: accounts.LoginResult, next_path: str | None):
+    flash(f"You are signed in as {result.user.name}.", "success")
+    target = url_for("account.two_factor") if must_enrol(result.user) else (
+        next_path or landing_page(result.user))
+    return known_device.remember(redirect(target), result.user.id, result.device)
+
+
+def _pending() -> dict | None:
+    """The sign-in waiting for its second factor, while it is still recent."""
+    pending = session.get(PENDING)
+    if not isinstance(pending, dict) or not isinstance(pending.get("u"), int):
+        return None
+    age = time.time() - (pending.get("t") or 0)
+    if not 0 <= age <= current_app.config["SECOND_FACTOR_PENDING_SECONDS"]:
+        session.pop(PENDING, None)
+        return None
+    return pending
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@public
+@limiter.limit(login_limit, methods=["POST"], error_message=TOO_MANY_SIGN_INS)
+def second_factor():
+    """The second step of signing in: a code from the authenticator app or a recovery code."""
+    no_store()
+    pending = _pending()
+    if pending is None:  # nothing waiting (or too old): say so, with the way back
+        return render_template("auth/second_factor.html", form=None, title="Sign in again",
+                               expired=accounts.MESSAGES["expired"])
+    form = SecondFactorForm()
+    if form.validate_on_submit():
+        result = accounts.complete_sign_in(pending["u"], form.code.data, pending["r"],
+                                           known_device.client())
+        if result.ok:
+            return _signed_in(result, pending.get("n"))
+        if result.outcome == "expired":
+            session.pop(PENDING, None)
+            flash(result.message, "info")
+            return redirect(url_for("auth.login"))
+        add_error(form, "code", result.message)
+    return render_template("auth/second_factor.html", form=form, title="Enter your code")
 
 
 @bp.route("/register", methods=["GET", "POST"])
