@@ -59,6 +59,10 @@ class SupportError(ValueError):
     """A request the service refuses; the message is shown as it is."""
 
 
+class UnknownRequest(SupportError):
+    """The link or reference opens no request (the page answers "not found")."""
+
+
 @dataclass(frozen=True)
 class RequestData:
     """What the person typed, already validated by the form."""
@@ -131,7 +135,7 @@ def person_view(reference: str, token: str) -> SupportRequest | None:
 
 def _add_reply(request: SupportRequest | None, body: str) -> SupportRequest:
     if request is None:
-        raise SupportError("This link does not open a request.")
+        raise UnknownRequest("This link does not open a request.")
     body = (body or "").strip()
     if not body:
         raise SupportError("Write your message first.")

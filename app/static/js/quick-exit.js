@@ -2,9 +2,12 @@
  *
  * The "Quick exit" link (first in the page) and Shift pressed three times in a row (within
  * 1.5 s, no other key between) leave at once: the page is blanked and its forms cleared
- * first, then the current history entry is replaced by the neutral site, so Back does not
- * return here. Links between pages of this section also replace the history entry, so the
- * section leaves as few entries behind as possible. Without JavaScript the link still works.
+ * first, then the current history entry is replaced by the exit endpoint, which marks the
+ * browser (a short-lived cookie) and redirects to the neutral site. Every page of this
+ * section asked for again with that mark (Back, Forward) redirects to the neutral site too,
+ * and a page restored from the back/forward cache leaves at once. Links between pages of
+ * this section also replace the history entry, so the section leaves as few entries behind
+ * as possible. Without JavaScript the link and the server's redirects still work.
  */
 (function () {
   "use strict";
@@ -26,6 +29,15 @@
   }
 
   link.addEventListener("click", leave);
+
+  // Restored from the back/forward cache after an exit: do not show it, leave again.
+  window.addEventListener("pageshow", function (event) {
+    var mark = (link.getAttribute("data-quick-exit") || "qx") + "=1";
+    if (event.persisted && document.cookie.split("; ").indexOf(mark) !== -1) {
+      document.body.hidden = true;
+      window.location.replace(neutral);
+    }
+  });
 
   var presses = [];
   document.addEventListener("keydown", function (event) {
