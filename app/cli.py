@@ -58,12 +58,7 @@ def register_ops_commands(app: Flask, outbox: AppGroup, audit: AppGroup) -> None
         """Check the audit trail's hash chain; exit 1 at the first broken link."""
         from app.services import audit as service
 
-        broken = service.verify_chain()
-        if broken is None:
-            click.echo("OK: the audit chain is intact.")
-            return
-        click.echo(f"BROKEN: the audit chain breaks at seq {broken.seq}.", err=True)
-        raise SystemExit(1)
+        _verify_chains(service)
 
     @app.cli.command("worker")
     @click.option("--once", is_flag=True, help="Run every job once, then exit.")
@@ -77,6 +72,22 @@ def register_ops_commands(app: Flask, outbox: AppGroup, audit: AppGroup) -> None
                 click.echo(f"{name}: {'ok' if ok else 'FAILED (see log)'}")
             raise SystemExit(0 if all(results.values()) else 1)
         loop.run_forever()
+
+
+def _verify_chains(service) -> None:
+    """Check the admin chain and the advocates' DV chain; exit 1 if either is broken."""
+    from app.services import advocate_audit
+
+    broken, dv_broken = service.verify_chain(), advocate_audit.verify_chain()
+    if broken is None and dv_broken is None:
+        click.echo("OK: the audit chain is intact.")
+        return
+    if broken is not None:
+        click.echo(f"BROKEN: the audit chain breaks at seq {broken.seq}.", err=True)
+    if dv_broken is not None:
+        click.echo(f"BROKEN: the advocates' audit chain breaks at seq {dv_broken.seq}.",
+                   err=True)
+    raise SystemExit(1)
 
 
 # --- Accounts: create-user (accounts block) ------------------------------------------------
@@ -108,6 +119,21 @@ def register_account_commands(app: Flask) -> None:
         except accounts.AccountError as error:
             raise click.ClickException(error.message) from error
         click.echo(f"Created {user.email} with roles: {', '.join(sorted(roles)) or 'none'}.")
+
+
+    @app.cli.command("grant-advocate")
+    @click.argument("email")
+    @click.option("--revoke", is_flag=True, help="Take the advocate role away instead.")
+    def grant_advocate(email: str, revoke: bool) -> None:
+        """Give (or take) the advocate role on the server: the first advocate, or when no
+        other advocate can approve. Audited; every advocate is emailed."""
+        from app.services import advocate_grants
+
+        try:
+            user = advocate_grants.change_on_server(email, on=not revoke)
+        except advocate_grants.GrantError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"{user.email} {'is no longer' if revoke else 'is now'} an advocate.")
 
 
 # --- Confidential support (DV): retention purge and key rotation (support block) ----------

@@ -306,7 +306,8 @@ def _link(request: SupportRequest, actor: User, opened: Opened, what: str) -> No
     request.events.append(TicketEvent(kind="link", actor=actor,
                                       body=f"{what} {opened.ticket.reference} created"))
     request.version += 1
-    audit.record(f"dv.{what.lower().replace(' ', '_')}", actor, "ticket", request.reference)
+    audit.record(f"dv.{what.lower().replace(' ', '_')}", actor, "ticket", request.reference,
+                 detail=f"linked={opened.ticket.reference}")  # the advocates' store only
 
 
 @use_case

@@ -6,7 +6,7 @@ import re
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
-from app.models.audit import AuditEvent
+from app.models.advocacy import AdvocateAuditEvent
 from app.models.escorts import EscortRequest
 from app.models.support import SupportRequest, WorkplaceAlert
 from tests.fixtures.support import SECRET_CODE, SECRET_DETAILS, form_data
@@ -62,6 +62,21 @@ def test_the_exit_mark_does_not_bar_advocates_from_their_queue(db, login_as):
     advocate = login_as("advocate")
     advocate.get("/support/exit")
     assert advocate.get("/support/advocate/").status_code == 200
+
+
+def test_every_state_keeps_quick_exit_first_and_the_safety_note(db, client,
+                                                                 make_dv_request):
+    ticket, token = make_dv_request()
+    follow = f"/support/follow/{ticket.reference}/{token}"
+    pages = [client.post("/support/request", data={}, follow_redirects=True),
+             client.post("/support/request", data=form_data(), follow_redirects=True),
+             client.post(follow, data={"body": ""}, follow_redirects=True),
+             client.post(follow, data={"body": "Thanks"}, follow_redirects=True)]
+    for response in pages:
+        page = soup(response)
+        first = page.body.find(["a", "button", "input", "select", "textarea"])
+        assert first.get("id") == "quick-exit", response.request.path
+        assert page.find(id="safety-note-title") is not None, response.request.path
 
 
 def test_no_persons_page_answers_a_post_with_a_page(db, client, make_dv_request):
@@ -165,7 +180,7 @@ def test_advocate_queue_and_request_page(db, login_as, make_dv_request):
     assert SECRET_CODE in page.get_text()
     case = advocate.get(f"/support/advocate/{older.id}")
     assert case.status_code == 200 and "first one" in case.get_data(as_text=True)
-    actions = db.session.scalars(select(AuditEvent.action)).all()
+    actions = db.session.scalars(select(AdvocateAuditEvent.action)).all()
     assert "dv.view" in actions and "dv.queue" in actions
 
 
