@@ -307,8 +307,8 @@ def audit_actions() -> list[str]:
 
 
 def audit_object_types() -> list[str]:
-    return [t for t in db.session.scalars(
-        select(AuditEvent.object_type).distinct().order_by(AuditEvent.object_type)) if t]
+    return [t for t in db.session.scalars(_not_confidential(
+        select(AuditEvent.object_type).distinct().order_by(AuditEvent.object_type))) if t]
 
 
 def chain_status() -> int | None:

@@ -44,8 +44,10 @@ def fill_request(page) -> None:
     page.wait_for_selector("text=Your request was received")
 
 
-def reach(page, live_server: str, state: str) -> None:
+def reach(page, live_server: str, state: str) -> int:
+    """Open the DV pages from the home page and reach `state`; the history length at home."""
     page.goto(live_server + "/")
+    at_home = page.evaluate("() => history.length")
     page.click("text=Domestic violence help")
     page.wait_for_url(re.compile(r".*/support/$"))
     page.get_by_role("link", name="Ask for help").first.click()
@@ -62,6 +64,7 @@ def reach(page, live_server: str, state: str) -> None:
         page.fill("#body", "Tuesday is better for me")
         page.click("button:has-text('Send message')")
         page.wait_for_selector("text=Your message was sent to the advocate.")
+    return at_home
 
 
 def exit_page(page, how: str) -> None:
@@ -104,7 +107,9 @@ def test_after_quick_exit_with_javascript_back_and_forward_show_no_dv_page(
         browser, live_server, neutral, state, how):
     context, page = open_context(browser, javascript=True)
     try:
-        reach(page, live_server, state)
+        at_home = reach(page, live_server, state)
+        # The whole DV visit is one history entry after the home page, which the exit replaces.
+        assert page.evaluate("() => history.length") == at_home + 1, state
         exit_page(page, how)
         assert_not_dv(page, live_server, "exit")
         walk_history(page, live_server)
