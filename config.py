@@ -189,6 +189,11 @@ class Config:
     DV_NATIONAL_HOTLINE = os.environ.get("DV_NATIONAL_HOTLINE", "1-800-799-7233")
     DV_ADVOCACY_PHONE = os.environ.get("DV_ADVOCACY_PHONE", "(555) 010-4700")
     DV_RETENTION_DAYS = env_int("DV_RETENTION_DAYS", 90)
+    # Quick exit: for this many seconds after it, every page of the person's DV section
+    # answers a redirect to DV_NEUTRAL_URL, so Back and Forward land there. The cookie (name
+    # below, path /support/) holds only the flag "1".
+    DV_EXIT_SECONDS = env_int("DV_EXIT_SECONDS", 600)
+    DV_EXIT_COOKIE = os.environ.get("DV_EXIT_COOKIE", "qx")
     FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY")
 
     # The audit chain's HMAC key (any string of 32+ characters, kept outside the database):

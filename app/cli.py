@@ -98,6 +98,13 @@ def register_audit_commands(app: Flask, audit: AppGroup) -> None:
             click.echo(f"BROKEN: the audit chain breaks at seq {broken.seq}: {broken.reason}.",
                        err=True)
             raise SystemExit(1)
+        from app.services import advocate_audit
+
+        dv_broken = advocate_audit.verify_chain()
+        if dv_broken is not None:
+            click.echo(f"BROKEN: the advocates' audit chain breaks at seq {dv_broken.seq}.",
+                       err=True)
+            raise SystemExit(1)
         problem = _check_head(service, head_file or app.config.get("AUDIT_HEAD_FILE"),
                               expect_head, explicit_file=bool(head_file))
         if problem:
@@ -161,6 +168,21 @@ def register_account_commands(app: Flask) -> None:
         except accounts.AccountError as error:
             raise click.ClickException(error.message) from error
         click.echo(f"Created {user.email} with roles: {', '.join(sorted(roles)) or 'none'}.")
+
+
+    @app.cli.command("grant-advocate")
+    @click.argument("email")
+    @click.option("--revoke", is_flag=True, help="Take the advocate role away instead.")
+    def grant_advocate(email: str, revoke: bool) -> None:
+        """Give (or take) the advocate role on the server: the first advocate, or when no
+        other advocate can approve. Audited; every advocate is emailed."""
+        from app.services import advocate_grants
+
+        try:
+            user = advocate_grants.change_on_server(email, on=not revoke)
+        except advocate_grants.GrantError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"{user.email} {'is no longer' if revoke else 'is now'} an advocate.")
 
 
 # --- Confidential support (DV): retention purge and key rotation (support block) ----------

@@ -22,7 +22,8 @@ from app.extensions import db
 from app.models.accounts import STAFF_ROLES, Role, User, role_conflict, user_roles
 from app.models.audit import AuditEvent
 from app.models.locations import LOCATION_KINDS, Location
-from app.services import audit
+from app.services import advocate_audit, audit
+from app.services import advocate_grants as grants
 from app.timezones import combine
 
 PER_PAGE = 25
@@ -92,10 +93,11 @@ class RoleChange:
     user: User
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    pending: str | None = None  # "grant" or "revoke" of the advocate role, awaiting approval
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.removed)
+        return bool(self.added or self.removed or self.pending)
 
 
 def _role(name: str) -> Role:
@@ -125,7 +127,8 @@ def _other_active_admins(user_id: int) -> int:
 @use_case
 def set_roles(admin: User, user_id: int, wanted: set[str] | list[str]) -> RoleChange:
     """Give `user_id` exactly the staff roles `wanted`; audited. Refuses to remove the
-    admin role from the last active admin."""
+    admin role from the last active admin. Giving or taking the advocate role only asks for
+    it: another advocate must approve (app.services.advocate_grants)."""
     wanted = set(wanted)
     unknown = wanted - set(STAFF_ROLES)
     if unknown:
@@ -143,12 +146,34 @@ def set_roles(admin: User, user_id: int, wanted: set[str] | list[str]) -> RoleCh
     conflict = role_conflict(wanted)
     if conflict:
         raise AdminError(conflict)
+    pending = _ask_for_advocate_change(admin, user, added, removed)
+    if pending:
+        wanted ^= {grants.ADVOCATE}
+        added, removed = [r for r in added if r != "advocate"], \
+            [r for r in removed if r != "advocate"]
     if not (added or removed):
-        return RoleChange(user)
+        return RoleChange(user, pending=pending)
     user.roles = [_role(name) for name in STAFF_ROLES if name in wanted]
     detail = f"added: {', '.join(added) or 'none'}; removed: {', '.join(removed) or 'none'}"
     audit.record("admin.roles_changed", admin, "user", user.id, detail=detail)
-    return RoleChange(user, added, removed)
+    return RoleChange(user, added, removed, pending)
+
+
+def _ask_for_advocate_change(admin: User, user: User, added, removed) -> str | None:
+    change = grants.GRANT if "advocate" in added else \
+        grants.REVOKE if "advocate" in removed else None
+    if change is None:
+        return None
+    try:
+        grants.request_change(admin, user, change)
+    except grants.GrantError as error:
+        raise AdminError(str(error)) from error
+    return change
+
+
+def pending_advocate_change(user_id: int):
+    """The advocate-role change waiting for an advocate's approval, if any."""
+    return grants.pending_for(user_id)
 
 
 @use_case
@@ -251,7 +276,7 @@ class AuditFilter:
 
 def audit_events(filters: AuditFilter, page: int = 1) -> Page:
     """Audit events, newest first, narrowed by `filters` (dates are local, inclusive)."""
-    query = select(AuditEvent).order_by(AuditEvent.seq.desc())
+    query = _not_confidential(select(AuditEvent).order_by(AuditEvent.seq.desc()))
     if filters.action:
         query = query.where(AuditEvent.action.like(_like(filters.action).lstrip("%"),
                                                    escape="\\"))
@@ -270,14 +295,21 @@ def audit_events(filters: AuditFilter, page: int = 1) -> Page:
     return paginate(query, page)
 
 
+def _not_confidential(query: Select) -> Select:
+    """Leave out DV records an older version wrote to this log (new ones go to the
+    advocates' own store): nothing here may pair a DV case with a linked ticket."""
+    return query.where(~AuditEvent.action.startswith("dv."),
+                       ~func.upper(AuditEvent.object_id).startswith(advocate_audit.DV_PREFIX))
+
+
 def audit_actions() -> list[str]:
-    query = select(AuditEvent.action).distinct().order_by(AuditEvent.action)
+    query = _not_confidential(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
     return list(db.session.scalars(query))
 
 
 def audit_object_types() -> list[str]:
-    return [t for t in db.session.scalars(
-        select(AuditEvent.object_type).distinct().order_by(AuditEvent.object_type)) if t]
+    return [t for t in db.session.scalars(_not_confidential(
+        select(AuditEvent.object_type).distinct().order_by(AuditEvent.object_type))) if t]
 
 
 def chain_status() -> int | None:

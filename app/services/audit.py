@@ -25,6 +25,7 @@ from app.jobs import periodic
 from app.models.accounts import User
 from app.models.audit import AuditChainHead, AuditEvent
 from app.models.base import utcnow
+from app.services import advocate_audit
 
 GENESIS = "0" * 64
 LEGACY_KEY_ID = "legacy"  # rows written before the chain was keyed (plain SHA-256)
@@ -101,8 +102,12 @@ def record(
     """Append an audit event to the current transaction (the caller's use case commits).
 
     `detail` must never hold secrets or confidential text. `ip=False` records no address
-    (anonymous reports); `ip=True` takes the request's.
+    (anonymous reports); `ip=True` takes the request's. Records about confidential (DV)
+    requests go to the advocates' own chain instead (app.services.advocate_audit).
     """
+    if advocate_audit.is_confidential(action, obj_id):
+        return advocate_audit.record(action, actor, obj_type, obj_id, detail,
+                                     client_ip() if ip is True else (ip or None))
     key_id, keys = signing_keys()
     head = _chain_head()
     actor_obj = actor if actor is not None and getattr(actor, "is_authenticated", False) else None

@@ -59,6 +59,10 @@ class SupportError(ValueError):
     """A request the service refuses; the message is shown as it is."""
 
 
+class UnknownRequest(SupportError):
+    """The link or reference opens no request (the page answers "not found")."""
+
+
 @dataclass(frozen=True)
 class RequestData:
     """What the person typed, already validated by the form."""
@@ -131,7 +135,7 @@ def person_view(reference: str, token: str) -> SupportRequest | None:
 
 def _add_reply(request: SupportRequest | None, body: str) -> SupportRequest:
     if request is None:
-        raise SupportError("This link does not open a request.")
+        raise UnknownRequest("This link does not open a request.")
     body = (body or "").strip()
     if not body:
         raise SupportError("Write your message first.")
@@ -302,7 +306,8 @@ def _link(request: SupportRequest, actor: User, opened: Opened, what: str) -> No
     request.events.append(TicketEvent(kind="link", actor=actor,
                                       body=f"{what} {opened.ticket.reference} created"))
     request.version += 1
-    audit.record(f"dv.{what.lower().replace(' ', '_')}", actor, "ticket", request.reference)
+    audit.record(f"dv.{what.lower().replace(' ', '_')}", actor, "ticket", request.reference,
+                 detail=f"linked={opened.ticket.reference}")  # the advocates' store only
 
 
 @use_case

@@ -6,7 +6,7 @@ import re
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
-from app.models.audit import AuditEvent
+from app.models.advocacy import AdvocateAuditEvent
 from app.models.escorts import EscortRequest
 from app.models.support import SupportRequest, WorkplaceAlert
 from tests.fixtures.support import SECRET_CODE, SECRET_DETAILS, form_data
@@ -23,7 +23,7 @@ def test_every_public_page_has_quick_exit_first_safety_note_and_numbers(app, cli
         page = soup(client.get(url))
         first_focusable = page.body.find(["a", "button", "input", "select", "textarea"])
         assert first_focusable.get("id") == "quick-exit", url
-        assert first_focusable["href"] == app.config["DV_NEUTRAL_URL"]
+        assert first_focusable["href"] == "/support/exit"
         assert set(first_focusable["rel"]) == {"nofollow", "noreferrer"}
         note = page.find(id="safety-note-title").parent.get_text(" ")
         for number in (app.config["DV_NATIONAL_HOTLINE"], app.config["DV_ADVOCACY_PHONE"],
@@ -32,6 +32,61 @@ def test_every_public_page_has_quick_exit_first_safety_note_and_numbers(app, cli
         assert "cannot" in note and "monitored" in note
         assert page.title.get_text(strip=True) == "Support request"
         assert page.find("script", src=re.compile("quick-exit.js"))
+
+
+def test_exit_goes_to_the_neutral_site_and_marks_the_browser_with_a_bare_flag(app, client):
+    response = client.get("/support/exit")
+    assert response.status_code == 303
+    assert response.headers["Location"] == app.config["DV_NEUTRAL_URL"]
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith(f"{app.config['DV_EXIT_COOKIE']}=1;")
+    assert f"Max-Age={app.config['DV_EXIT_SECONDS']}" in cookie and "Path=/support/" in cookie
+    assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_after_the_exit_every_persons_page_leads_to_the_neutral_site(app, client,
+                                                                    make_dv_request):
+    ticket, token = make_dv_request()
+    client.get("/support/exit")
+    for url in PUBLIC_PAGES + (f"/support/follow/{ticket.reference}/{token}",
+                               "/support/received"):
+        response = client.get(url)
+        assert response.status_code == 303, url
+        assert response.headers["Location"] == app.config["DV_NEUTRAL_URL"], url
+        assert "no-store" in response.headers["Cache-Control"], url
+    posted = client.post("/support/request", data={"help_kinds": "safety_plan"})
+    assert posted.headers["Location"] == app.config["DV_NEUTRAL_URL"]
+
+
+def test_the_exit_mark_does_not_bar_advocates_from_their_queue(db, login_as):
+    advocate = login_as("advocate")
+    advocate.get("/support/exit")
+    assert advocate.get("/support/advocate/").status_code == 200
+
+
+def test_every_state_keeps_quick_exit_first_and_the_safety_note(db, client,
+                                                                 make_dv_request):
+    ticket, token = make_dv_request()
+    follow = f"/support/follow/{ticket.reference}/{token}"
+    pages = [client.post("/support/request", data={}, follow_redirects=True),
+             client.post("/support/request", data=form_data(), follow_redirects=True),
+             client.post(follow, data={"body": ""}, follow_redirects=True),
+             client.post(follow, data={"body": "Thanks"}, follow_redirects=True)]
+    for response in pages:
+        page = soup(response)
+        first = page.body.find(["a", "button", "input", "select", "textarea"])
+        assert first.get("id") == "quick-exit", response.request.path
+        assert page.find(id="safety-note-title") is not None, response.request.path
+
+
+def test_no_persons_page_answers_a_post_with_a_page(db, client, make_dv_request):
+    """Post/redirect/get: a history entry is never a POST result the browser cannot show."""
+    ticket, token = make_dv_request()
+    follow = f"/support/follow/{ticket.reference}/{token}"
+    for url, data in (("/support/request", {}), (follow, {"body": ""}),
+                      (follow, {"body": "Thursday works"})):
+        response = client.post(url, data=data)
+        assert response.status_code == 303, url
 
 
 def test_nothing_is_loaded_from_other_sites(client):
@@ -50,8 +105,8 @@ def test_landing_page_links_to_the_form_and_browse_safely(client):
 
 
 def test_submit_shows_reference_and_private_link_with_warning(db, client):
-    response = client.post("/support/request", data=form_data())
-    assert response.status_code == 200
+    response = client.post("/support/request", data=form_data(), follow_redirects=True)
+    assert response.status_code == 200 and response.request.path == "/support/received"
     page = soup(response)
     request = db.session.scalar(select(SupportRequest))
     assert request.reference in page.get_text()
@@ -60,12 +115,14 @@ def test_submit_shows_reference_and_private_link_with_warning(db, client):
     assert link.startswith(f"/support/follow/{request.reference}/")
     follow = client.get(link)
     assert follow.status_code == 200 and request.reference in follow.get_data(as_text=True)
+    again = client.get("/support/received", follow_redirects=True)
+    assert "private-link" not in again.get_data(as_text=True), "the link is shown only once"
 
 
 def test_double_submit_makes_one_request_and_shows_no_second_link(db, client):
     data = form_data()
     client.post("/support/request", data=data)
-    again = soup(client.post("/support/request", data=data))
+    again = soup(client.post("/support/request", data=data, follow_redirects=True))
     assert db.session.query(SupportRequest).count() == 1
     assert again.find("a", class_="private-link") is None
     assert "already had this request" in again.get_text()
@@ -73,8 +130,11 @@ def test_double_submit_makes_one_request_and_shows_no_second_link(db, client):
 
 def test_missing_answers_are_explained_on_the_form(db, client):
     response = client.post("/support/request", data={"contact_method": "email",
-                                                     "email": "a@example.org"})
-    assert response.status_code == 400
+                                                     "email": "a@example.org",
+                                                     "details": "kept after the redirect"},
+                           follow_redirects=True)
+    assert response.status_code == 400 and response.request.path == "/support/request"
+    assert "kept after the redirect" in response.get_data(as_text=True)
     page = soup(response)
     summary = page.find(class_="error-summary").get_text()
     assert "Choose at least one kind of help" in summary
@@ -85,7 +145,8 @@ def test_missing_answers_are_explained_on_the_form(db, client):
 
 def test_in_person_needs_place_and_time(db, client):
     response = client.post("/support/request", data=form_data(contact_method="in_person",
-                                                              phone=None))
+                                                              phone=None),
+                           follow_redirects=True)
     assert response.status_code == 400
     text = soup(response).get_text()
     assert "Say where we can meet you" in text and "Say when we can meet you" in text
@@ -104,7 +165,7 @@ def test_person_replies_on_the_follow_page(db, client, make_dv_request):
     assert response.status_code == 303
     page = client.get(url).get_data(as_text=True)
     assert "I can talk on Tuesday" in page
-    empty = client.post(url, data={"body": "  "})
+    empty = client.post(url, data={"body": "  "}, follow_redirects=True)
     assert empty.status_code == 400 and "Write your message first" in empty.get_data(as_text=True)
 
 
@@ -119,7 +180,7 @@ def test_advocate_queue_and_request_page(db, login_as, make_dv_request):
     assert SECRET_CODE in page.get_text()
     case = advocate.get(f"/support/advocate/{older.id}")
     assert case.status_code == 200 and "first one" in case.get_data(as_text=True)
-    actions = db.session.scalars(select(AuditEvent.action)).all()
+    actions = db.session.scalars(select(AdvocateAuditEvent.action)).all()
     assert "dv.view" in actions and "dv.queue" in actions
 
 

@@ -9,6 +9,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy import func, select, text, update
 
 from app import crypto
+from app.models.advocacy import AdvocateAuditEvent
 from app.models.audit import AuditEvent
 from app.models.base import utcnow
 from app.models.outbox import OutboxMessage
@@ -76,7 +77,8 @@ def test_request_is_not_linked_to_the_account_without_opt_in(db, make_dv_request
     user = make_user()
     ticket, _ = make_dv_request(actor=user)
     assert ticket.requester_id is None
-    created = db.session.scalar(select(AuditEvent).where(AuditEvent.object_id == ticket.reference))
+    created = db.session.scalar(select(AdvocateAuditEvent).where(
+        AdvocateAuditEvent.object_id == ticket.reference))
     assert created.actor_id is None and created.ip_address is None
 
 
@@ -142,7 +144,7 @@ def test_advocate_actions_are_audited_and_event_bodies_encrypted(db, make_dv_req
     bodies = [crypto.unseal(e.body) for e in db.session.get(SupportRequest, ticket.id).events]
     assert "note about zebra-7731 internal" in bodies
     assert_no_secrets(raw_dump(db))
-    actions = set(db.session.scalars(select(AuditEvent.action)))
+    actions = set(db.session.scalars(select(AdvocateAuditEvent.action)))
     assert {"dv.view", "ticket.status", "ticket.note", "ticket.message", "dv.reply"} <= actions
 
 
@@ -254,7 +256,8 @@ def test_purge_erases_old_closed_requests_and_leaves_a_tombstone(db, make_dv_req
     assert support.purge_expired() == 0  # idempotent
     assert support.counts() == {"open": 1, "closed": 2}
     assert support.person_view(old.reference, token) is None  # the old link opens nothing
-    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "dv.purged"))
+    assert db.session.scalar(select(AdvocateAuditEvent).where(
+        AdvocateAuditEvent.action == "dv.purged"))
 
 
 def test_purge_also_erases_the_linked_escort_and_the_mail_about_the_request(

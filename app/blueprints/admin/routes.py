@@ -49,6 +49,7 @@ def user(user_id: int):
 def _user_page(account, roles_form, status=200):
     no_store()
     return render_template("admin/user.html", account=account, roles_form=roles_form,
+                           pending_grant=admin.pending_advocate_change(account.id),
                            status_form=AccountStatusForm(), title=account.name), status
 
 
@@ -76,6 +77,9 @@ def _describe(change: admin.RoleChange) -> str:
     if not change.changed:
         return f"No change: {change.user.name}'s roles were already as chosen."
     parts = []
+    if change.pending:
+        parts.append(f"{'giving' if change.pending == 'grant' else 'taking away'} the "
+                     "advocate role waits for another advocate's approval")
     if change.added:
         parts.append(f"added {', '.join(change.added)}")
     if change.removed:

@@ -157,3 +157,7 @@ class AlertForm(FlaskForm):
         "What dispatch should do", filters=TEXT,
         validators=[Optional(), Length(max=1000, message="Keep this under 1000 characters."),
                     no_control_chars])
+
+
+class DecisionForm(FlaskForm):
+    """Approve or decline a request about the advocate role (CSRF only)."""

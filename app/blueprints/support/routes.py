@@ -10,7 +10,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 
 from app.access import member, public, roles_required, rule_of
-from app.blueprints.support import bp
+from app.blueprints.support import bp, history
 from app.blueprints.support.forms import (
     AlertForm,
     CloseForm,
@@ -34,9 +34,12 @@ def _private_and_guarded():
     no_store()
     view = current_app.view_functions.get(request.endpoint or "")
     rule = rule_of(view) if view else None
-    if isinstance(rule, frozenset) and current_user.is_authenticated \
-            and not current_user.has_any_role(rule):
+    if not isinstance(rule, frozenset):
+        # A person's page: after a quick exit, every one of them is the neutral site.
+        return history.to_neutral() if history.has_left() else None
+    if current_user.is_authenticated and not current_user.has_any_role(rule):
         service.record_denied(current_user._get_current_object(), request.endpoint)
+    return None
 
 
 @bp.app_template_filter("unseal")
@@ -66,19 +69,53 @@ def browse_safely():
     return render_template("support/browse_safely.html", title=TITLE)
 
 
+@bp.route("/exit")
+@public
+def quick_exit():
+    """The quick exit: go to the neutral site, and make this section's pages lead there too."""
+    return history.leave()
+
+
 @bp.route("/request", methods=["GET", "POST"])
 @public
 def request_form():
-    form = RequestForm()
+    form = _checked(RequestForm)
     if not current_user.is_authenticated:
         del form.show_in_my_requests
-    if not form.validate_on_submit():
-        status = 400 if form.errors else 200
-        return render_template("support/request.html", title=TITLE, form=form), status
+    if request.method == "POST" and not form.validate():
+        return history.stash_errors() or _request_page(form)
+    if request.method != "POST":
+        return _request_page(form)
     opened = service.submit_request(_request_data(form), current_user._get_current_object(),
                                     form.submission_key.data)
-    return render_template("support/sent.html", title=TITLE, ticket=opened.ticket,
-                           token=opened.token, duplicate=opened.duplicate)
+    history.remember_sent(opened.ticket.reference, opened.token)
+    return redirect(url_for(".received"), 303)
+
+
+def _checked(form_class):
+    """The page's form: what was posted, or what was posted just before (shown with its
+    errors after the redirect), or an empty one."""
+    stashed = history.stashed_form() if request.method == "GET" else None
+    form = form_class(formdata=stashed) if stashed is not None else form_class()
+    if stashed is not None:
+        form.validate()
+    return form
+
+
+def _request_page(form: RequestForm):
+    status = 400 if form.errors else 200
+    return render_template("support/request.html", title=TITLE, form=form), status
+
+
+@bp.route("/received")
+@public
+def received():
+    """The confirmation after sending, shown once (the private link is shown only once)."""
+    sent = history.sent_once()
+    if sent is None:
+        return redirect(url_for(".start"), 303)
+    reference, token = sent
+    return render_template("support/sent.html", title=TITLE, reference=reference, token=token)
 
 
 def _request_data(form: RequestForm) -> service.RequestData:
@@ -99,16 +136,9 @@ def _request_data(form: RequestForm) -> service.RequestData:
 @bp.route("/follow/<reference>/<token>", methods=["GET", "POST"])
 @public
 def follow(reference: str, token: str):
-    form = ReplyForm()
-    if form.validate_on_submit():
-        try:
-            service.person_reply(reference, token, form.body.data)
-        except service.SupportError as exc:
-            flash(str(exc), "error")
-        else:
-            flash("Your message was sent to the advocate.", "success")
-            return redirect(url_for(".follow", reference=reference, token=token), 303)
-    return _follow_page(service.person_view(reference, token), form)
+    return _reply_page(lambda: service.person_view(reference, token),
+                       lambda body: service.person_reply(reference, token, body),
+                       url_for(".follow", reference=reference, token=token))
 
 
 @bp.route("/mine/<reference>", methods=["GET", "POST"])
@@ -116,16 +146,27 @@ def follow(reference: str, token: str):
 def mine_detail(reference: str):
     """A request the signed-in person chose to see under "My requests"."""
     user = current_user._get_current_object()
-    form = ReplyForm()
-    if form.validate_on_submit():
-        try:
-            service.member_reply(reference, user, form.body.data)
-        except service.SupportError as exc:
-            flash(str(exc), "error")
-        else:
-            flash("Your message was sent to the advocate.", "success")
-            return redirect(url_for(".mine_detail", reference=reference), 303)
-    return _follow_page(service.member_view(reference, user), form)
+    return _reply_page(lambda: service.member_view(reference, user),
+                       lambda body: service.member_reply(reference, user, body),
+                       url_for(".mine_detail", reference=reference))
+
+
+def _reply_page(view, send, here: str):
+    """The person's page of one request and their reply form (post/redirect/get)."""
+    form = _checked(ReplyForm)
+    if request.method != "POST":
+        return _follow_page(view(), form)
+    if not form.validate():
+        return history.stash_errors() or _follow_page(view(), form)
+    try:
+        send(form.body.data)
+    except service.UnknownRequest:
+        return _follow_page(None, form)
+    except service.SupportError as exc:
+        flash(str(exc), "error")
+    else:
+        flash("Your message was sent to the advocate.", "success")
+    return redirect(here, 303)
 
 
 def _follow_page(ticket, form: ReplyForm):

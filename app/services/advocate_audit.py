@@ -1,0 +1,87 @@
+"""The DV side of the audit trail: a store only advocates read.
+
+Everything about a confidential (DV) request (its "dv.*" records and any record whose object
+is a DVA- reference) is written here instead of the admin-readable AuditEvent. The record
+tying a DV case to the escort or alert made from it therefore never sits beside the linked
+ticket's own creation in the admin log, and the admin log carries no DV reference, time or
+sequence number at all. The linked ticket's own creation is recorded in the admin log as an
+ordinary ticket made without a signed-in actor (like a worker-made ticket), with nothing
+pointing back.
+
+It is hash-chained like the main trail, with its own head row (`flask audit verify` checks
+both chains).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models.accounts import User
+from app.models.advocacy import AdvocateAuditEvent, AdvocateAuditHead
+from app.models.base import utcnow
+
+GENESIS = "0" * 64
+DV_PREFIX = "DVA-"
+
+
+def is_confidential(action: str, obj_id: object) -> bool:
+    """Whether an audit record belongs to the DV store rather than the admin's."""
+    return action.startswith("dv.") or str(obj_id).upper().startswith(DV_PREFIX)
+
+
+def digest(event: AdvocateAuditEvent) -> str:
+    fields = [event.seq, event.occurred_at.isoformat(timespec="microseconds"), event.actor_id,
+              event.actor_label, event.action, event.object_type, event.object_id,
+              event.detail, event.ip_address, event.prev_hash]
+    canonical = json.dumps(fields, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _head() -> AdvocateAuditHead:
+    head = db.session.scalars(select(AdvocateAuditHead).where(AdvocateAuditHead.id == 1)
+                              .with_for_update()).first()
+    if head is None:
+        head = AdvocateAuditHead(id=1, last_seq=0, last_hash=GENESIS)
+        db.session.add(head)
+        db.session.flush()
+    return head
+
+
+def record(action: str, actor: User | None, obj_type: str, obj_id: object, detail: str,
+           ip_address: str | None) -> AdvocateAuditEvent:
+    """Append to the DV chain inside the caller's transaction."""
+    head = _head()
+    signed_in = actor if actor is not None and getattr(actor, "is_authenticated", False) \
+        else None
+    event = AdvocateAuditEvent(
+        seq=head.last_seq + 1, occurred_at=utcnow(),
+        actor_id=signed_in.id if signed_in else None,
+        actor_label=signed_in.email if signed_in else "anonymous", action=action,
+        object_type=obj_type, object_id=str(obj_id)[:64], detail=detail[:2000],
+        ip_address=ip_address, prev_hash=head.last_hash)
+    event.hash = digest(event)
+    head.last_seq, head.last_hash = event.seq, event.hash
+    db.session.add(event)
+    return event
+
+
+def verify_chain() -> AdvocateAuditEvent | None:
+    """The first DV record whose hash or link is wrong, or None when the chain is intact."""
+    prev, expected = GENESIS, 1
+    rows = db.session.scalars(select(AdvocateAuditEvent).order_by(AdvocateAuditEvent.seq))
+    for event in rows.yield_per(500):
+        if event.seq != expected or event.prev_hash != prev or digest(event) != event.hash:
+            return event
+        prev, expected = event.hash, expected + 1
+    head = db.session.get(AdvocateAuditHead, 1)
+    if head is not None and (head.last_seq != expected - 1 or head.last_hash != prev):
+        return AdvocateAuditEvent(seq=expected, action="(rows missing at the end)")
+    return None
+
+
+def recent(limit: int = 200) -> list[AdvocateAuditEvent]:
+    return list(db.session.scalars(select(AdvocateAuditEvent)
+                                   .order_by(AdvocateAuditEvent.seq.desc()).limit(limit)))

@@ -1,0 +1,138 @@
+"""Who may become an advocate: an admin alone cannot hand DV access to an account they
+control; a different, existing advocate must approve; every advocate hears of it."""
+from __future__ import annotations
+
+from bs4 import BeautifulSoup
+from sqlalchemy import select
+
+from app.models.accounts import User
+from app.models.advocacy import AdvocateGrant
+from app.models.audit import AuditEvent
+from app.models.outbox import OutboxMessage
+
+
+def text(response) -> str:
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser").get_text(" ")
+
+
+def roles_of(db, user) -> frozenset[str]:
+    db.session.expire_all()
+    return db.session.get(User, user.id).role_names
+
+
+def mails(db, subject_part: str) -> dict[str, OutboxMessage]:
+    rows = db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.subject.contains(subject_part)))
+    return {row.to_address: row for row in rows}
+
+
+def actions(db) -> list[str]:
+    return list(db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.seq)))
+
+
+def ask_for_advocate(admin, target):
+    return admin.post(f"/admin/users/{target.id}/roles", data={"roles": ["advocate"]},
+                      follow_redirects=True)
+
+
+def test_admin_cannot_make_a_controlled_account_an_advocate_alone(db, login_as, make_user):
+    make_user(roles=("advocate",))
+    admin = login_as("admin")
+    puppet = make_user()
+    response = ask_for_advocate(admin, puppet)
+    assert response.status_code == 200
+    assert "waits for another advocate's approval" in text(response)
+    assert "advocate" not in roles_of(db, puppet)
+    as_puppet = login_as(user=puppet)
+    assert as_puppet.get("/support/advocate/").status_code == 403
+    assert as_puppet.get("/support/advocate/access").status_code == 403
+    assert "advocate.grant_requested" in actions(db)
+
+
+def test_with_no_advocate_yet_the_admin_is_sent_to_the_server_command(db, login_as, make_user):
+    admin = login_as("admin")
+    puppet = make_user()
+    response = ask_for_advocate(admin, puppet)
+    assert "flask grant-advocate" in text(response)
+    assert "advocate" not in roles_of(db, puppet)
+    assert db.session.query(AdvocateGrant).count() == 0
+
+
+def test_another_advocate_approves_and_every_advocate_is_mailed(db, login_as, make_user):
+    first = make_user(roles=("advocate",))
+    second = make_user(roles=("advocate",))
+    admin = login_as("admin")
+    newcomer = make_user()
+    ask_for_advocate(admin, newcomer)
+    asked = mails(db, "waiting for approval")
+    assert set(asked) == {first.email, second.email}
+    assert newcomer.email in asked[first.email].text_body
+    grant = db.session.scalar(select(AdvocateGrant))
+
+    approver = login_as(user=second)
+    page = approver.get("/support/advocate/access")
+    assert newcomer.name in text(page)
+    response = approver.post(f"/support/advocate/access/{grant.id}/approve",
+                             follow_redirects=True)
+    assert "Approved" in text(response)
+    assert "advocate" in roles_of(db, newcomer)
+    assert login_as(user=newcomer).get("/support/advocate/").status_code == 200
+    approved = mails(db, "was approved")
+    assert set(approved) == {first.email, second.email, newcomer.email}
+    assert "advocate.grant_approved" in actions(db)
+
+
+def test_the_grantee_cannot_approve_their_own_grant(db, login_as, make_user):
+    """The account concerned never decides its own request (here: its own revocation)."""
+    make_user(roles=("advocate",))
+    lone = make_user(roles=("advocate",))
+    admin = login_as("admin")
+    admin.post(f"/admin/users/{lone.id}/roles", data={"roles": []}, follow_redirects=True)
+    grant = db.session.scalar(select(AdvocateGrant))
+    assert grant.change == "revoke" and "advocate" in roles_of(db, lone)
+    own = login_as(user=lone)
+    assert "Another advocate must decide this one" in text(own.get("/support/advocate/access"))
+    response = own.post(f"/support/advocate/access/{grant.id}/approve", follow_redirects=True)
+    assert "Another advocate must decide this" in text(response)
+    assert "advocate" in roles_of(db, lone)
+    db.session.expire_all()
+    assert db.session.get(AdvocateGrant, grant.id).status == "pending"
+    assert "advocate.self_approval_refused" in actions(db)
+
+
+def test_revocation_approved_by_another_advocate_takes_the_role_and_mails(db, login_as,
+                                                                         make_user):
+    keeper = make_user(roles=("advocate",))
+    leaver = make_user(roles=("advocate",))
+    admin = login_as("admin")
+    admin.post(f"/admin/users/{leaver.id}/roles", data={"roles": ["dispatcher"]},
+               follow_redirects=True)
+    assert roles_of(db, leaver) == {"dispatcher", "advocate"}
+    grant = db.session.scalar(select(AdvocateGrant))
+    login_as(user=keeper).post(f"/support/advocate/access/{grant.id}/approve")
+    assert roles_of(db, leaver) == {"dispatcher"}
+    assert set(mails(db, "taken away")) == {keeper.email, leaver.email}
+
+
+def test_an_admin_cannot_approve_and_a_decline_changes_nothing(db, login_as, make_user):
+    reviewer = make_user(roles=("advocate",))
+    admin = login_as("admin")
+    puppet = make_user()
+    ask_for_advocate(admin, puppet)
+    grant = db.session.scalar(select(AdvocateGrant))
+    assert admin.post(f"/support/advocate/access/{grant.id}/approve").status_code == 403
+    login_as(user=reviewer).post(f"/support/advocate/access/{grant.id}/decline")
+    db.session.expire_all()
+    assert db.session.get(AdvocateGrant, grant.id).status == "declined"
+    assert "advocate" not in roles_of(db, puppet)
+
+
+def test_the_first_advocate_comes_from_the_server_command(app, db, make_user):
+    first = make_user()
+    result = app.test_cli_runner().invoke(args=["grant-advocate", first.email])
+    assert result.exit_code == 0, result.output
+    assert "advocate" in roles_of(db, first)
+    assert "advocate.grant_on_server" in actions(db)
+    admin_too = make_user(roles=("admin",))
+    refused = app.test_cli_runner().invoke(args=["grant-advocate", admin_too.email])
+    assert refused.exit_code != 0 and "cannot be both" in refused.output
