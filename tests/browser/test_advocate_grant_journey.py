@@ -9,6 +9,7 @@ import pytest
 from app.extensions import db as _db
 from app.models.accounts import User
 from tests.browser.journey import sign_in
+from tests.fixtures.accounts import totp_code
 
 pytestmark = pytest.mark.browser
 
@@ -22,6 +23,7 @@ def test_admin_asks_and_a_second_advocate_approves(browser, live_server, page, d
     sign_in(page, live_server, admin)
     page.goto(live_server + f"/admin/users/{target.id}")
     page.get_by_label(re.compile("^Advocate")).check()
+    page.get_by_label("Your code from your authenticator app").fill(totp_code(admin))
     page.get_by_role("button", name="Save roles").click()
     assert "waits for another advocate's approval" in page.inner_text(".flashes")
     assert "Waiting for another advocate's approval" in page.inner_text("main")

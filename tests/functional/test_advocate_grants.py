@@ -9,6 +9,7 @@ from app.models.accounts import User
 from app.models.advocacy import AdvocateGrant
 from app.models.audit import AuditEvent
 from app.models.outbox import OutboxMessage
+from tests.fixtures.accounts import totp_code
 
 
 def text(response) -> str:
@@ -30,8 +31,13 @@ def actions(db) -> list[str]:
     return list(db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.seq)))
 
 
+def roles_form(admin, roles):
+    """The roles form as the admin sends it: the roles and a fresh code from their app."""
+    return {"roles": roles, "code": totp_code(admin.user)}
+
+
 def ask_for_advocate(admin, target):
-    return admin.post(f"/admin/users/{target.id}/roles", data={"roles": ["advocate"]},
+    return admin.post(f"/admin/users/{target.id}/roles", data=roles_form(admin, ["advocate"]),
                       follow_redirects=True)
 
 
@@ -62,7 +68,7 @@ def test_another_advocate_approves_and_every_advocate_is_mailed(db, login_as, ma
     first = make_user(roles=("advocate",))
     second = make_user(roles=("advocate",))
     admin = login_as("admin")
-    newcomer = make_user()
+    newcomer = make_user(second_factor=True)
     ask_for_advocate(admin, newcomer)
     asked = mails(db, "waiting for approval")
     assert set(asked) == {first.email, second.email}
@@ -87,7 +93,8 @@ def test_the_grantee_cannot_approve_their_own_grant(db, login_as, make_user):
     make_user(roles=("advocate",))
     lone = make_user(roles=("advocate",))
     admin = login_as("admin")
-    admin.post(f"/admin/users/{lone.id}/roles", data={"roles": []}, follow_redirects=True)
+    admin.post(f"/admin/users/{lone.id}/roles", data=roles_form(admin, []),
+               follow_redirects=True)
     grant = db.session.scalar(select(AdvocateGrant))
     assert grant.change == "revoke" and "advocate" in roles_of(db, lone)
     own = login_as(user=lone)
@@ -105,7 +112,7 @@ def test_revocation_approved_by_another_advocate_takes_the_role_and_mails(db, lo
     keeper = make_user(roles=("advocate",))
     leaver = make_user(roles=("advocate",))
     admin = login_as("admin")
-    admin.post(f"/admin/users/{leaver.id}/roles", data={"roles": ["dispatcher"]},
+    admin.post(f"/admin/users/{leaver.id}/roles", data=roles_form(admin, ["dispatcher"]),
                follow_redirects=True)
     assert roles_of(db, leaver) == {"dispatcher", "advocate"}
     grant = db.session.scalar(select(AdvocateGrant))
