@@ -291,7 +291,7 @@ def record_lock(
             body=f"Lock {device.lock_id} installed on {device.make} {device.model}",
         )
     )
-    ticket.version += 1
+    ticket.touch()
     audit.record(
         "device.locked",
         actor,
@@ -363,7 +363,7 @@ def mark_recovered(actor: User, device_id: int, note: str) -> Device:
                 body="Your device has been recovered. Dispatch will contact you to return it.",
             )
         )
-        device.theft_ticket.version += 1
+        device.theft_ticket.touch()
     outbox.enqueue(
         device.owner.email,
         "device_recovered",

@@ -4,13 +4,22 @@ Every action checks the lifecycle table (app.models.tickets.TRANSITIONS), writes
 TicketEvent and one AuditEvent, bumps the ticket's version and commits, or raises and
 writes nothing. Actions that change the ticket take the `version` the member of staff saw:
 if someone else changed the ticket since, TicketConflict says so instead of overwriting.
-Confidential (DV) tickets can be acted on by advocates only.
+
+The check is made twice: against the row as read at the start of the action (a stale form),
+and by the UPDATE itself (`WHERE version = :read`, the version counter on Ticket), so of
+two actions racing on one ticket exactly one commits, on SQLite and on PostgreSQL, and the
+lifecycle rule is judged on the row that is actually written. `ticket_action` turns the
+refused UPDATE into TicketConflict. Confidential (DV) tickets: advocates only.
 """
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import timedelta
+from typing import ParamSpec, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.database import use_case
 from app.extensions import db
@@ -77,6 +86,26 @@ class TicketConflict(DispatchError):
         self.changes = [e for e in ticket.events if seen_event_id is None or e.id > seen_event_id]
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def ticket_action(fn: Callable[P, R]) -> Callable[P, R]:
+    """A use case on one ticket (its first argument is the ticket id, its second the actor):
+    one transaction, and a write that lost a race becomes TicketConflict."""
+    run = use_case(fn)
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return run(*args, **kwargs)
+        except StaleDataError:
+            ticket = load_ticket(args[0], args[1])
+            raise TicketConflict(ticket, kwargs.get("seen_event_id")) from None
+
+    return wrapper
+
+
 MAX_ID = 2**31 - 1
 CONTROL_CHARACTERS = dict.fromkeys(c for c in range(32) if chr(c) not in "\n\t")
 
@@ -86,13 +115,16 @@ def clean_text(value: str | None) -> str:
     return (value or "").replace("\r\n", "\n").translate(CONTROL_CHARACTERS).strip()
 
 
-def load_ticket(ticket_id: int, actor: User, lock: bool = False) -> Ticket | None:
-    """A ticket that `actor` may work on, or None (confidential ones only for advocates)."""
+def load_ticket(ticket_id: int, actor: User, fresh: bool = False) -> Ticket | None:
+    """A ticket that `actor` may work on, or None (confidential ones only for advocates).
+
+    `fresh` reads the row again even when this session already holds the ticket (a view
+    loaded it to render or check it): an action judges the row, not a copy in memory."""
     if not isinstance(ticket_id, int) or not 0 < ticket_id <= MAX_ID:
         return None
     query = select(Ticket).where(Ticket.id == ticket_id)
-    if lock:
-        query = query.with_for_update(of=Ticket)
+    if fresh:
+        query = query.execution_options(populate_existing=True)
     ticket = db.session.scalar(query)
     if ticket is None:
         return None
@@ -111,7 +143,7 @@ def may_act(ticket: Ticket, actor: User) -> bool:
 
 
 def _checked(ticket_id: int, actor: User, version: int | None, seen_event_id=None) -> Ticket:
-    ticket = load_ticket(ticket_id, actor, lock=True)
+    ticket = load_ticket(ticket_id, actor, fresh=True)
     if ticket is None or not may_act(ticket, actor):
         raise DispatchError("That ticket does not exist.")
     if version is not None and ticket.version != version:
@@ -123,8 +155,7 @@ def _event(ticket: Ticket, actor: User, kind: str, body: str | None = None,
            visible: bool = False, **fields) -> TicketEvent:
     event = TicketEvent(kind=kind, actor=actor, body=body, visible_to_requester=visible, **fields)
     ticket.events.append(event)
-    ticket.version += 1
-    ticket.updated_at = utcnow()
+    ticket.touch()  # its UPDATE carries the version check
     return event
 
 
@@ -161,14 +192,14 @@ def _set_status(ticket: Ticket, actor: User, target: str, body: str | None = Non
     _audit("ticket.status", ticket, actor, f"to={target}")
 
 
-@use_case
+@ticket_action
 def acknowledge(ticket_id: int, actor: User, version: int | None, seen_event_id=None) -> Ticket:
     ticket = _checked(ticket_id, actor, version, seen_event_id)
     _set_status(ticket, actor, ACKNOWLEDGED)
     return ticket
 
 
-@use_case
+@ticket_action
 def change_priority(ticket_id: int, actor: User, version: int | None, priority: int,
                     reason: str, seen_event_id=None) -> Ticket:
     ticket = _checked(ticket_id, actor, version, seen_event_id)
@@ -187,7 +218,7 @@ def change_priority(ticket_id: int, actor: User, version: int | None, priority: 
     return ticket
 
 
-@use_case
+@ticket_action
 def assign(ticket_id: int, actor: User, version: int | None, officer: User | int | None,
            seen_event_id=None) -> Ticket:
     """Assign or reassign an officer (a User or a user id); a new ticket is acknowledged
@@ -213,7 +244,7 @@ def assign(ticket_id: int, actor: User, version: int | None, officer: User | int
     return ticket
 
 
-@use_case
+@ticket_action
 def move(ticket_id: int, actor: User, version: int | None, status: str,
          note: str | None = None, eta_minutes: int | None = None, seen_event_id=None) -> Ticket:
     """Move a ticket along its lifecycle (en route, on scene, ...). Closing uses `close`."""
@@ -237,7 +268,7 @@ def move(ticket_id: int, actor: User, version: int | None, status: str,
     return ticket
 
 
-@use_case
+@ticket_action
 def close(ticket_id: int, actor: User, version: int | None, status: str, outcome: str,
           detail: str | None = None, seen_event_id=None) -> Ticket:
     """Resolve or cancel with an outcome the requester sees in plain words."""
@@ -255,7 +286,7 @@ def close(ticket_id: int, actor: User, version: int | None, status: str, outcome
     return ticket
 
 
-@use_case
+@ticket_action
 def add_note(ticket_id: int, actor: User, body: str) -> Ticket:
     """An internal note: staff only, never shown to the requester."""
     ticket = _checked(ticket_id, actor, None)
@@ -265,7 +296,7 @@ def add_note(ticket_id: int, actor: User, body: str) -> Ticket:
     return ticket
 
 
-@use_case
+@ticket_action
 def message_requester(ticket_id: int, actor: User, body: str, follow_up_url: str | None = None
                       ) -> Ticket:
     """A message shown on the follow-up page, and emailed when the requester gave an email.
@@ -290,8 +321,17 @@ def message_requester(ticket_id: int, actor: User, body: str, follow_up_url: str
     return ticket
 
 
-@use_case
+@ticket_action
 def mark_read(ticket_id: int, actor: User) -> None:
     ticket = load_ticket(ticket_id, actor)
-    if ticket is not None and ticket.unread_by_staff:
-        ticket.unread_by_staff = False
+    if ticket is not None:
+        clear_unread(ticket)
+
+
+def clear_unread(ticket: Ticket) -> None:
+    """Staff have seen the requester's messages. Not a change to the ticket: the version
+    stays, so nobody's open form goes stale because a colleague opened the page."""
+    if ticket.unread_by_staff:
+        db.session.execute(update(Ticket.__table__).where(Ticket.__table__.c.id == ticket.id)
+                           .values(unread_by_staff=False))
+        db.session.expire(ticket, ["unread_by_staff"])

@@ -192,7 +192,7 @@ def requester_cancel(ticket: Ticket, actor: User | None) -> Ticket:
     ticket.outcome = REQUESTER_CANCELLED
     ticket.closed_at = ticket.updated_at = utcnow()
     ticket.unread_by_staff = True
-    ticket.version += 1
+    ticket.touch()
     audit.record("ticket.requester_cancel", _actor(actor), "ticket", ticket.reference,
                  ip=not getattr(ticket, "anonymous", False))
     return ticket

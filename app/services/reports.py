@@ -191,7 +191,7 @@ def _duplicate_target(report: IncidentReport, reference: str | None) -> Ticket:
     return other
 
 
-@use_case
+@dispatch.ticket_action
 def close_report(ticket_id: int, actor: User, version: int | None, outcome: str,
                  agency: str | None = None, duplicate_reference: str | None = None,
                  seen_event_id: int | None = None) -> IncidentReport:
