@@ -7,8 +7,6 @@ indexes on ticket (the partial open-queue index, closed_at) serve it with 100,00
 """
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -18,7 +16,7 @@ from sqlalchemy import bindparam, case, false, func, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.cache import cached
-from app.csv_export import csv_safe
+from app.csv_export import csv_chunks
 from app.database import use_case
 from app.extensions import db
 from app.models.accounts import Role, User, user_roles
@@ -299,32 +297,30 @@ def _csv_row(ticket: Ticket, kinds: dict[str, str]) -> list[str]:
         ticket.summary, when(ticket.created_at), when(ticket.acknowledged_at),
         when(ticket.closed_at), officer, to_ack,
     ]
-    return [csv_safe(cell) for cell in cells]
+    return cells
 
 
 @use_case
-def export_history(filters: HistoryFilters, actor: User) -> Iterator[str]:
-    """Record the export in the audit trail, then hand back the CSV stream."""
+def export_history(filters: HistoryFilters, actor: User) -> Iterator[list[str]]:
+    """Record the export in the audit trail, then hand back the rows (CSV_HEADER's columns),
+    read lazily; the view sends them through app.csv_export.csv_response."""
     detail = f"from={filters.date_from} to={filters.date_to} kind={filters.kind or 'any'}"
     audit.record("ticket.history_export", actor, "ticket", "history", detail=detail)
-    return history_csv(filters)
+    return history_rows(filters)
 
 
 def history_csv(filters: HistoryFilters) -> Iterator[str]:
-    """The matching closed tickets as CSV text, streamed in chunks (oldest closed first)."""
+    """The export as CSV text (what the download sends), for the CLI and tests."""
+    return csv_chunks(CSV_HEADER, history_rows(filters))
+
+
+def history_rows(filters: HistoryFilters) -> Iterator[list[str]]:
+    """The matching closed tickets, oldest closed first, read from the database in batches."""
     kinds = dict(queue_kinds())
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_HEADER)
     query = (
         select(Ticket).where(*_history_conditions(filters))
         .order_by(Ticket.closed_at, Ticket.id)
         .execution_options(yield_per=500)
     )
-    for n, ticket in enumerate(db.session.scalars(query), start=1):
-        writer.writerow(_csv_row(ticket, kinds))
-        if n % 500 == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    for ticket in db.session.scalars(query):
+        yield _csv_row(ticket, kinds)
