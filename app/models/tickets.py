@@ -133,6 +133,9 @@ class Ticket(db.Model):
     KIND_LABEL = "Request"
     REFERENCE_PREFIX = "REQ"
     HAS_OWN_CLOSE_FORM = False  # True: its dispatch/kinds template closes it with its outcomes
+    # How the requester's pages name it, and what they may do to stop it (verb, done).
+    REQUESTER_NOUN = "request"
+    WITHDRAW = ("cancel", "cancelled")
 
     @property
     def is_open(self) -> bool:

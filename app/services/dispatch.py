@@ -259,6 +259,7 @@ def move(ticket_id: int, actor: User, version: int | None, status: str,
     if eta_minutes is not None and not 1 <= eta_minutes <= ETA_MAX_MINUTES:
         raise DispatchError(f"Give the expected arrival in 1 to {ETA_MAX_MINUTES} minutes.")
     _set_status(ticket, actor, status, note)
+    tell_requester(ticket, note)
     if status == ACKNOWLEDGED and ticket.assigned_officer_id is not None:
         _event(ticket, actor, "assignment", "Officer unassigned", visible=True)
         ticket.assigned_officer = None
@@ -283,6 +284,7 @@ def close(ticket_id: int, actor: User, version: int | None, status: str, outcome
     ticket.outcome_detail = detail
     ticket.eta_at = None
     _event(ticket, actor, "outcome", OUTCOMES[status][outcome], visible=True)
+    tell_requester(ticket, detail)
     return ticket
 
 
@@ -309,16 +311,25 @@ def message_requester(ticket_id: int, actor: User, body: str, follow_up_url: str
     body = _text(body, NOTE_MAX, "message")
     _event(ticket, actor, "message_out", body, visible=True)
     _audit("ticket.message", ticket, actor)
-    if ticket.contact_email:
-        outbox.enqueue(
-            ticket.contact_email,
-            "ticket_message",
-            f"New message about your request {ticket.reference}",
-            ticket=ticket,
-            body=None if ticket.confidential else body,
-            follow_up_url=follow_up_url,
-        )
+    tell_requester(ticket, body, follow_up_url, update=False)
     return ticket
+
+
+def tell_requester(ticket: Ticket, body: str | None, follow_up_url: str | None = None,
+                   update: bool = True) -> None:
+    """Email what staff wrote for the requester (a message, a status or closing note) when
+    the ticket has an address, in the same transaction as the event (through the outbox).
+
+    Confidential tickets store only a safe address, and their mail carries no content."""
+    if not body or not ticket.contact_email:
+        return
+    what = "An update" if update else "New message"
+    outbox.enqueue(
+        ticket.contact_email, "ticket_message",
+        f"{what} about your request {ticket.reference}",
+        ticket=ticket, update=update, body=None if ticket.confidential else body,
+        follow_up_url=follow_up_url,
+    )
 
 
 @ticket_action
