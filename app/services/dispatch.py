@@ -173,7 +173,8 @@ def _text(value: str | None, limit: int, what: str, required: bool = True) -> st
     return text or None
 
 
-def _set_status(ticket: Ticket, actor: User, target: str, body: str | None = None) -> None:
+def set_status(ticket: Ticket, actor: User, target: str, body: str | None = None) -> None:
+    """Move `ticket` to `target` if the lifecycle allows it, with its event and audit."""
     if target not in STATUSES:
         raise IllegalTransition("That is not a status a ticket can have.")
     if not can_transition(ticket.status, target):
@@ -195,7 +196,7 @@ def _set_status(ticket: Ticket, actor: User, target: str, body: str | None = Non
 @ticket_action
 def acknowledge(ticket_id: int, actor: User, version: int | None, seen_event_id=None) -> Ticket:
     ticket = _checked(ticket_id, actor, version, seen_event_id)
-    _set_status(ticket, actor, ACKNOWLEDGED)
+    set_status(ticket, actor, ACKNOWLEDGED)
     return ticket
 
 
@@ -233,13 +234,13 @@ def assign(ticket_id: int, actor: User, version: int | None, officer: User | int
     if ticket.assigned_officer_id == officer.id:
         raise DispatchError(f"The ticket is already assigned to {officer.public_name}.")
     if ticket.status == NEW:
-        _set_status(ticket, actor, ACKNOWLEDGED)
+        set_status(ticket, actor, ACKNOWLEDGED)
     previous = ticket.assigned_officer
     ticket.assigned_officer = officer
     verb = "Reassigned" if previous else "Assigned"
     _event(ticket, actor, "assignment", f"{verb} to {officer.public_name}", visible=True)
     if ticket.status == ACKNOWLEDGED:
-        _set_status(ticket, actor, ASSIGNED)
+        set_status(ticket, actor, ASSIGNED)
     _audit("ticket.assign", ticket, actor, f"officer={officer.id}")
     return ticket
 
@@ -258,7 +259,7 @@ def move(ticket_id: int, actor: User, version: int | None, status: str,
         raise DispatchError("An expected arrival time goes with en route.")
     if eta_minutes is not None and not 1 <= eta_minutes <= ETA_MAX_MINUTES:
         raise DispatchError(f"Give the expected arrival in 1 to {ETA_MAX_MINUTES} minutes.")
-    _set_status(ticket, actor, status, note)
+    set_status(ticket, actor, status, note)
     tell_requester(ticket, note)
     if status == ACKNOWLEDGED and ticket.assigned_officer_id is not None:
         _event(ticket, actor, "assignment", "Officer unassigned", visible=True)
@@ -279,7 +280,7 @@ def close(ticket_id: int, actor: User, version: int | None, status: str, outcome
     if outcome not in OUTCOMES[status]:
         raise DispatchError(f"Choose how the ticket was {STATUS_LABELS[status].lower()}.")
     detail = _text(detail, DETAIL_MAX, "outcome detail", required=False)
-    _set_status(ticket, actor, status, detail)
+    set_status(ticket, actor, status, detail)
     ticket.outcome = outcome
     ticket.outcome_detail = detail
     ticket.eta_at = None

@@ -217,8 +217,8 @@ def close_report(ticket_id: int, actor: User, version: int | None, outcome: str,
         detail = other.reference
     status = OUTCOME_STATUS[outcome]
     if status == RESOLVED and report.status == NEW:
-        dispatch._set_status(report, actor, ACKNOWLEDGED)
-    dispatch._set_status(report, actor, status)
+        dispatch.set_status(report, actor, ACKNOWLEDGED)
+    dispatch.set_status(report, actor, status)
     report.outcome, report.outcome_detail = outcome, detail
     dispatch._event(report, actor, "outcome", report.outcome_in_words, visible=True)
     audit.record("report.closed", actor, "ticket", report.reference, detail=f"outcome={outcome}")
