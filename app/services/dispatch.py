@@ -18,6 +18,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import ParamSpec, TypeVar
 
+from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -64,8 +65,10 @@ OUTCOMES: dict[str, dict[str, str]] = {
         "no_longer_needed": "No longer needed",
         "duplicate": "A duplicate of another request",
         "outside_service": "Outside what we can do; advice given",
+        "junk": "Not a genuine request",
     },
 }
+BULK_OUTCOMES = ("duplicate", "junk")  # what a bulk close may say (a flood, repeats)
 OUTCOME_LABELS = {key: label for options in OUTCOMES.values() for key, label in options.items()}
 
 
@@ -331,6 +334,44 @@ def tell_requester(ticket: Ticket, body: str | None, follow_up_url: str | None =
         ticket=ticket, update=update, body=None if ticket.confidential else body,
         follow_up_url=follow_up_url,
     )
+
+
+def bulk_close(ticket_ids: list[int], actor: User, outcome: str, reason: str) -> list[Ticket]:
+    """Cancel several open tickets as duplicates or junk with one reason (a flood).
+
+    All or nothing, in one transaction: one status event and one audit record per ticket.
+    Refused, closing none, if any ticket is confidential (DV), not visible to `actor`,
+    already closed or changed by someone else meanwhile (the versioned UPDATE).
+    """
+    try:
+        return _bulk_close(ticket_ids, actor, outcome, reason)
+    except StaleDataError:
+        raise DispatchError("Nothing was closed: one of the selected tickets changed "
+                            "meanwhile. Check the board and try again.") from None
+
+
+@use_case
+def _bulk_close(ticket_ids: list[int], actor: User, outcome: str, reason: str) -> list[Ticket]:
+    if outcome not in BULK_OUTCOMES:
+        raise DispatchError("Choose duplicate or junk.")
+    reason = _text(reason, REASON_MAX, "reason")
+    ids = sorted({i for i in ticket_ids if isinstance(i, int)})
+    if not ids:
+        raise DispatchError("Select the tickets to close first.")
+    if len(ids) > current_app.config["DISPATCH_BULK_CLOSE_MAX"]:
+        raise DispatchError(f"Close at most {current_app.config['DISPATCH_BULK_CLOSE_MAX']} "
+                            "tickets at once.")
+    tickets = [load_ticket(i, actor, fresh=True) for i in ids]
+    refused = [t for t in tickets if t is None or t.confidential or not t.is_open
+               or not may_act(t, actor)]
+    if refused:
+        raise DispatchError(f"Nothing was closed: {len(refused)} of the selected tickets "
+                            "cannot be closed here (closed already, or not on this board).")
+    for ticket in tickets:
+        set_status(ticket, actor, CANCELLED)
+        ticket.outcome, ticket.outcome_detail, ticket.eta_at = outcome, reason, None
+        _audit("ticket.bulk_close", ticket, actor, f"outcome={outcome} reason={reason}")
+    return tickets
 
 
 @ticket_action

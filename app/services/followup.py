@@ -45,6 +45,7 @@ OUTCOME_WORDS = {
     "no_longer_needed": "it was no longer needed",
     "duplicate": "it was the same as another request",
     "outside_service": "it is outside what we can do; we gave advice",
+    "junk": "it was not a genuine request",
 }
 
 
