@@ -31,3 +31,20 @@ def test_each_card_on_the_officer_page_names_its_ticket(login_as, many_forms_pag
                         if "Arrival in minutes" in label.get_text()), None)
         assert arrival is not None and reference in arrival.get_text()
         assert card.find(id=arrival["for"]) is not None
+
+
+def test_every_page_without_arguments_has_unique_ids_for_every_role(app, client, login_as):
+    """The class-wide check: every GET page with no path argument, as every kind of user."""
+    rules = sorted(r.rule for r in app.url_map.iter_rules()
+                   if "GET" in r.methods and not r.arguments and not r.rule.startswith("/static"))
+    visitors = {"visitor": client, "member": login_as(None)}
+    for role in ("dispatcher", "officer", "advocate", "trainer", "editor", "admin"):
+        visitors[role] = login_as(role)
+    checked = 0
+    for who, visitor in visitors.items():
+        for rule in rules:
+            response = visitor.get(rule)
+            if response.status_code == 200 and response.mimetype == "text/html":
+                checked += 1
+                assert id_problems(response.get_data(as_text=True)) == [], (who, rule)
+    assert checked > 50
