@@ -313,10 +313,11 @@ def record_lock(ticket_id: int, actor: User, device_id: int, lock_id: str, locke
         raise DeviceError("The lock cannot have been installed in the future.")
     device.state, device.lock_id, device.locked_on = LOCKED, lock_id.strip(), locked_on
     _event(device, "locked", actor, f"Locked down, lock {device.lock_id}")
-    ticket.events.append(TicketEvent(
-        kind="note", actor=actor, visible_to_requester=True,
-        body=f"Lock {device.lock_id} installed on {device.make} {device.model}"))
+    note = f"Lock {device.lock_id} installed on {device.make} {device.model}"
+    ticket.events.append(TicketEvent(kind="note", actor=actor, visible_to_requester=True,
+                                     body=note))
     ticket.touch()
+    dispatch.tell_requester(ticket, note)
     audit.record("device.locked", actor, "device", device.registration_number,
                  detail=f"ticket={ticket.reference}")
     return device

@@ -10,6 +10,7 @@ from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from app.models.devices import LOCKED, RECOVERED, REQUESTED, STOLEN, Device, LockdownRequest
+from app.models.outbox import OutboxMessage
 from app.models.tickets import CANCELLED, TicketEvent
 from app.services import dispatch
 
@@ -67,12 +68,17 @@ def test_officer_cannot_record_a_lock_on_an_unassigned_ticket(db, login_as, lock
 
 def test_the_assigned_officer_and_any_dispatcher_record_locks(
         db, login_as, make_user, lockdown):
-    _, (first, second), ticket = lockdown(devices=2)
+    member, (first, second), ticket = lockdown(devices=2)
     officer = login_as("officer")
     assign(db, make_user, ticket, officer.user)
     assert lock(officer, ticket, first).status_code == 302
     assert lock(login_as("dispatcher"), ticket, second, "L-2").status_code == 302
     assert (state(db, first), state(db, second)) == (LOCKED, LOCKED)
+    mails = db.session.scalars(select(OutboxMessage.text_body).where(
+        OutboxMessage.subject.contains("An update about your request"))).all()
+    assert any("Lock L-5531 installed" in body for body in mails)
+    follow = soup(member.get(f"/track/mine/{ticket.reference}")).select_one("ol.timeline")
+    assert "Lock L-5531 installed" in follow.text
 
 
 def test_recording_a_lock_never_clears_the_stolen_flag(db, login_as, make_user, lockdown):
