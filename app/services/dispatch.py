@@ -103,7 +103,9 @@ def ticket_action(fn: Callable[P, R]) -> Callable[P, R]:
         try:
             return run(*args, **kwargs)
         except StaleDataError:
-            ticket = load_ticket(args[0], args[1])
+            ticket = load_ticket(args[0], args[1], fresh=True)
+            if ticket is None:  # gone, or no longer visible to this member of staff
+                raise DispatchError("That ticket does not exist.") from None
             raise TicketConflict(ticket, kwargs.get("seen_event_id")) from None
 
     return wrapper
