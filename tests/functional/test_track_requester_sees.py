@@ -136,3 +136,22 @@ def test_my_devices_actions_are_separated_by_spaces(login_as, make_device):
     page = soup(owner.get("/devices/mine"))
     actions = " ".join(page.select_one("main").text.split())
     assert "·Report stolen" not in actions and "· Report stolen" in actions
+
+
+def test_dv_notes_keep_the_dv_mail_rules_no_content_and_only_a_safe_address(
+        db, make_user, make_dv_request):
+    from app.services import support
+
+    advocate = make_user(roles=("advocate",))
+    unsafe, _ = make_dv_request(contact_method="email", contact_value="home@example.org",
+                                email_is_safe=False)
+    safe, _ = make_dv_request(contact_method="email", contact_value="safe@example.org",
+                              email_is_safe=True)
+    for request in (unsafe, safe):
+        support.acknowledge(request.id, advocate, None)
+        dispatch.close(request.id, advocate, None, "resolved", "assisted",
+                       "Shelter bed booked at Harbour House")
+    db.session.expire_all()
+    bodies = [m.text_body for m in db.session.scalars(select(OutboxMessage))]
+    assert not any("Harbour House" in body for body in bodies)
+    assert mails_to(db, "home@example.org") == []
