@@ -172,7 +172,12 @@ class Config:
     ACK_BUSINESS_TIME_PRIORITIES = frozenset(
         int(p) for p in os.environ.get("ACK_BUSINESS_TIME_PRIORITIES", "3").split(",") if p.strip()
     )
+    # The board lists this many open tickets, but never cuts a P1 or P2: those are always
+    # all listed (up to DISPATCH_URGENT_LIMIT, a guard for the page size), P3 fill the rest.
     DISPATCH_QUEUE_LIMIT = env_int("DISPATCH_QUEUE_LIMIT", 100)
+    DISPATCH_URGENT_LIMIT = env_int("DISPATCH_URGENT_LIMIT", 1000)
+    # Most tickets one bulk close (duplicates, junk from a flood) may take at once.
+    DISPATCH_BULK_CLOSE_MAX = env_int("DISPATCH_BULK_CLOSE_MAX", 200)
     DISPATCH_REFRESH_SECONDS = env_int("DISPATCH_REFRESH_SECONDS", 15)
     CHOICES_CACHE_SECONDS = env_int("CHOICES_CACHE_SECONDS", 30)
 

@@ -7,6 +7,7 @@ from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.database import is_database_busy, is_database_unavailable
@@ -21,6 +22,7 @@ TITLES = {
     404: "Page not found",
     405: "That action is not allowed here",
     413: "That upload is too large",
+    409: "This changed while you were working on it",
     429: "Too many attempts",
     500: "Something went wrong on our side",
     503: "The service is busy",
@@ -108,6 +110,14 @@ def init_error_pages(app: Flask) -> None:
             return database_unavailable_page()
         log.exception("database error")
         return render_error(500)
+
+    @app.errorhandler(StaleDataError)
+    def stale_write(error: StaleDataError):
+        """Someone else changed the same record first (the versioned UPDATE matched no row):
+        nothing was saved. Dispatch pages show what changed; anything else lands here."""
+        db.session.rollback()
+        return render_error(409, description="Someone else changed it first, so nothing "
+                            "was saved. Go back, reload the page and try again.")
 
     @app.errorhandler(InternalServerError)
     def server_error(error: InternalServerError):

@@ -112,3 +112,13 @@ def location_choices(with_other: bool = True, placeholder: str = "Choose a place
     if with_other:
         choices.append(SelectChoice(OTHER, "Other (describe)", optgroup="Not in the list"))
     return choices
+
+
+def scope_ids(form, suffix: object):
+    """Give every field of `form` an id ending in `-<suffix>`, for a page that shows the same
+    form once per card or row: ids stay unique and each label names the field of its own
+    form. The names (what is posted) do not change."""
+    for form_field in form:
+        form_field.id = f"{form_field.id}-{suffix}"
+        form_field.label.field_id = form_field.id
+    return form

@@ -25,6 +25,17 @@ CATEGORIES: dict[str, str] = {
     "other": "Something else",
 }
 
+# The categories inside a sentence, with their article ("your report of ...").
+CATEGORY_PHRASES: dict[str, str] = {
+    "suspicious_package": "a suspicious package",
+    "suspicious_person": "a suspicious person",
+    "suspicious_substance": "a suspicious substance",
+    "hazardous_material": "hazardous material",
+    "unauthorized_person": "an unauthorized person",
+    "theft": "a theft",
+    "other": "a concern",
+}
+
 URGENT_CATEGORIES = frozenset({"suspicious_package", "suspicious_substance", "hazardous_material"})
 
 
@@ -138,12 +149,19 @@ class IncidentReport(Ticket):
     }
 
     KIND_LABEL = "Incident report"
+    REQUESTER_NOUN = "report"
+    WITHDRAW = ("withdraw", "withdrawn")
     REFERENCE_PREFIX = "RPT"
     HAS_OWN_CLOSE_FORM = True
 
     @property
     def category_label(self) -> str:
         return CATEGORIES.get(self.category, self.category)
+
+    @property
+    def category_phrase(self) -> str:
+        """The category as it reads in a sentence: "your report of a suspicious package"."""
+        return CATEGORY_PHRASES.get(self.category, self.category_label.lower())
 
     @property
     def guidance(self) -> Guidance:

@@ -109,7 +109,13 @@ class Ticket(db.Model):
         cascade="all, delete-orphan",
     )
 
-    __mapper_args__ = {"polymorphic_on": "kind", "polymorphic_identity": "ticket"}
+    # Every UPDATE of a ticket says `WHERE id = :id AND version = :version_read` and sets
+    # version + 1 (SQLAlchemy's version counter): a write from a copy that is no longer the
+    # row matches nothing and raises StaleDataError, which the services turn into
+    # TicketConflict. Never change `version` by hand; change a column (`touch`) instead.
+    __mapper_args__ = {
+        "polymorphic_on": "kind", "polymorphic_identity": "ticket", "version_id_col": version,
+    }
     __table_args__ = (
         Index("ix_ticket_open_queue", "status", "priority", "created_at"),
         Index("ix_ticket_created_at", "created_at"),
@@ -127,6 +133,9 @@ class Ticket(db.Model):
     KIND_LABEL = "Request"
     REFERENCE_PREFIX = "REQ"
     HAS_OWN_CLOSE_FORM = False  # True: its dispatch/kinds template closes it with its outcomes
+    # How the requester's pages name it, and what they may do to stop it (verb, done).
+    REQUESTER_NOUN = "request"
+    WITHDRAW = ("cancel", "cancelled")
 
     @property
     def is_open(self) -> bool:
@@ -140,6 +149,11 @@ class Ticket(db.Model):
     def where(self) -> str:
         parts = [self.location.name if self.location else None, self.location_detail]
         return ", ".join(p for p in parts if p) or "Not given"
+
+    def touch(self) -> None:
+        """Mark the ticket changed, so its versioned UPDATE runs even when only its
+        history (a new event) changed."""
+        self.updated_at = utcnow()
 
     def __repr__(self) -> str:
         return f"<Ticket {self.reference}>"

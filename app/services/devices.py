@@ -33,7 +33,8 @@ from app.models.devices import (
     RegistryNotice,
 )
 from app.models.locations import Location
-from app.services import audit, outbox, tickets, uploads
+from app.models.tickets import CANCELLED, OPEN_STATUSES, Ticket, TicketEvent
+from app.services import audit, dispatch, outbox, tickets, uploads
 from app.services.reports import ReportDetails, create_incident
 from app.services.uploads import PreparedImage, StoredImage
 from app.urls import external_url
@@ -243,15 +244,31 @@ def request_lockdown(
     )
 
 
+def _devices_place(devices: list[Device], location_id: int | None, room: str | None
+                   ) -> tuple[int | None, str | None]:
+    """Where the officer goes: the place the owner gave, else where the devices are
+    registered (building and room; each device's place when they are in several)."""
+    room = (room or "").strip() or None
+    if location_id or room:
+        return location_id, room
+    places = {(d.location_id, d.room) for d in devices if d.location_id or d.room}
+    if len(places) == 1:
+        return places.pop()
+    if places:
+        return None, "; ".join(f"{d.make} {d.model}: {d.where}" for d in devices)[:200]
+    return None, None
+
+
 @use_case
 def _request_lockdown(owner, device_ids, preferred_times, location_id, room, submission_key):
     devices = [db.session.get(Device, i) for i in device_ids]
     names = ", ".join(f"{d.make} {d.model}" for d in devices)
+    location_id, room = _devices_place(devices, location_id, room)
     ticket = LockdownRequest(
         priority=3,
         preferred_times=preferred_times.strip(),
         location_id=location_id,
-        location_detail=(room or "").strip() or None,
+        location_detail=room,
         devices=devices,
         summary=f"Lockdown: {names}"[:200],
         contact_name=owner.name,
@@ -268,38 +285,60 @@ def _request_lockdown(owner, device_ids, preferred_times, location_id, room, sub
     return opened
 
 
-@use_case
-def record_lock(
-    actor: User, ticket_id: int, device_id: int, lock_id: str, locked_on: date
-) -> Device:
-    """The officer who installed the cable records the lock ID and date."""
-    ticket = db.session.get(LockdownRequest, ticket_id)
+class NotYourLockdown(DeviceError):
+    """Not a lockdown ticket this member of staff may act on: answered as "not found"."""
+
+
+@dispatch.ticket_action
+def record_lock(ticket_id: int, actor: User, device_id: int, lock_id: str, locked_on: date
+                ) -> Device:
+    """The officer who installed the cable records the lock ID and date.
+
+    Only the officer assigned to the ticket, or dispatch, may record it (dispatch.may_act),
+    on an open ticket. A device reported stolen stays stolen: no lock is recorded on it
+    until it has been recovered.
+    """
+    ticket = dispatch.load_ticket(ticket_id, actor, fresh=True)
+    if not isinstance(ticket, LockdownRequest) or not dispatch.may_act(ticket, actor):
+        raise NotYourLockdown("That lockdown request does not exist.")
     device = db.session.get(Device, device_id)
-    if ticket is None or device is None or device not in ticket.devices:
+    if device is None or device not in ticket.devices:
         raise DeviceError("That device is not part of this lockdown request.")
+    if not ticket.is_open:
+        raise DeviceError("This lockdown request is closed.")
+    if device.state == STOLEN:
+        raise DeviceError(f"{device.make} {device.model} is reported stolen. It stays stolen "
+                          "until it is marked recovered; no lock was recorded.")
     if locked_on > utcnow().date():
         raise DeviceError("The lock cannot have been installed in the future.")
     device.state, device.lock_id, device.locked_on = LOCKED, lock_id.strip(), locked_on
     _event(device, "locked", actor, f"Locked down, lock {device.lock_id}")
-    from app.models.tickets import TicketEvent
-
-    ticket.events.append(
-        TicketEvent(
-            kind="note",
-            actor=actor,
-            visible_to_requester=True,
-            body=f"Lock {device.lock_id} installed on {device.make} {device.model}",
-        )
-    )
-    ticket.version += 1
-    audit.record(
-        "device.locked",
-        actor,
-        "device",
-        device.registration_number,
-        detail=f"ticket={ticket.reference}",
-    )
+    note = f"Lock {device.lock_id} installed on {device.make} {device.model}"
+    ticket.events.append(TicketEvent(kind="note", actor=actor, visible_to_requester=True,
+                                     body=note))
+    ticket.touch()
+    dispatch.tell_requester(ticket, note)
+    audit.record("device.locked", actor, "device", device.registration_number,
+                 detail=f"ticket={ticket.reference}")
     return device
+
+
+def _off_lockdowns(device: Device, owner: User, theft: Ticket) -> None:
+    """A stolen device leaves its open lockdown tickets: a ticket with no other device to
+    lock is cancelled (no longer needed), saying why; otherwise it gets a note."""
+    why = (f"{device.make} {device.model} was reported stolen ({theft.reference}): "
+           "there is no lock to install on it.")
+    open_requests = db.session.scalars(select(LockdownRequest).where(
+        LockdownRequest.devices.contains(device), LockdownRequest.status.in_(OPEN_STATUSES)))
+    for request in open_requests:
+        if any(d.state not in (LOCKED, STOLEN) for d in request.devices):
+            request.events.append(TicketEvent(kind="note", actor=owner, body=why,
+                                              visible_to_requester=True))
+            request.touch()
+            continue
+        dispatch.set_status(request, owner, CANCELLED, why)
+        request.outcome, request.outcome_detail = "no_longer_needed", why[:300]
+        request.eta_at = None
 
 
 def report_stolen(
@@ -341,6 +380,7 @@ def _report_stolen(owner, device_id, last_seen_at, location_id, where, descripti
     if not opened.duplicate:
         device.state, device.stolen_at, device.theft_ticket = STOLEN, utcnow(), opened.ticket
         _event(device, "stolen", owner, f"Reported stolen ({opened.ticket.reference})")
+        _off_lockdowns(device, owner, opened.ticket)
         audit.record("device.stolen", owner, "device", device.registration_number)
     return opened
 
@@ -353,8 +393,6 @@ def mark_recovered(actor: User, device_id: int, note: str) -> Device:
     device.state, device.recovered_at = RECOVERED, utcnow()
     _event(device, "recovered", actor, note.strip() or "Recovered")
     if device.theft_ticket is not None:
-        from app.models.tickets import TicketEvent
-
         device.theft_ticket.events.append(
             TicketEvent(
                 kind="note",
@@ -363,7 +401,7 @@ def mark_recovered(actor: User, device_id: int, note: str) -> Device:
                 body="Your device has been recovered. Dispatch will contact you to return it.",
             )
         )
-        device.theft_ticket.version += 1
+        device.theft_ticket.touch()
     outbox.enqueue(
         device.owner.email,
         "device_recovered",

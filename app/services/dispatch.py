@@ -4,13 +4,23 @@ Every action checks the lifecycle table (app.models.tickets.TRANSITIONS), writes
 TicketEvent and one AuditEvent, bumps the ticket's version and commits, or raises and
 writes nothing. Actions that change the ticket take the `version` the member of staff saw:
 if someone else changed the ticket since, TicketConflict says so instead of overwriting.
-Confidential (DV) tickets can be acted on by advocates only.
+
+The check is made twice: against the row as read at the start of the action (a stale form),
+and by the UPDATE itself (`WHERE version = :read`, the version counter on Ticket), so of
+two actions racing on one ticket exactly one commits, on SQLite and on PostgreSQL, and the
+lifecycle rule is judged on the row that is actually written. `ticket_action` turns the
+refused UPDATE into TicketConflict. Confidential (DV) tickets: advocates only.
 """
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import timedelta
+from typing import ParamSpec, TypeVar
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.database import use_case
 from app.extensions import db
@@ -55,8 +65,10 @@ OUTCOMES: dict[str, dict[str, str]] = {
         "no_longer_needed": "No longer needed",
         "duplicate": "A duplicate of another request",
         "outside_service": "Outside what we can do; advice given",
+        "junk": "Not a genuine request",
     },
 }
+BULK_OUTCOMES = ("duplicate", "junk")  # what a bulk close may say (a flood, repeats)
 OUTCOME_LABELS = {key: label for options in OUTCOMES.values() for key, label in options.items()}
 
 
@@ -77,6 +89,28 @@ class TicketConflict(DispatchError):
         self.changes = [e for e in ticket.events if seen_event_id is None or e.id > seen_event_id]
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def ticket_action(fn: Callable[P, R]) -> Callable[P, R]:
+    """A use case on one ticket (its first argument is the ticket id, its second the actor):
+    one transaction, and a write that lost a race becomes TicketConflict."""
+    run = use_case(fn)
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return run(*args, **kwargs)
+        except StaleDataError:
+            ticket = load_ticket(args[0], args[1], fresh=True)
+            if ticket is None:  # gone, or no longer visible to this member of staff
+                raise DispatchError("That ticket does not exist.") from None
+            raise TicketConflict(ticket, kwargs.get("seen_event_id")) from None
+
+    return wrapper
+
+
 MAX_ID = 2**31 - 1
 CONTROL_CHARACTERS = dict.fromkeys(c for c in range(32) if chr(c) not in "\n\t")
 
@@ -86,13 +120,16 @@ def clean_text(value: str | None) -> str:
     return (value or "").replace("\r\n", "\n").translate(CONTROL_CHARACTERS).strip()
 
 
-def load_ticket(ticket_id: int, actor: User, lock: bool = False) -> Ticket | None:
-    """A ticket that `actor` may work on, or None (confidential ones only for advocates)."""
+def load_ticket(ticket_id: int, actor: User, fresh: bool = False) -> Ticket | None:
+    """A ticket that `actor` may work on, or None (confidential ones only for advocates).
+
+    `fresh` reads the row again even when this session already holds the ticket (a view
+    loaded it to render or check it): an action judges the row, not a copy in memory."""
     if not isinstance(ticket_id, int) or not 0 < ticket_id <= MAX_ID:
         return None
     query = select(Ticket).where(Ticket.id == ticket_id)
-    if lock:
-        query = query.with_for_update(of=Ticket)
+    if fresh:
+        query = query.execution_options(populate_existing=True)
     ticket = db.session.scalar(query)
     if ticket is None:
         return None
@@ -111,7 +148,7 @@ def may_act(ticket: Ticket, actor: User) -> bool:
 
 
 def _checked(ticket_id: int, actor: User, version: int | None, seen_event_id=None) -> Ticket:
-    ticket = load_ticket(ticket_id, actor, lock=True)
+    ticket = load_ticket(ticket_id, actor, fresh=True)
     if ticket is None or not may_act(ticket, actor):
         raise DispatchError("That ticket does not exist.")
     if version is not None and ticket.version != version:
@@ -123,8 +160,7 @@ def _event(ticket: Ticket, actor: User, kind: str, body: str | None = None,
            visible: bool = False, **fields) -> TicketEvent:
     event = TicketEvent(kind=kind, actor=actor, body=body, visible_to_requester=visible, **fields)
     ticket.events.append(event)
-    ticket.version += 1
-    ticket.updated_at = utcnow()
+    ticket.touch()  # its UPDATE carries the version check
     return event
 
 
@@ -142,7 +178,8 @@ def _text(value: str | None, limit: int, what: str, required: bool = True) -> st
     return text or None
 
 
-def _set_status(ticket: Ticket, actor: User, target: str, body: str | None = None) -> None:
+def set_status(ticket: Ticket, actor: User, target: str, body: str | None = None) -> None:
+    """Move `ticket` to `target` if the lifecycle allows it, with its event and audit."""
     if target not in STATUSES:
         raise IllegalTransition("That is not a status a ticket can have.")
     if not can_transition(ticket.status, target):
@@ -161,14 +198,14 @@ def _set_status(ticket: Ticket, actor: User, target: str, body: str | None = Non
     _audit("ticket.status", ticket, actor, f"to={target}")
 
 
-@use_case
+@ticket_action
 def acknowledge(ticket_id: int, actor: User, version: int | None, seen_event_id=None) -> Ticket:
     ticket = _checked(ticket_id, actor, version, seen_event_id)
-    _set_status(ticket, actor, ACKNOWLEDGED)
+    set_status(ticket, actor, ACKNOWLEDGED)
     return ticket
 
 
-@use_case
+@ticket_action
 def change_priority(ticket_id: int, actor: User, version: int | None, priority: int,
                     reason: str, seen_event_id=None) -> Ticket:
     ticket = _checked(ticket_id, actor, version, seen_event_id)
@@ -187,7 +224,7 @@ def change_priority(ticket_id: int, actor: User, version: int | None, priority: 
     return ticket
 
 
-@use_case
+@ticket_action
 def assign(ticket_id: int, actor: User, version: int | None, officer: User | int | None,
            seen_event_id=None) -> Ticket:
     """Assign or reassign an officer (a User or a user id); a new ticket is acknowledged
@@ -202,18 +239,18 @@ def assign(ticket_id: int, actor: User, version: int | None, officer: User | int
     if ticket.assigned_officer_id == officer.id:
         raise DispatchError(f"The ticket is already assigned to {officer.public_name}.")
     if ticket.status == NEW:
-        _set_status(ticket, actor, ACKNOWLEDGED)
+        set_status(ticket, actor, ACKNOWLEDGED)
     previous = ticket.assigned_officer
     ticket.assigned_officer = officer
     verb = "Reassigned" if previous else "Assigned"
     _event(ticket, actor, "assignment", f"{verb} to {officer.public_name}", visible=True)
     if ticket.status == ACKNOWLEDGED:
-        _set_status(ticket, actor, ASSIGNED)
+        set_status(ticket, actor, ASSIGNED)
     _audit("ticket.assign", ticket, actor, f"officer={officer.id}")
     return ticket
 
 
-@use_case
+@ticket_action
 def move(ticket_id: int, actor: User, version: int | None, status: str,
          note: str | None = None, eta_minutes: int | None = None, seen_event_id=None) -> Ticket:
     """Move a ticket along its lifecycle (en route, on scene, ...). Closing uses `close`."""
@@ -227,7 +264,8 @@ def move(ticket_id: int, actor: User, version: int | None, status: str,
         raise DispatchError("An expected arrival time goes with en route.")
     if eta_minutes is not None and not 1 <= eta_minutes <= ETA_MAX_MINUTES:
         raise DispatchError(f"Give the expected arrival in 1 to {ETA_MAX_MINUTES} minutes.")
-    _set_status(ticket, actor, status, note)
+    set_status(ticket, actor, status, note)
+    tell_requester(ticket, note)
     if status == ACKNOWLEDGED and ticket.assigned_officer_id is not None:
         _event(ticket, actor, "assignment", "Officer unassigned", visible=True)
         ticket.assigned_officer = None
@@ -237,7 +275,7 @@ def move(ticket_id: int, actor: User, version: int | None, status: str,
     return ticket
 
 
-@use_case
+@ticket_action
 def close(ticket_id: int, actor: User, version: int | None, status: str, outcome: str,
           detail: str | None = None, seen_event_id=None) -> Ticket:
     """Resolve or cancel with an outcome the requester sees in plain words."""
@@ -247,15 +285,16 @@ def close(ticket_id: int, actor: User, version: int | None, status: str, outcome
     if outcome not in OUTCOMES[status]:
         raise DispatchError(f"Choose how the ticket was {STATUS_LABELS[status].lower()}.")
     detail = _text(detail, DETAIL_MAX, "outcome detail", required=False)
-    _set_status(ticket, actor, status, detail)
+    set_status(ticket, actor, status, detail)
     ticket.outcome = outcome
     ticket.outcome_detail = detail
     ticket.eta_at = None
     _event(ticket, actor, "outcome", OUTCOMES[status][outcome], visible=True)
+    tell_requester(ticket, detail)
     return ticket
 
 
-@use_case
+@ticket_action
 def add_note(ticket_id: int, actor: User, body: str) -> Ticket:
     """An internal note: staff only, never shown to the requester."""
     ticket = _checked(ticket_id, actor, None)
@@ -265,7 +304,7 @@ def add_note(ticket_id: int, actor: User, body: str) -> Ticket:
     return ticket
 
 
-@use_case
+@ticket_action
 def message_requester(ticket_id: int, actor: User, body: str, follow_up_url: str | None = None
                       ) -> Ticket:
     """A message shown on the follow-up page, and emailed when the requester gave an email.
@@ -278,20 +317,76 @@ def message_requester(ticket_id: int, actor: User, body: str, follow_up_url: str
     body = _text(body, NOTE_MAX, "message")
     _event(ticket, actor, "message_out", body, visible=True)
     _audit("ticket.message", ticket, actor)
-    if ticket.contact_email:
-        outbox.enqueue(
-            ticket.contact_email,
-            "ticket_message",
-            f"New message about your request {ticket.reference}",
-            ticket=ticket,
-            body=None if ticket.confidential else body,
-            follow_up_url=follow_up_url,
-        )
+    tell_requester(ticket, body, follow_up_url, update=False)
     return ticket
 
 
+def tell_requester(ticket: Ticket, body: str | None, follow_up_url: str | None = None,
+                   update: bool = True) -> None:
+    """Email what staff wrote for the requester (a message, a status or closing note) when
+    the ticket has an address, in the same transaction as the event (through the outbox).
+
+    Confidential tickets store only a safe address, and their mail carries no content."""
+    if not body or not ticket.contact_email:
+        return
+    what = "An update" if update else "New message"
+    outbox.enqueue(
+        ticket.contact_email, "ticket_message",
+        f"{what} about your request {ticket.reference}",
+        ticket=ticket, update=update, body=None if ticket.confidential else body,
+        follow_up_url=follow_up_url,
+    )
+
+
+def bulk_close(ticket_ids: list[int], actor: User, outcome: str, reason: str) -> list[Ticket]:
+    """Cancel several open tickets as duplicates or junk with one reason (a flood).
+
+    All or nothing, in one transaction: one status event and one audit record per ticket.
+    Refused, closing none, if any ticket is confidential (DV), not visible to `actor`,
+    already closed or changed by someone else meanwhile (the versioned UPDATE).
+    """
+    try:
+        return _bulk_close(ticket_ids, actor, outcome, reason)
+    except StaleDataError:
+        raise DispatchError("Nothing was closed: one of the selected tickets changed "
+                            "meanwhile. Check the board and try again.") from None
+
+
 @use_case
+def _bulk_close(ticket_ids: list[int], actor: User, outcome: str, reason: str) -> list[Ticket]:
+    if outcome not in BULK_OUTCOMES:
+        raise DispatchError("Choose duplicate or junk.")
+    reason = _text(reason, REASON_MAX, "reason")
+    ids = sorted({i for i in ticket_ids if isinstance(i, int)})
+    if not ids:
+        raise DispatchError("Select the tickets to close first.")
+    if len(ids) > current_app.config["DISPATCH_BULK_CLOSE_MAX"]:
+        raise DispatchError(f"Close at most {current_app.config['DISPATCH_BULK_CLOSE_MAX']} "
+                            "tickets at once.")
+    tickets = [load_ticket(i, actor, fresh=True) for i in ids]
+    refused = [t for t in tickets if t is None or t.confidential or not t.is_open
+               or not may_act(t, actor)]
+    if refused:
+        raise DispatchError(f"Nothing was closed: {len(refused)} of the selected tickets "
+                            "cannot be closed here (closed already, or not on this board).")
+    for ticket in tickets:
+        set_status(ticket, actor, CANCELLED)
+        ticket.outcome, ticket.outcome_detail, ticket.eta_at = outcome, reason, None
+        _audit("ticket.bulk_close", ticket, actor, f"outcome={outcome} reason={reason}")
+    return tickets
+
+
+@ticket_action
 def mark_read(ticket_id: int, actor: User) -> None:
     ticket = load_ticket(ticket_id, actor)
-    if ticket is not None and ticket.unread_by_staff:
-        ticket.unread_by_staff = False
+    if ticket is not None:
+        clear_unread(ticket)
+
+
+def clear_unread(ticket: Ticket) -> None:
+    """Staff have seen the requester's messages. Not a change to the ticket: the version
+    stays, so nobody's open form goes stale because a colleague opened the page."""
+    if ticket.unread_by_staff:
+        db.session.execute(update(Ticket.__table__).where(Ticket.__table__.c.id == ticket.id)
+                           .values(unread_by_staff=False))
+        db.session.expire(ticket, ["unread_by_staff"])

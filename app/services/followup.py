@@ -46,6 +46,7 @@ OUTCOME_WORDS = {
     "no_longer_needed": "it was no longer needed",
     "duplicate": "it was the same as another request",
     "outside_service": "it is outside what we can do; we gave advice",
+    "junk": "it was not a genuine request",
 }
 
 
@@ -105,7 +106,9 @@ def _step(event: TicketEvent, ticket: Ticket, officer: str) -> Step | None:
         return Step(event.created_at, "Dispatch received your request")
     if event.kind == "status":
         text = _status_text(event, ticket, officer)
-        return Step(event.created_at, text) if text else None
+        return Step(event.created_at, text, event.body) if text else None
+    if event.kind == "note":  # a note staff wrote for the requester (visible ones only)
+        return Step(event.created_at, "Update from dispatch", event.body, "note")
     if event.kind == "assignment":
         name = _officer_name(event.body)
         if name is None:  # "Officer unassigned": back with dispatch
@@ -131,6 +134,18 @@ def timeline(ticket: Ticket) -> list[Step]:
         if step is not None:
             steps.append(step)
     return steps
+
+
+def open_question(ticket: Ticket) -> TicketEvent | None:
+    """Dispatch's latest message when the requester has not answered it yet (open tickets)."""
+    if not ticket.is_open:
+        return None
+    for event in reversed(ticket.events):
+        if event.kind == "message_in":
+            return None
+        if event.kind == "message_out" and event.visible_to_requester:
+            return event
+    return None
 
 
 def expected(ticket: Ticket) -> tuple[str, datetime] | None:
@@ -189,7 +204,7 @@ def requester_cancel(ticket: Ticket, actor: User | None) -> Ticket:
     ticket.outcome = REQUESTER_CANCELLED
     ticket.closed_at = ticket.updated_at = utcnow()
     ticket.unread_by_staff = True
-    ticket.version += 1
+    ticket.touch()
     audit.record("ticket.requester_cancel", _actor(actor), "ticket", ticket.reference,
                  ip=not getattr(ticket, "anonymous", False))
     return ticket

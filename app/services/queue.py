@@ -7,18 +7,16 @@ indexes on ticket (the partial open-queue index, closed_at) serve it with 100,00
 """
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
-from sqlalchemy import bindparam, case, false, func, or_, select, true
+from sqlalchemy import bindparam, case, false, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.cache import cached
-from app.csv_export import csv_safe
+from app.csv_export import csv_chunks
 from app.database import use_case
 from app.extensions import db
 from app.models.accounts import Role, User, user_roles
@@ -93,6 +91,9 @@ QUEUE_COLUMNS = (
 )
 
 
+URGENT = 2  # P1 and P2: never cut from the board by its limit
+
+
 @dataclass
 class QueuePage:
     tickets: list[QueueItem]
@@ -102,6 +103,17 @@ class QueuePage:
     matching: int
     limit: int
     now: datetime = field(default_factory=utcnow)
+
+    @property
+    def hidden(self) -> int:
+        """Matching open tickets the board does not list."""
+        return max(self.matching - len(self.tickets), 0)
+
+    urgent: int = 0  # matching P1 and P2 tickets
+
+    @property
+    def every_urgent_shown(self) -> bool:
+        return sum(1 for t in self.tickets if t.priority <= URGENT) >= self.urgent
 
 
 def _visible() -> ColumnElement[bool]:
@@ -147,34 +159,33 @@ def _filter_conditions(filters: QueueFilters, now: datetime) -> list[ColumnEleme
 
 
 def open_queue(filters: QueueFilters | None = None, limit: int | None = None) -> QueuePage:
-    """Open, non-confidential tickets of every kind: P1 first, then oldest first."""
+    """Open, non-confidential tickets of every kind: P1 first, then oldest first.
+
+    The board lists `limit` tickets but never cuts a P1 or P2, however many P3 there are
+    (a flood): when more urgent tickets match, the page grows to hold them all, up to
+    DISPATCH_URGENT_LIMIT. The page knows how many matching tickets it does not show.
+    """
     filters = filters or QueueFilters()
     limit = limit or current_app.config["DISPATCH_QUEUE_LIMIT"]
     now = utcnow()
     conditions = [_open(), _visible(), *_filter_conditions(filters, now)]
+    matching, overdue, urgent = db.session.execute(_counts_query(now, conditions)).one()
+    if filters.active:
+        total_open, total_overdue = queue_counts(now)
+    else:
+        total_open, total_overdue = matching, int(overdue)
+    shown = max(limit, min(int(urgent), current_app.config["DISPATCH_URGENT_LIMIT"]))
     query = (
         select(*QUEUE_COLUMNS).select_from(Ticket)
         .outerjoin(Location, Location.id == Ticket.location_id)
         .outerjoin(User, User.id == Ticket.assigned_officer_id)
         .where(*conditions)
-        .order_by(Ticket.priority, Ticket.created_at, Ticket.id).limit(limit)
+        .order_by(Ticket.priority, Ticket.created_at, Ticket.id).limit(shown)
     )
-    if filters.active:
-        rows = db.session.execute(query).all()
-        total_open, total_overdue = queue_counts(now)
-        matching = db.session.scalar(select(func.count(Ticket.id)).where(*conditions))
-    else:
-        # The board as most often seen (auto-refresh, no filters): the counts ride along
-        # with the rows in one statement (one aggregate row joined to each ticket row).
-        counts = _counts_query(now).subquery("board_counts")
-        rows = db.session.execute(query.add_columns(counts.c.total_open,
-                                                    counts.c.total_overdue)
-                                  .join(counts, true())).all()
-        total_open, total_overdue = (int(rows[0][-2]), int(rows[0][-1])) if rows else (0, 0)
-        matching = total_open
-    tickets = [QueueItem(row, now) for row in rows]
+    tickets = [QueueItem(row, now) for row in db.session.execute(query)]
     clocks = {t.id: t.clock for t in tickets}
-    return QueuePage(tickets, clocks, total_open, total_overdue, matching, limit, now)
+    return QueuePage(tickets, clocks, total_open, total_overdue, matching, limit, now,
+                     urgent=int(urgent))
 
 
 def queue_counts(now: datetime | None = None) -> tuple[int, int]:
@@ -183,12 +194,15 @@ def queue_counts(now: datetime | None = None) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
-def _counts_query(now: datetime):
+def _counts_query(now: datetime, conditions: list[ColumnElement[bool]] | None = None):
+    """(open, overdue, P1 and P2) among the tickets meeting `conditions` (the whole board)."""
     overdue = case((overdue_condition(now), 1), else_=0)
+    urgent = case((Ticket.priority <= URGENT, 1), else_=0)
     return select(
         func.count(Ticket.id).label("total_open"),
         func.coalesce(func.sum(overdue), 0).label("total_overdue"),
-    ).where(_open(), _visible())
+        func.coalesce(func.sum(urgent), 0).label("urgent"),
+    ).where(*(conditions if conditions is not None else (_open(), _visible())))
 
 
 def queue_kinds() -> list[tuple[str, str]]:
@@ -299,32 +313,30 @@ def _csv_row(ticket: Ticket, kinds: dict[str, str]) -> list[str]:
         ticket.summary, when(ticket.created_at), when(ticket.acknowledged_at),
         when(ticket.closed_at), officer, to_ack,
     ]
-    return [csv_safe(cell) for cell in cells]
+    return cells
 
 
 @use_case
-def export_history(filters: HistoryFilters, actor: User) -> Iterator[str]:
-    """Record the export in the audit trail, then hand back the CSV stream."""
+def export_history(filters: HistoryFilters, actor: User) -> Iterator[list[str]]:
+    """Record the export in the audit trail, then hand back the rows (CSV_HEADER's columns),
+    read lazily; the view sends them through app.csv_export.csv_response."""
     detail = f"from={filters.date_from} to={filters.date_to} kind={filters.kind or 'any'}"
     audit.record("ticket.history_export", actor, "ticket", "history", detail=detail)
-    return history_csv(filters)
+    return history_rows(filters)
 
 
 def history_csv(filters: HistoryFilters) -> Iterator[str]:
-    """The matching closed tickets as CSV text, streamed in chunks (oldest closed first)."""
+    """The export as CSV text (what the download sends), for the CLI and tests."""
+    return csv_chunks(CSV_HEADER, history_rows(filters))
+
+
+def history_rows(filters: HistoryFilters) -> Iterator[list[str]]:
+    """The matching closed tickets, oldest closed first, read from the database in batches."""
     kinds = dict(queue_kinds())
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_HEADER)
     query = (
         select(Ticket).where(*_history_conditions(filters))
         .order_by(Ticket.closed_at, Ticket.id)
         .execution_options(yield_per=500)
     )
-    for n, ticket in enumerate(db.session.scalars(query), start=1):
-        writer.writerow(_csv_row(ticket, kinds))
-        if n % 500 == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    for ticket in db.session.scalars(query):
+        yield _csv_row(ticket, kinds)

@@ -191,7 +191,7 @@ def _duplicate_target(report: IncidentReport, reference: str | None) -> Ticket:
     return other
 
 
-@use_case
+@dispatch.ticket_action
 def close_report(ticket_id: int, actor: User, version: int | None, outcome: str,
                  agency: str | None = None, duplicate_reference: str | None = None,
                  seen_event_id: int | None = None) -> IncidentReport:
@@ -217,8 +217,8 @@ def close_report(ticket_id: int, actor: User, version: int | None, outcome: str,
         detail = other.reference
     status = OUTCOME_STATUS[outcome]
     if status == RESOLVED and report.status == NEW:
-        dispatch._set_status(report, actor, ACKNOWLEDGED)
-    dispatch._set_status(report, actor, status)
+        dispatch.set_status(report, actor, ACKNOWLEDGED)
+    dispatch.set_status(report, actor, status)
     report.outcome, report.outcome_detail = outcome, detail
     dispatch._event(report, actor, "outcome", report.outcome_in_words, visible=True)
     audit.record("report.closed", actor, "ticket", report.reference, detail=f"outcome={outcome}")

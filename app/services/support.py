@@ -146,7 +146,7 @@ def _add_reply(request: SupportRequest | None, body: str) -> SupportRequest:
     request.events.append(TicketEvent(kind="message_in", body=body, visible_to_requester=True))
     request.unread_by_staff = True
     request.updated_at = utcnow()
-    request.version += 1
+    request.touch()
     return request
 
 
@@ -227,13 +227,13 @@ def audit_queue_view(actor: User) -> None:
     audit.record("dv.queue", actor, "support", "queue")
 
 
-@use_case
+@dispatch.ticket_action
 def view_request(ticket_id: int, actor: User) -> SupportRequest | None:
     """The request for an advocate (audited "dv.view"), or None if it is not one."""
     ticket = dispatch.load_ticket(ticket_id, actor)
     if not isinstance(ticket, SupportRequest):
         return None
-    ticket.unread_by_staff = False
+    dispatch.clear_unread(ticket)
     audit.record("dv.view", actor, "ticket", ticket.reference)
     return ticket
 
@@ -244,26 +244,26 @@ def record_denied(actor: User, endpoint: str) -> None:
     audit.record("dv.denied", actor, "route", endpoint)
 
 
-def _support(ticket_id: int, actor: User, lock: bool = True) -> SupportRequest:
-    ticket = dispatch.load_ticket(ticket_id, actor, lock=lock)
+def _support(ticket_id: int, actor: User) -> SupportRequest:
+    ticket = dispatch.load_ticket(ticket_id, actor, fresh=True)
     if not isinstance(ticket, SupportRequest) or not actor.has_any_role(ADVOCATE_ROLES):
         raise dispatch.DispatchError("That request does not exist.")
     return ticket
 
 
-@use_case
+@dispatch.ticket_action
 def acknowledge(ticket_id: int, actor: User, version: int | None) -> SupportRequest:
     _support(ticket_id, actor)
     return dispatch.acknowledge.__wrapped__(ticket_id, actor, version)
 
 
-@use_case
+@dispatch.ticket_action
 def add_note(ticket_id: int, actor: User, body: str) -> SupportRequest:
     _support(ticket_id, actor)
     return dispatch.add_note.__wrapped__(ticket_id, actor, body)
 
 
-@use_case
+@dispatch.ticket_action
 def message_person(ticket_id: int, actor: User, body: str) -> SupportRequest:
     """A message on the private follow-up page; a bare notice to a safe address only."""
     request = _support(ticket_id, actor)
@@ -276,7 +276,7 @@ def message_person(ticket_id: int, actor: User, body: str) -> SupportRequest:
     return request
 
 
-@use_case
+@dispatch.ticket_action
 def close_request(ticket_id: int, actor: User, version: int | None, choice: str,
                   note: str | None = None) -> SupportRequest:
     """Close with an outcome from CLOSE_CHOICES; an optional closing note stays internal.
@@ -305,12 +305,12 @@ def _link(request: SupportRequest, actor: User, opened: Opened, what: str) -> No
     request.links.append(SupportLink(ticket=opened.ticket))
     request.events.append(TicketEvent(kind="link", actor=actor,
                                       body=f"{what} {opened.ticket.reference} created"))
-    request.version += 1
+    request.touch()
     audit.record(f"dv.{what.lower().replace(' ', '_')}", actor, "ticket", request.reference,
                  detail=f"linked={opened.ticket.reference}")  # the advocates' store only
 
 
-@use_case
+@dispatch.ticket_action
 def create_escort(ticket_id: int, actor: User, *, meet: str, meet_at: str, going_to: str,
                   requested_for: datetime | None, phone: str | None) -> Opened:
     """A linked escort ticket for dispatch: who to meet, where, when, a phone if any."""
@@ -331,7 +331,7 @@ def create_escort(ticket_id: int, actor: User, *, meet: str, meet_at: str, going
     return opened
 
 
-@use_case
+@dispatch.ticket_action
 def create_alert(ticket_id: int, actor: User, *, person_description: str, keep_out_of: str,
                  valid_until: date | None, instructions: str | None) -> Opened:
     """A linked workplace alert for dispatch: who to keep out, where, until when."""

@@ -21,6 +21,7 @@ from app.models.devices import (
 )
 from app.models.outbox import OutboxMessage
 from app.models.reports import IncidentReport
+from app.services import dispatch
 
 
 def soup(response):
@@ -104,7 +105,7 @@ def test_a_file_that_is_not_an_image_is_refused_and_nothing_is_written(login_as,
 
 
 def test_lockdown_request_becomes_a_p3_ticket_and_the_officer_records_the_lock(
-    login_as, db, make_device
+    login_as, db, make_device, make_user
 ):
     member = login_as(None)
     device = make_device(owner=member.user)
@@ -113,6 +114,8 @@ def test_lockdown_request_becomes_a_p3_ticket_and_the_officer_records_the_lock(
     assert ticket.priority == 3 and ticket.requester_id == member.user.id
     assert db.session.get(Device, device.id).state == REQUESTED
     officer = login_as("officer")
+    # Only the officer the ticket is assigned to may record its lock.
+    dispatch.assign(ticket.id, make_user(roles=("dispatcher",)), None, officer.user)
     officer.post(
         f"/devices/lockdowns/{ticket.id}/lock",
         data={"device_id": device.id, "lock_id": "L-5531", "locked_on": date.today().isoformat()},

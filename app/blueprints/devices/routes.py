@@ -31,7 +31,7 @@ from app.extensions import db
 from app.forms import location_choices
 from app.headers import no_store
 from app.models.devices import Device
-from app.services import alert_report, devices, uploads
+from app.services import alert_report, devices, dispatch, uploads
 from app.timezones import to_utc
 
 STAFF = ("dispatcher", "officer", "admin")
@@ -283,8 +283,13 @@ def record_lock(ticket_id: int):
     else:
         try:
             devices.record_lock(
-                _user(), ticket_id, device_id, form.lock_id.data, form.locked_on.data
+                ticket_id, _user(), device_id, form.lock_id.data, form.locked_on.data
             )
+        except devices.NotYourLockdown:
+            abort(404)
+        except dispatch.TicketConflict:
+            flash("This lockdown request changed while you were looking at it: check it "
+                  "and record the lock again.", "error")
         except devices.DeviceError as error:
             flash(str(error), "error")
         else:

@@ -17,6 +17,7 @@ from wtforms import (
     IntegerField,
     SearchField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -30,8 +31,9 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput
 
-from app.models.tickets import PRIORITIES, STATUS_LABELS
+from app.models.tickets import CANCELLED, PRIORITIES, STATUS_LABELS
 from app.services.dispatch import (
+    BULK_OUTCOMES,
     DETAIL_MAX,
     ETA_MAX_MINUTES,
     NOTE_MAX,
@@ -125,6 +127,19 @@ class CloseForm(TicketActionForm):
         self.closing_status = status
         self.outcome.choices = [("", "Choose…"), *OUTCOMES[status].items()]
         return self
+
+
+class BulkCloseForm(FlaskForm):
+    """Close the rows ticked on the board as duplicates or junk, with one reason."""
+
+    ticket_ids = SelectMultipleField("Tickets", coerce=int, validate_choice=False,
+                                     validators=[DataRequired("Select the tickets to close.")])
+    outcome = SelectField("Close as", choices=[(k, OUTCOMES[CANCELLED][k])
+                                               for k in BULK_OUTCOMES])
+    reason = StringField("Reason, for the record", validators=[
+        DataRequired("Give the reason, for the record."),
+        Length(max=REASON_MAX, message=f"Keep the reason under {REASON_MAX} characters."),
+    ])
 
 
 def move_choices(statuses) -> list[tuple[str, str]]:

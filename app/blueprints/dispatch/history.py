@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Response, render_template, request, stream_with_context
+from flask import render_template, request
 from flask_login import current_user
 
 from app.access import roles_required
 from app.blueprints.dispatch import bp
 from app.blueprints.dispatch.forms import HistoryForm
+from app.csv_export import csv_response
 from app.services import queue
 from app.timezones import local_today
 
@@ -66,5 +67,4 @@ def history_csv():
     filters = _filters(form)
     rows = queue.export_history(filters, current_user)
     name = f"closed-tickets-{filters.date_from or 'start'}-to-{filters.date_to or 'now'}.csv"
-    return Response(stream_with_context(rows), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return csv_response(queue.CSV_HEADER, rows, name)

@@ -10,6 +10,7 @@ from flask_login import current_user
 from app.access import roles_required
 from app.blueprints.dispatch import bp
 from app.blueprints.dispatch.forms import CloseForm, OfficerStepForm
+from app.forms import scope_ids
 from app.models.tickets import EN_ROUTE, ON_SCENE, RESOLVED, TRANSITIONS, Ticket
 from app.services import dispatch, queue
 from app.services.dispatch import DispatchError, TicketConflict
@@ -28,7 +29,9 @@ def next_steps(ticket: Ticket) -> list[str]:
     return [s for s in OFFICER_STEPS if s in TRANSITIONS[ticket.status]]
 
 
-def _forms(ticket: Ticket, posted: str | None = None, form=None) -> dict:
+def _forms(ticket: Ticket, posted: str | None = None, form=None, card: bool = False) -> dict:
+    """The officer's forms for `ticket`; on a page of cards (`card`), their ids carry the
+    ticket id so that no two cards share one."""
     from app.blueprints.dispatch.routes import last_event_id
 
     seen = {"version": ticket.version, "seen_event_id": last_event_id(ticket)}
@@ -39,6 +42,8 @@ def _forms(ticket: Ticket, posted: str | None = None, form=None) -> dict:
     forms["resolve"] = CloseForm(formdata=None, prefix="resolve", **seen).set_status(RESOLVED)
     if posted:
         forms[posted] = form
+    if card:
+        forms = {name: scope_ids(f, ticket.id) for name, f in forms.items()}
     return forms
 
 
@@ -47,7 +52,7 @@ def _forms(ticket: Ticket, posted: str | None = None, form=None) -> dict:
 def my_assignments():
     tickets = queue.officer_assignments(current_user)
     return render_template("dispatch/mine.html", title="My assignments", tickets=tickets,
-                           forms={t.id: _forms(t) for t in tickets}, data_refresh=30)
+                           forms={t.id: _forms(t, card=True) for t in tickets}, data_refresh=30)
 
 
 def render_officer_ticket(ticket: Ticket, posted=None, form=None, error=None, conflict=None,

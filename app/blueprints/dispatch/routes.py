@@ -14,6 +14,7 @@ from app.blueprints.dispatch import bp
 from app.blueprints.dispatch.forms import (
     AcknowledgeForm,
     AssignForm,
+    BulkCloseForm,
     CloseForm,
     MessageForm,
     MoveForm,
@@ -72,9 +73,30 @@ def queue_view():
     page = queue.open_queue(_filters_from(form))
     return render_template(
         "dispatch/queue.html", title="Dispatch queue", form=form, page=page,
+        bulk=BulkCloseForm(formdata=None),
         kinds=dict(queue.queue_kinds()), duration=queue.duration,
         refresh_seconds=current_app.config["DISPATCH_REFRESH_SECONDS"],
     )
+
+
+@bp.route("/bulk-close", methods=["POST"])
+@roles_required(*CONSOLE)
+def bulk_close():
+    """Close the ticked rows as duplicates or junk (a flood), all or none."""
+    form = BulkCloseForm()
+    if not form.validate_on_submit():
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        return redirect(url_for(".queue"))
+    try:
+        closed = dispatch.bulk_close(form.ticket_ids.data, current_user, form.outcome.data,
+                                     form.reason.data)
+    except DispatchError as refused:
+        flash(str(refused), "error")
+    else:
+        label = "duplicates" if form.outcome.data == "duplicate" else "junk"
+        flash(f"{len(closed)} {'ticket' if len(closed) == 1 else 'tickets'} closed as "
+              f"{label}.", "success")
+    return redirect(url_for(".queue"))
 
 
 # --- one ticket -------------------------------------------------------------------------

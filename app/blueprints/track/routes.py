@@ -74,7 +74,8 @@ def _page(followed: Followed, form: MessageForm | None = None, status: int = 200
     return render_template(
         "track/follow.html", ticket=ticket, urls=followed, form=form or MessageForm(),
         steps=followup.timeline(ticket), expected=followup.expected(ticket),
-        title=f"Your request {ticket.reference}"), status
+        question=followup.open_question(ticket),
+        title=f"Your {ticket.REQUESTER_NOUN} {ticket.reference}"), status
 
 
 def _message(followed: Followed):
@@ -101,10 +102,12 @@ def _cancel(followed: Followed):
         except followup.FollowupError as error:
             flash(str(error), "error")
         else:
-            flash("Your request is cancelled. Dispatch has been told.", "success")
+            noun, (_, done) = followed.ticket.REQUESTER_NOUN, followed.ticket.WITHDRAW
+            flash(f"Your {noun} is {done}. Dispatch has been told.", "success")
         return redirect(followed.page, 303)
     return render_template("track/cancel.html", ticket=followed.ticket, urls=followed,
-                           form=form, title="Cancel your request")
+                           form=form, title=f"{followed.ticket.WITHDRAW[0].capitalize()} "
+                                            f"your {followed.ticket.REQUESTER_NOUN}")
 
 
 @bp.route("/", methods=["GET", "POST"])
