@@ -80,7 +80,8 @@ def test_outreach_mail_links_to_site_url(client, db, site):
 
 
 def test_dv_private_link_shown_at_site_url(client, db, site):
-    response = client.post("/support/request", data=dv_form_data(), headers=OTHER)
+    response = client.post("/support/request", data=dv_form_data(), headers=OTHER,
+                           follow_redirects=True)
     assert response.status_code == 200
     shown = BeautifulSoup(response.get_data(as_text=True), "html.parser")
     assert shown.find("a", class_="private-link").get_text().startswith(site + "/support/")
