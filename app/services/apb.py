@@ -38,6 +38,7 @@ from app.models.apb import (
 )
 from app.models.base import utcnow
 from app.models.outbox import OutboxMessage
+from app.search import icontains
 from app.services import audit, outbox
 from app.urls import external_url
 
@@ -404,11 +405,11 @@ def published_issues(query: str = "", page: int = 1, per_page: int = 10):
     stmt = select(NewsletterIssue).where(NewsletterIssue.status == PUBLISHED)
     words = [w for w in query.split() if w][:8]
     for word in words:
-        pattern = f"%{word[:60].replace('%', '').replace('_', '')}%"
+        word = word[:60]
         stmt = stmt.where(
-            NewsletterIssue.title.ilike(pattern)
-            | NewsletterIssue.summary.ilike(pattern)
-            | NewsletterIssue.body_markdown.ilike(pattern)
+            icontains(NewsletterIssue.title, word)
+            | icontains(NewsletterIssue.summary, word)
+            | icontains(NewsletterIssue.body_markdown, word)
         )
     stmt = stmt.order_by(NewsletterIssue.published_at.desc(), NewsletterIssue.id.desc())
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)

@@ -33,11 +33,13 @@ from app.models.devices import (
     RegistryNotice,
 )
 from app.models.locations import Location
+from app.search import contains
 from app.services import audit, outbox, tickets, uploads
 from app.services.reports import ReportDetails, create_incident
 from app.services.uploads import PreparedImage, StoredImage
 from app.urls import external_url
 
+LOOKUP_MIN_CHARACTERS = 3  # letters or digits a serial look-up needs
 SEPARATORS = re.compile(r"[\s\-_./:]+")
 SERIAL_PATTERN = re.compile(r"^[A-Z0-9]{3,40}$")
 
@@ -379,12 +381,14 @@ def mark_recovered(actor: User, device_id: int, note: str) -> Device:
 def lookup(actor: User, query: str) -> list[Device]:
     """Devices whose serial or asset tag contains the (normalised) query; audited."""
     needle = normalise_serial(query)[:40]
-    if len(needle) < 3:
-        raise DeviceError("Type at least 3 letters or digits of the serial or asset tag.")
-    pattern = f"%{needle}%"
+    if sum(char.isalnum() for char in needle) < LOOKUP_MIN_CHARACTERS:
+        raise DeviceError(
+            f"Type at least {LOOKUP_MIN_CHARACTERS} letters or digits of the serial or asset tag."
+        )
     found = db.session.scalars(
         select(Device)
-        .where(Device.serial_normalised.like(pattern) | Device.asset_tag_normalised.like(pattern))
+        .where(contains(Device.serial_normalised, needle)
+               | contains(Device.asset_tag_normalised, needle))
         .order_by(Device.state != STOLEN, Device.created_at.desc())
         .limit(50)
     ).all()

@@ -36,6 +36,7 @@ from app.models.tickets import (
     Ticket,
     TicketEvent,
 )
+from app.search import startswith
 from app.services import audit, dispatch, outbox
 from app.services.tickets import Opened, open_ticket, ticket_for_token
 from app.tokens import hash_token, new_token, normalise_reference
@@ -380,8 +381,9 @@ def mail_key(request: SupportRequest) -> str:
 
 def forget_mail(reference: str | None = None, sent_only: bool = False) -> int:
     """Delete DV emails from the outbox: they hold the safe address and the private link."""
-    pattern = f"dv:{reference}:%" if reference else "dv:%"
-    query = delete(OutboxMessage).where(OutboxMessage.dedupe_key.like(pattern))
+    query = delete(OutboxMessage).where(
+        startswith(OutboxMessage.dedupe_key, f"dv:{reference}:" if reference else "dv:")
+    )
     if sent_only:
         query = query.where(OutboxMessage.status == "sent")
     return db.session.execute(query).rowcount or 0
