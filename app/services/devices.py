@@ -35,7 +35,7 @@ from app.models.devices import (
 from app.models.locations import Location
 from app.search import contains
 from app.services import audit, outbox, tickets, uploads
-from app.services.reports import ReportDetails, create_incident
+from app.services.reports import ReportDetails, ReportError, create_incident
 from app.services.uploads import PreparedImage, StoredImage
 from app.urls import external_url
 
@@ -316,9 +316,12 @@ def report_stolen(
     device = owned_device(owner, device_id, "stolen")
     if device.state == STOLEN:
         raise DeviceError("This device is already reported stolen: follow it under My requests.")
-    return _report_stolen(
-        owner, device_id, last_seen_at, location_id, where, description, submission_key
-    )
+    try:
+        return _report_stolen(
+            owner, device_id, last_seen_at, location_id, where, description, submission_key
+        )
+    except ReportError as error:  # e.g. a last-seen time in the future: a form message
+        raise DeviceError(str(error)) from error
 
 
 @use_case

@@ -74,7 +74,8 @@ def _check_places(origin: Place, destination: Place) -> tuple:
 
 # --- one-off escorts --------------------------------------------------------------------
 
-def _check_when(requested_for: datetime | None, now: datetime) -> None:
+def check_when(requested_for: datetime | None, now: datetime) -> None:
+    """Refuse a requested time in the past or beyond ESCORT_MAX_DAYS_AHEAD (EscortError)."""
     if requested_for is None:
         return
     if requested_for < now - timedelta(minutes=5):
@@ -113,7 +114,7 @@ def request_escort(*, origin: Place, destination: Place, requested_for: datetime
 
     A repeated `submission_key` returns the first ticket (duplicate=True), writing nothing.
     """
-    _check_when(requested_for, utcnow())
+    check_when(requested_for, utcnow())
     escort = build_escort(origin, destination, requested_for, party_size, needs)
     escort.contact_phone = phone.strip()[:40]
     escort.contact_name = (name or "").strip()[:120] or None

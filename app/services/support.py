@@ -310,12 +310,13 @@ def _link(request: SupportRequest, actor: User, opened: Opened, what: str) -> No
 def create_escort(ticket_id: int, actor: User, *, meet: str, meet_at: str, going_to: str,
                   requested_for: datetime | None, phone: str | None) -> Opened:
     """A linked escort ticket for dispatch: who to meet, where, when, a phone if any."""
-    from app.services.escorts import EscortError, Place, build_escort
+    from app.services.escorts import EscortError, Place, build_escort, check_when
 
     request = _support(ticket_id, actor)
     if not request.is_open:
         raise dispatch.DispatchError("The request is closed.")
     try:
+        check_when(requested_for, utcnow())
         escort = build_escort(Place(other=meet_at), Place(other=going_to), requested_for, 1,
                               f"Meet: {meet}".strip()[:500])
     except EscortError as exc:

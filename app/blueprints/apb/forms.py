@@ -1,10 +1,10 @@
 """Forms of the APB newsletter."""
 
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, EmailField, HiddenField, StringField, TextAreaField
+from wtforms import EmailField, HiddenField, StringField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
-from app.forms import no_control_chars, strip_text
+from app.forms import BoundedDateTimeField, no_control_chars, strip_text
 
 
 class IssueForm(FlaskForm):
@@ -25,7 +25,8 @@ class IssueForm(FlaskForm):
         "Text (Markdown)",
         validators=[InputRequired(message="Write the text of the issue."), Length(max=100_000)],
     )
-    publish_at = DateTimeLocalField("Publish at", format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    publish_at = BoundedDateTimeField("Publish at", format="%Y-%m-%dT%H:%M",
+                                      validators=[Optional()])
     version = HiddenField()
 
 

@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     IntegerField,
     RadioField,
     SelectField,
@@ -23,6 +22,7 @@ from wtforms.validators import Email, InputRequired, Length, NumberRange, Option
 
 from app.forms import (
     OTHER,
+    BoundedDateField,
     MultiCheckboxField,
     SubmissionKeyField,
     location_choices,
@@ -110,7 +110,7 @@ class EscortForm(PlacesMixin, FlaskForm):
                       choices=[SelectChoice("now", "Now"),
                                SelectChoice("later", "At a later time")],
                       validators=[InputRequired("Choose now or a later time.")])
-    date = DateField("Date", validators=[Optional()])
+    date = BoundedDateField("Date", validators=[Optional()])
     time = TimeField("Time", validators=[Optional()])
     name = StringField("Your name", filters=[strip_text], validators=[
         Optional(), Length(max=120, message="Keep your name under 120 characters."),
@@ -184,8 +184,8 @@ class RecurringForm(PlacesMixin, FlaskForm):
         "Days of the week", coerce=int,
         choices=[SelectChoice(i, name) for i, name in enumerate(WEEKDAY_NAMES)],
         validators=[InputRequired("Choose at least one day of the week.")])
-    start_date = DateField("First day", validators=[InputRequired("Enter the first day.")])
-    end_date = DateField("Last day", validators=[Optional()])
+    start_date = BoundedDateField("First day", validators=[InputRequired("Enter the first day.")])
+    end_date = BoundedDateField("Last day", validators=[Optional()])
 
     def validate_start_date(self, field) -> None:
         today = local_today()
@@ -200,4 +200,4 @@ class RecurringForm(PlacesMixin, FlaskForm):
 
 
 class SkipForm(FlaskForm):
-    day = DateField("Date", validators=[InputRequired("Choose a date.")])
+    day = BoundedDateField("Date", validators=[InputRequired("Choose a date.")])
