@@ -4,14 +4,15 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, StringField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
-from app.forms import BoundedDateTimeField, no_control_chars, strip_text
+from app.forms import BoundedDateTimeField, no_control_chars, single_line, strip_text
 
 
 class IssueForm(FlaskForm):
     title = StringField(
         "Title",
         filters=[strip_text],
-        validators=[InputRequired(message="Enter a title."), Length(max=160), no_control_chars],
+        validators=[InputRequired(message="Enter a title."), Length(max=160), no_control_chars,
+                    single_line],  # it is the subject line of every subscriber's email
     )
     summary = TextAreaField(
         "Summary",

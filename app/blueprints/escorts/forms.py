@@ -28,6 +28,7 @@ from app.forms import (
     location_choices,
     no_control_chars,
     phone_number,
+    single_line,
     strip_text,
 )
 from app.models.base import utcnow
@@ -114,7 +115,7 @@ class EscortForm(PlacesMixin, FlaskForm):
     time = TimeField("Time", validators=[Optional()])
     name = StringField("Your name", filters=[strip_text], validators=[
         Optional(), Length(max=120, message="Keep your name under 120 characters."),
-        no_control_chars])
+        no_control_chars, single_line])
     email = StringField("Email address", filters=[strip_text], validators=[
         Optional(), Length(max=254, message="Enter an email address under 254 characters."),
         Email("Enter an email address like name@example.org.", check_deliverability=False)])
