@@ -38,6 +38,7 @@ from app.models.tickets import (
 )
 from app.search import startswith
 from app.services import audit, dispatch, outbox
+from app.services.mail_quota import enqueue_typed
 from app.services.tickets import Opened, open_ticket, ticket_for_token
 from app.tokens import hash_token, new_token, normalise_reference
 from app.urls import external_url
@@ -110,9 +111,10 @@ def submit_request(data: RequestData, actor: User | None, submission_key: str | 
         return opened
     if request.safe_email:
         link = external_url("support.follow", reference=request.reference, token=opened.token)
-        outbox.enqueue(request.safe_email, "support_received", "Your request was received",
-                       dedupe_key=f"{mail_key(request)}received",
-                       reference=request.reference, follow_up_url=link)
+        if not enqueue_typed(request.safe_email, "support_received",
+                             "Your request was received", dedupe_key=f"{mail_key(request)}received",
+                             reference=request.reference, follow_up_url=link):
+            return opened.held_mail()
     return opened
 
 

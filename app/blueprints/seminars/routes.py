@@ -21,6 +21,7 @@ from app.models.seminars import (
     Seminar,
     SeminarSession,
 )
+from app.rate_limits import SIGNUPS, form_limit
 from app.services import seminars as service
 from app.services.seminar_calendar import session_calendar
 
@@ -103,8 +104,14 @@ def _user():
     return current_user if current_user.is_authenticated else None
 
 
+def _refilled(session_id: int):
+    form = ActionForm() if current_user.is_authenticated else VisitorForm()
+    return _register_page(_open_session(session_id), form)
+
+
 @bp.route("/sessions/<int:session_id>/register", methods=["GET", "POST"])
 @public
+@form_limit(SIGNUPS, _refilled)
 def register(session_id: int):
     session = _open_session(session_id)
     form = ActionForm() if current_user.is_authenticated else VisitorForm()

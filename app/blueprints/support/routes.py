@@ -22,6 +22,7 @@ from app.blueprints.support.forms import (
 )
 from app.crypto import unseal
 from app.headers import no_store
+from app.rate_limits import REPLIES, TICKETS, form_limit
 from app.services import support as service
 from app.services.dispatch import DispatchError, TicketConflict
 from app.timezones import to_utc
@@ -66,19 +67,31 @@ def browse_safely():
     return render_template("support/browse_safely.html", title=TITLE)
 
 
-@bp.route("/request", methods=["GET", "POST"])
-@public
-def request_form():
+def _request_form() -> RequestForm:
     form = RequestForm()
     if not current_user.is_authenticated:
         del form.show_in_my_requests
+    return form
+
+
+def _refilled():
+    """The rate limit's answer: the form as sent, inside the DV layout (quick exit, note)."""
+    return render_template("support/request.html", title=TITLE, form=_request_form())
+
+
+@bp.route("/request", methods=["GET", "POST"])
+@public
+@form_limit(TICKETS, _refilled)
+def request_form():
+    form = _request_form()
     if not form.validate_on_submit():
         status = 400 if form.errors else 200
         return render_template("support/request.html", title=TITLE, form=form), status
     opened = service.submit_request(_request_data(form), current_user._get_current_object(),
                                     form.submission_key.data)
     return render_template("support/sent.html", title=TITLE, ticket=opened.ticket,
-                           token=opened.token, duplicate=opened.duplicate)
+                           token=opened.token, duplicate=opened.duplicate,
+                           mail_held=opened.mail_held)
 
 
 def _request_data(form: RequestForm) -> service.RequestData:
@@ -98,6 +111,8 @@ def _request_data(form: RequestForm) -> service.RequestData:
 
 @bp.route("/follow/<reference>/<token>", methods=["GET", "POST"])
 @public
+@form_limit(REPLIES, lambda reference, token: _follow_page(
+    service.person_view(reference, token), ReplyForm()))
 def follow(reference: str, token: str):
     form = ReplyForm()
     if form.validate_on_submit():
@@ -113,6 +128,8 @@ def follow(reference: str, token: str):
 
 @bp.route("/mine/<reference>", methods=["GET", "POST"])
 @member
+@form_limit(REPLIES, lambda reference: _follow_page(
+    service.member_view(reference, current_user._get_current_object()), ReplyForm()))
 def mine_detail(reference: str):
     """A request the signed-in person chose to see under "My requests"."""
     user = current_user._get_current_object()
