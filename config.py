@@ -45,7 +45,11 @@ class Config:
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 32 * 1024 * 1024)
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)  # per file
-    UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000)  # decoded width x height
+    # Decoded width x height, checked from the file's header before any decoding: a 24 MP
+    # phone photo fits; a 113 KB PNG claiming 6300 x 6300 (160 MB once decoded) does not.
+    UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 24_000_000)
+    # Images decoded at the same time per process (each costs up to ~4 bytes per pixel).
+    UPLOAD_DECODE_CONCURRENCY = env_int("UPLOAD_DECODE_CONCURRENCY", 1)
     UPLOAD_MAX_DIMENSION = env_int("UPLOAD_MAX_DIMENSION", 2560)  # longer side after re-encode
     REPORT_MAX_PHOTOS = env_int("REPORT_MAX_PHOTOS", 3)
 
