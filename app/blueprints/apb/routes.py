@@ -9,6 +9,7 @@ from app.access import public, roles_required
 from app.blueprints.apb import bp
 from app.blueprints.apb.forms import ActionForm, IssueForm, SubscribeForm
 from app.extensions import csrf, db
+from app.hostile import int_arg
 from app.models.apb import NewsletterIssue
 from app.rate_limits import SIGNUPS, form_limit
 from app.services import apb
@@ -19,8 +20,7 @@ from app.timezones import to_utc
 @public
 def archive():
     query = request.args.get("q", "")[:200]
-    page = request.args.get("page", 1, type=int)
-    issues = apb.published_issues(query, max(page, 1))
+    issues = apb.published_issues(query, int_arg("page", 1))
     return render_template("apb/archive.html", issues=issues, query=query, title="APB newsletter")
 
 

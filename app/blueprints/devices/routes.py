@@ -30,6 +30,7 @@ from app.csv_export import csv_response
 from app.extensions import db
 from app.forms import location_choices
 from app.headers import no_store
+from app.hostile import MAX_ID, int_arg
 from app.models.devices import Device
 from app.rate_limits import TICKETS, UPLOADS, form_limit
 from app.services import alert_report, devices, uploads
@@ -174,8 +175,8 @@ def _lockdown_page():
 @form_limit(TICKETS, _lockdown_page)
 def request_lockdown():
     form, lockable = _lockdown_form()
-    if request.method == "GET" and request.args.get("device", type=int):
-        form.devices.data = [request.args.get("device", type=int)]
+    if request.method == "GET" and (device := int_arg("device", 0, 0, MAX_ID)):
+        form.devices.data = [device]
     if form.validate_on_submit():
         try:
             opened = devices.request_lockdown(

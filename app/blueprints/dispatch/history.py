@@ -9,6 +9,7 @@ from flask_login import current_user
 from app.access import roles_required
 from app.blueprints.dispatch import bp
 from app.blueprints.dispatch.forms import HistoryForm
+from app.hostile import int_arg
 from app.services import queue
 from app.timezones import local_today
 
@@ -31,8 +32,7 @@ def _filters(form: HistoryForm) -> queue.HistoryFilters:
 
 
 def _page() -> int:
-    page = request.args.get("page", "1")
-    return min(int(page), 10_000) if page.isdigit() and int(page) > 0 else 1
+    return int_arg("page", 1)
 
 
 @bp.route("/history")
