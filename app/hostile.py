@@ -3,10 +3,11 @@
 - Every `<int:...>` path argument is bounded by the columns it looks up (32-bit on
   PostgreSQL): a larger id cannot exist, so the route answers 404 before any query.
 - `int_arg` reads a whole number from the query string within bounds (a page number of
-  10**30 is the last sensible page, not an overflow).
-- A NUL byte in the path or the query string is refused with 400: no text column accepts
-  one (PostgreSQL raises), and no person types one. In a form field, the form's own
-  control-character check answers on the form (tests/security/test_hostile_urls.py posts
+  10**30 is the last sensible page, not an overflow); `text_arg` reads search text without
+  control characters. (Query strings bound to a GET form are checked by its validators.)
+- A NUL byte in the path is refused with 400: no text column accepts one (PostgreSQL
+  raises), and no person types one. In a form field or a search box, the form's own
+  control-character check answers on the form (tests/security/test_hostile_urls.py sends
   one to every route).
 """
 from __future__ import annotations
@@ -38,10 +39,18 @@ def int_arg(name: str, default: int, minimum: int = 1, maximum: int = MAX_PAGE) 
     return max(minimum, min(int(raw), maximum))
 
 
+def text_arg(name: str, max_length: int) -> str:
+    """Text from the query string for a search: at most `max_length` characters, without
+    the invisible control characters (a NUL byte would make PostgreSQL raise)."""
+    from app.forms import CONTROL_CHARS
+
+    return CONTROL_CHARS.sub("", request.args.get(name, "")[:max_length]).strip()
+
+
 def _has_nul() -> bool:
     """In the path or the query string. (Form fields keep their own message: every text
     field refuses control characters on its form, where the person sees why.)"""
-    return "\x00" in request.path or any("\x00" in v for v in request.args.values())
+    return "\x00" in request.path
 
 
 def init_hostile_input(app: Flask) -> None:

@@ -9,7 +9,7 @@ from app.access import public, roles_required
 from app.blueprints.apb import bp
 from app.blueprints.apb.forms import ActionForm, IssueForm, SubscribeForm
 from app.extensions import csrf, db
-from app.hostile import int_arg
+from app.hostile import int_arg, text_arg
 from app.models.apb import NewsletterIssue
 from app.rate_limits import SIGNUPS, form_limit
 from app.services import apb
@@ -19,7 +19,7 @@ from app.timezones import to_utc
 @bp.route("/")
 @public
 def archive():
-    query = request.args.get("q", "")[:200]
+    query = text_arg("q", 200)
     issues = apb.published_issues(query, int_arg("page", 1))
     return render_template("apb/archive.html", issues=issues, query=query, title="APB newsletter")
 

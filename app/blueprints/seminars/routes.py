@@ -11,6 +11,7 @@ from app.blueprints.seminars import bp
 from app.blueprints.seminars.forms import ActionForm, VisitorForm
 from app.extensions import db
 from app.headers import no_store
+from app.hostile import text_arg
 from app.models.base import utcnow
 from app.models.seminars import (
     ATTENDED,
@@ -60,8 +61,7 @@ def _open_session(session_id: int) -> SeminarSession:
 @bp.route("/")
 @public
 def catalogue():
-    topic = request.args.get("topic", "")[:40]
-    audience = request.args.get("audience", "")[:20]
+    topic, audience = text_arg("topic", 40), text_arg("audience", 20)
     sessions = _upcoming(topic=topic, audience=audience)
     return render_template("seminars/catalogue.html", title="Training seminars",
                            sessions=sessions, seats=_seats_left(sessions), topics=TOPICS,
