@@ -5,8 +5,8 @@
 - `int_arg` reads a whole number from the query string within bounds (a page number of
   10**30 is the last sensible page, not an overflow); `text_arg` reads search text without
   control characters. (Query strings bound to a GET form are checked by its validators.)
-- A NUL byte in the path is refused with 400: no text column accepts one (PostgreSQL
-  raises), and no person types one. In a form field or a search box, the form's own
+- A path with a NUL byte is not found (404) before any query: no text column accepts one
+  (PostgreSQL raises), and no address of ours holds one. In a form field or a search box, the form's own
   control-character check answers on the form (tests/security/test_hostile_urls.py sends
   one to every route).
 """
@@ -54,10 +54,10 @@ def _has_nul() -> bool:
 
 
 def init_hostile_input(app: Flask) -> None:
-    """Register the bounded converter (before any route) and the NUL-byte refusal."""
+    """Register the bounded converter (before any route) and the NUL-byte check."""
     app.url_map.converters["int"] = BoundedIntConverter
 
     @app.before_request
     def refuse_nul_bytes():
-        if _has_nul():
-            abort(400, "This request contains a character that is not allowed (a NUL byte).")
+        if _has_nul():  # no page's address holds one
+            abort(404)
