@@ -6,9 +6,9 @@
   10**30 is the last sensible page, not an overflow); `text_arg` reads search text without
   control characters. (Query strings bound to a GET form are checked by its validators.)
 - A path with a NUL byte is not found (404) before any query: no text column accepts one
-  (PostgreSQL raises), and no address of ours holds one. In a form field or a search box, the form's own
-  control-character check answers on the form (tests/security/test_hostile_urls.py sends
-  one to every route).
+  (PostgreSQL raises), and no address of ours holds one. In a form field or a search box,
+  the form's own control-character check answers on the form
+  (tests/security/test_hostile_urls.py sends one to every route).
 """
 from __future__ import annotations
 
