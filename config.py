@@ -94,10 +94,13 @@ class Config:
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 32 * 1024 * 1024)
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)  # per file
-    UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000)  # decoded width x height
+    # Decoded width x height, checked from the file's header before any decoding: a 24 MP
+    # phone photo fits; a 113 KB PNG claiming 6300 x 6300 (160 MB once decoded) does not.
+    UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 24_000_000)
+    # Images decoded at the same time per process (each costs up to ~4 bytes per pixel).
+    UPLOAD_DECODE_CONCURRENCY = env_int("UPLOAD_DECODE_CONCURRENCY", 1)
     UPLOAD_MAX_DIMENSION = env_int("UPLOAD_MAX_DIMENSION", 2560)  # longer side after re-encode
     REPORT_MAX_PHOTOS = env_int("REPORT_MAX_PHOTOS", 3)
-    REPORT_RATE_LIMIT = os.environ.get("REPORT_RATE_LIMIT", "5 per 10 minutes")
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -139,9 +142,29 @@ class Config:
 
     WTF_CSRF_TIME_LIMIT = env_int("WTF_CSRF_TIME_LIMIT", 4 * 3600)
 
+    # Rate limits (Flask-Limiter). The store is shared by every worker: Redis in production
+    # (memory:// counts per process). Moving window: each POST is one atomic hit.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_STRATEGY = os.environ.get("RATELIMIT_STRATEGY", "moving-window")
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+    # An unreachable store lets requests through (and logs) rather than refuse every form.
+    RATELIMIT_SWALLOW_ERRORS = env_bool("RATELIMIT_SWALLOW_ERRORS", True)
+    # Per client address, members included, every POST counted; one count per group:
+    # forms that open a ticket (escorts, reports, DV help, outreach, stolen/lockdown),
+    RATELIMIT_TICKET_LIMIT = os.environ.get(
+        "RATELIMIT_TICKET_LIMIT", "10 per 10 minutes;60 per day")
+    # follow-up messages and cancellations (tracking page, DV follow-up),
+    RATELIMIT_REPLY_LIMIT = os.environ.get("RATELIMIT_REPLY_LIMIT", "20 per 10 minutes")
+    # seminar places and APB subscriptions,
+    RATELIMIT_SIGNUP_LIMIT = os.environ.get("RATELIMIT_SIGNUP_LIMIT", "10 per hour")
+    # photos added to a report afterwards (each decoded image costs memory and CPU).
+    RATELIMIT_UPLOAD_LIMIT = os.environ.get("RATELIMIT_UPLOAD_LIMIT", "10 per 10 minutes")
+    # Mail to an address someone typed (escort, report and outreach confirmations, APB and
+    # seminar confirmation links, DV receipts): at most this many per address; beyond it the
+    # request is still taken and the mail skipped (seminar places are refused: they need it).
+    RATELIMIT_MAIL_PER_ADDRESS = os.environ.get(
+        "RATELIMIT_MAIL_PER_ADDRESS", "3 per hour;10 per day")
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
     MAIL_PORT = env_int("MAIL_PORT", 25)

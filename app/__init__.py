@@ -17,6 +17,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     register_logging(app)
     check_field_encryption_key(app)
     register_extensions(app)
+    register_hostile_input(app)
     register_blueprints(app)
     register_error_pages(app)
     register_security_headers(app)
@@ -61,6 +62,12 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     init_login(app)
+
+
+def register_hostile_input(app: Flask) -> None:
+    from app.hostile import init_hostile_input
+
+    init_hostile_input(app)
 
 
 def register_blueprints(app: Flask) -> None:

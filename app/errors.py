@@ -97,6 +97,8 @@ def init_error_pages(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
+        if error.response is not None:  # e.g. a rate limit's own page (app/rate_limits.py)
+            return error.response
         return render_error(error.code, description=error.description)
 
     @app.errorhandler(DBAPIError)

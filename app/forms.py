@@ -6,7 +6,7 @@ import secrets
 import unicodedata
 
 from sqlalchemy import select
-from wtforms import HiddenField, SelectMultipleField, widgets
+from wtforms import DateField, DateTimeLocalField, HiddenField, SelectMultipleField, widgets
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation, ValidationError
 
@@ -50,6 +50,30 @@ def strip_text(value):
     if isinstance(value, str):
         return unicodedata.normalize("NFC", value.strip())
     return value
+
+
+# Dates typed into any form must fall in these years: outside them a date is a typo or a
+# probe, and year 9999 would overflow the conversion to UTC (a 500) further on.
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+OUT_OF_RANGE = f"Enter a date between {EARLIEST_YEAR} and {LATEST_YEAR}."
+
+
+class _SensibleYears:
+    """A date field that refuses years outside EARLIEST_YEAR..LATEST_YEAR as unreadable."""
+
+    def process_formdata(self, valuelist) -> None:
+        super().process_formdata(valuelist)
+        if self.data is not None and not EARLIEST_YEAR <= self.data.year <= LATEST_YEAR:
+            self.data = None
+            raise ValueError(OUT_OF_RANGE)
+
+
+class BoundedDateField(_SensibleYears, DateField):
+    """Every date field of the portal (a plain DateField otherwise)."""
+
+
+class BoundedDateTimeField(_SensibleYears, DateTimeLocalField):
+    """Every date-and-time field of the portal (a datetime-local input otherwise)."""
 
 
 class MultiCheckboxField(SelectMultipleField):

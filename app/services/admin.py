@@ -22,6 +22,7 @@ from app.extensions import db
 from app.models.accounts import STAFF_ROLES, Role, User, role_conflict, user_roles
 from app.models.audit import AuditEvent
 from app.models.locations import LOCATION_KINDS, Location
+from app.search import icontains, startswith
 from app.services import advocate_audit, audit
 from app.services import advocate_grants as grants
 from app.timezones import combine
@@ -60,11 +61,6 @@ def paginate(query: Select, page: int, per_page: int = PER_PAGE) -> Page:
     return Page(list(items), total or 0, page, per_page)
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 # --- users and roles ---------------------------------------------------------------------
 
 
@@ -73,12 +69,11 @@ def search_users(text: str = "", page: int = 1) -> Page:
     query = select(User).order_by(func.lower(User.name), User.id)
     text = (text or "").strip()
     if text:
-        pattern = _like(text.lower())
         query = query.where(
             or_(
-                func.lower(User.name).like(pattern, escape="\\"),
-                func.lower(User.email).like(pattern, escape="\\"),
-                func.lower(User.display_name).like(pattern, escape="\\"),
+                icontains(User.name, text),
+                icontains(User.email, text),
+                icontains(User.display_name, text),
             )
         )
     return paginate(query, page)
@@ -278,11 +273,9 @@ def audit_events(filters: AuditFilter, page: int = 1) -> Page:
     """Audit events, newest first, narrowed by `filters` (dates are local, inclusive)."""
     query = _not_confidential(select(AuditEvent).order_by(AuditEvent.seq.desc()))
     if filters.action:
-        query = query.where(AuditEvent.action.like(_like(filters.action).lstrip("%"),
-                                                   escape="\\"))
+        query = query.where(startswith(AuditEvent.action, filters.action))
     if filters.actor:
-        query = query.where(func.lower(AuditEvent.actor_label).like(
-            _like(filters.actor.lower()), escape="\\"))
+        query = query.where(icontains(AuditEvent.actor_label, filters.actor))
     if filters.object_type:
         query = query.where(AuditEvent.object_type == filters.object_type)
     if filters.object_id:

@@ -38,7 +38,9 @@ from app.models.apb import (
 )
 from app.models.base import utcnow
 from app.models.outbox import OutboxMessage
+from app.search import icontains
 from app.services import audit, mail_text, outbox
+from app.services.mail_quota import enqueue_typed
 from app.urls import external_url
 
 ALLOWED_TAGS = {
@@ -343,12 +345,9 @@ def subscribe(email: str, user: User | None = None) -> None:
     if user is not None and getattr(user, "is_authenticated", False):
         subscriber.user_id = user.id
     token = tokens.sign("apb-confirm", {"s": subscriber.id, "e": email})
-    outbox.enqueue(
-        email,
-        "apb_confirm",
-        "Confirm your APB subscription",
-        confirm_url=external_url("apb.confirm", token=token),
-    )
+    # Past the address's quota the mail is skipped: the page says the same either way.
+    enqueue_typed(email, "apb_confirm", "Confirm your APB subscription",
+                  confirm_url=external_url("apb.confirm", token=token))
     audit.record("apb.subscribe_requested", user, "subscriber", subscriber.id)
 
 
@@ -412,11 +411,11 @@ def published_issues(query: str = "", page: int = 1, per_page: int = 10):
     stmt = select(NewsletterIssue).where(NewsletterIssue.status == PUBLISHED)
     words = [w for w in query.split() if w][:8]
     for word in words:
-        pattern = f"%{word[:60].replace('%', '').replace('_', '')}%"
+        word = word[:60]
         stmt = stmt.where(
-            NewsletterIssue.title.ilike(pattern)
-            | NewsletterIssue.summary.ilike(pattern)
-            | NewsletterIssue.body_markdown.ilike(pattern)
+            icontains(NewsletterIssue.title, word)
+            | icontains(NewsletterIssue.summary, word)
+            | icontains(NewsletterIssue.body_markdown, word)
         )
     stmt = stmt.order_by(NewsletterIssue.published_at.desc(), NewsletterIssue.id.desc())
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)

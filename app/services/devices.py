@@ -34,11 +34,13 @@ from app.models.devices import (
 )
 from app.models.locations import Location
 from app.models.tickets import CANCELLED, OPEN_STATUSES, Ticket, TicketEvent
+from app.search import contains
 from app.services import audit, dispatch, outbox, tickets, uploads
-from app.services.reports import ReportDetails, create_incident
+from app.services.reports import ReportDetails, ReportError, create_incident
 from app.services.uploads import PreparedImage, StoredImage
 from app.urls import external_url
 
+LOOKUP_MIN_CHARACTERS = 3  # letters or digits a serial look-up needs
 SEPARATORS = re.compile(r"[\s\-_./:]+")
 SERIAL_PATTERN = re.compile(r"^[A-Z0-9]{3,40}$")
 
@@ -353,9 +355,12 @@ def report_stolen(
     device = owned_device(owner, device_id, "stolen")
     if device.state == STOLEN:
         raise DeviceError("This device is already reported stolen: follow it under My requests.")
-    return _report_stolen(
-        owner, device_id, last_seen_at, location_id, where, description, submission_key
-    )
+    try:
+        return _report_stolen(
+            owner, device_id, last_seen_at, location_id, where, description, submission_key
+        )
+    except ReportError as error:  # e.g. a last-seen time in the future: a form message
+        raise DeviceError(str(error)) from error
 
 
 @use_case
@@ -417,12 +422,14 @@ def mark_recovered(actor: User, device_id: int, note: str) -> Device:
 def lookup(actor: User, query: str) -> list[Device]:
     """Devices whose serial or asset tag contains the (normalised) query; audited."""
     needle = normalise_serial(query)[:40]
-    if len(needle) < 3:
-        raise DeviceError("Type at least 3 letters or digits of the serial or asset tag.")
-    pattern = f"%{needle}%"
+    if sum(char.isalnum() for char in needle) < LOOKUP_MIN_CHARACTERS:
+        raise DeviceError(
+            f"Type at least {LOOKUP_MIN_CHARACTERS} letters or digits of the serial or asset tag."
+        )
     found = db.session.scalars(
         select(Device)
-        .where(Device.serial_normalised.like(pattern) | Device.asset_tag_normalised.like(pattern))
+        .where(contains(Device.serial_normalised, needle)
+               | contains(Device.asset_tag_normalised, needle))
         .order_by(Device.state != STOLEN, Device.created_at.desc())
         .limit(50)
     ).all()

@@ -19,8 +19,9 @@ from app.models.accounts import User
 from app.models.base import utcnow
 from app.models.escorts import EscortRequest, RecurringEscort, RecurringEscortSkip
 from app.models.locations import Location
-from app.services import audit, outbox
+from app.services import audit
 from app.services.followup import follow_up_url
+from app.services.mail_quota import enqueue_typed
 from app.services.tickets import Opened, open_ticket
 from app.timezones import combine, local_today, site_zone, to_local
 
@@ -74,7 +75,8 @@ def _check_places(origin: Place, destination: Place) -> tuple:
 
 # --- one-off escorts --------------------------------------------------------------------
 
-def _check_when(requested_for: datetime | None, now: datetime) -> None:
+def check_when(requested_for: datetime | None, now: datetime) -> None:
+    """Refuse a requested time in the past or beyond ESCORT_MAX_DAYS_AHEAD (EscortError)."""
     if requested_for is None:
         return
     if requested_for < now - timedelta(minutes=5):
@@ -113,19 +115,18 @@ def request_escort(*, origin: Place, destination: Place, requested_for: datetime
 
     A repeated `submission_key` returns the first ticket (duplicate=True), writing nothing.
     """
-    _check_when(requested_for, utcnow())
+    check_when(requested_for, utcnow())
     escort = build_escort(origin, destination, requested_for, party_size, needs)
     escort.contact_phone = phone.strip()[:40]
     escort.contact_name = (name or "").strip()[:120] or None
     escort.contact_email = (email or "").strip()[:254] or None
     opened = open_ticket(escort, actor, submission_key)
-    if not opened.duplicate and escort.contact_email:
-        outbox.enqueue(
+    if not opened.duplicate and escort.contact_email and not enqueue_typed(
             escort.contact_email, "escort_confirmation",
             f"Your escort request {escort.reference}",
             dedupe_key=f"escort-confirmation:{escort.reference}",
-            ticket=escort, follow_up_url=follow_up_url(escort.reference, opened.token),
-        )
+            ticket=escort, follow_up_url=follow_up_url(escort.reference, opened.token)):
+        return opened.held_mail()
     return opened
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import smtplib
 import socket
 import uuid
@@ -40,6 +41,21 @@ CONNECTION_ERRORS = (
     TimeoutError,
     socket.gaierror,
 )
+LINE_BREAKS = re.compile(r"\s*[\r\n\u2028\u2029\x0b\x0c\x85]+\s*")
+# One bare address: no line breaks, spaces, commas, semicolons or angle brackets, which
+# would add recipients or headers.
+ONE_ADDRESS = re.compile(r"^[^\s,;<>()\"]+@[^\s,;<>()\"@]+$")
+
+
+class OutboxError(ValueError):
+    """A message that must not be queued (a recipient that is not one plain address)."""
+
+
+def one_address(to: str) -> str:
+    """`to` if it is exactly one plain address, else OutboxError (never a header injection)."""
+    if not isinstance(to, str) or not ONE_ADDRESS.match(to):
+        raise OutboxError("A message goes to exactly one plain email address.")
+    return to
 
 
 def enqueue(
@@ -61,6 +77,7 @@ def enqueue(
         select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
     ):
         return None
+    to, subject = one_address(to), _one_line(subject)
     context.setdefault("subject", subject)
     text = render_template(f"email/{template}.txt", **context)
     html = _render_optional(f"email/{template}.html", context)
@@ -237,8 +254,8 @@ def build_message(message: Claimed) -> Message:
         _one_line(name): _one_line(value) for name, value in (message.headers or {}).items()
     }
     mail = Message(
-        subject=message.subject,
-        recipients=[message.to],
+        subject=_one_line(message.subject),
+        recipients=[one_address(message.to)],
         body=message.text,
         html=message.html,
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
@@ -250,7 +267,8 @@ def build_message(message: Claimed) -> Message:
 
 
 def _one_line(value: object) -> str:
-    return str(value).replace("\r", " ").replace("\n", " ")
+    """`value` as one header line: each run of line breaks (and the spaces around) is a space."""
+    return LINE_BREAKS.sub(" ", str(value)).strip()
 
 
 def _print_to_console(message: Claimed) -> None:

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from app.database import use_case
 from app.models.accounts import User
 from app.models.outreach import SERVICE_TYPES, ServiceRequest
-from app.services import outbox
 from app.services.followup import follow_up_url
+from app.services.mail_quota import enqueue_typed
 from app.services.tickets import Opened, open_ticket
 
 FIELDS = ("department", "topic", "audience_size", "preferred_dates", "area", "event_when",
@@ -65,8 +65,9 @@ def request_service(service_type: str, fields: dict, contact: Contact, actor: Us
     """Open a service ticket (P3) and acknowledge it by email when an address was given."""
     opened = open_ticket(build_request(service_type, fields, contact), actor, submission_key)
     ticket = opened.ticket
-    if not opened.duplicate and ticket.contact_email:
-        outbox.enqueue(ticket.contact_email, "outreach/received",
-                       f"We received your request {ticket.reference}", ticket=ticket,
-                       follow_up_url=follow_up_url(ticket.reference, opened.token))
+    if not opened.duplicate and ticket.contact_email and not enqueue_typed(
+            ticket.contact_email, "outreach/received",
+            f"We received your request {ticket.reference}", ticket=ticket,
+            follow_up_url=follow_up_url(ticket.reference, opened.token)):
+        return opened.held_mail()
     return opened

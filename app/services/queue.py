@@ -23,6 +23,7 @@ from app.models.accounts import Role, User, user_roles
 from app.models.base import utcnow
 from app.models.locations import Location
 from app.models.tickets import CLOSED_STATUSES, OPEN_STATUSES, STATUS_LABELS, Ticket
+from app.search import icontains
 from app.services import audit
 from app.services.ackclock import (  # noqa: F401  (re-exported for the views and tests)
     AckClock,
@@ -130,10 +131,10 @@ def _open() -> ColumnElement[bool]:
 def _text_match(q: str) -> ColumnElement[bool]:
     q = clean_text(q)[:MAX_SEARCH]
     return or_(
-        Ticket.reference.icontains(q.replace(" ", "").upper(), autoescape=True),
-        Ticket.summary.icontains(q, autoescape=True),
-        Ticket.location_detail.icontains(q, autoescape=True),
-        Ticket.contact_name.icontains(q, autoescape=True),
+        icontains(Ticket.reference, q.replace(" ", "")),
+        icontains(Ticket.summary, q),
+        icontains(Ticket.location_detail, q),
+        icontains(Ticket.contact_name, q),
     )
 
 

@@ -21,7 +21,8 @@ from app.models.base import utcnow
 from app.models.locations import Location
 from app.models.reports import CATEGORIES, OUTCOMES, IncidentReport, ReportPhoto, report_priority
 from app.models.tickets import ACKNOWLEDGED, CANCELLED, NEW, RESOLVED, Ticket, TicketEvent
-from app.services import audit, dispatch, outbox, tickets, uploads
+from app.services import audit, dispatch, tickets, uploads
+from app.services.mail_quota import enqueue_typed
 from app.services.uploads import PreparedImage, StoredImage
 from app.urls import external_url
 
@@ -135,12 +136,11 @@ def _submit(details: ReportDetails, actor: User | None, stored: list[StoredImage
             ) -> tickets.Opened:
     opened = create_incident(details, actor, stored)
     report = opened.ticket
-    if not opened.duplicate and report.contact_email:
-        outbox.enqueue(
+    if not opened.duplicate and report.contact_email and not enqueue_typed(
             report.contact_email, "report_received", f"We have your report {report.reference}",
             ticket=report, follow_up_url=external_url(
-                "track.follow", reference=report.reference, token=opened.token),
-        )
+                "track.follow", reference=report.reference, token=opened.token)):
+        return opened.held_mail()
     return opened
 
 

@@ -33,6 +33,7 @@ from app.models.seminars import (
     SeminarSession,
 )
 from app.services import audit, outbox
+from app.services.mail_quota import enqueue_typed
 from app.services.seminar_calendar import session_calendar
 from app.urls import external_url
 
@@ -279,6 +280,10 @@ def register_member(session_id: int, user: User) -> Outcome:
     return outcome
 
 
+TOO_MANY_MAILS = ("We have sent several emails to this address in the last hour, so we "
+                  "cannot send the confirmation link now. Please try again later.")
+
+
 @use_case
 def register_visitor(session_id: int, name: str, email: str) -> Outcome:
     """A visitor's request for a place: pending, with a confirmation link by email."""
@@ -293,9 +298,10 @@ def register_visitor(session_id: int, name: str, email: str) -> Outcome:
     _add(registration)
     confirm_url = external_url("seminars.confirm",
                                token=tokens.sign(CONFIRM_PURPOSE, {"r": registration.id}))
-    outbox.enqueue(address, "seminars/confirm_email",
-                   f"Please confirm your place: {session.seminar.title}",
-                   confirm_url=confirm_url, **mail_context(registration))
+    if not enqueue_typed(address, "seminars/confirm_email",
+                         f"Please confirm your place: {session.seminar.title}",
+                         confirm_url=confirm_url, **mail_context(registration)):
+        raise SeminarError(TOO_MANY_MAILS)  # a place that cannot be confirmed is no use
     audit.record("seminar.requested", None, "seminar_registration", registration.id,
                  detail=f"session={session.id}", ip=True)
     return Outcome(registration)

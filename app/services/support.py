@@ -36,7 +36,9 @@ from app.models.tickets import (
     Ticket,
     TicketEvent,
 )
+from app.search import startswith
 from app.services import audit, dispatch, outbox
+from app.services.mail_quota import enqueue_typed
 from app.services.tickets import Opened, open_ticket, ticket_for_token
 from app.tokens import hash_token, new_token, normalise_reference
 from app.urls import external_url
@@ -113,9 +115,10 @@ def submit_request(data: RequestData, actor: User | None, submission_key: str | 
         return opened
     if request.safe_email:
         link = external_url("support.follow", reference=request.reference, token=opened.token)
-        outbox.enqueue(request.safe_email, "support_received", "Your request was received",
-                       dedupe_key=f"{mail_key(request)}received",
-                       reference=request.reference, follow_up_url=link)
+        if not enqueue_typed(request.safe_email, "support_received",
+                             "Your request was received", dedupe_key=f"{mail_key(request)}received",
+                             reference=request.reference, follow_up_url=link):
+            return opened.held_mail()
     return opened
 
 
@@ -314,12 +317,13 @@ def _link(request: SupportRequest, actor: User, opened: Opened, what: str) -> No
 def create_escort(ticket_id: int, actor: User, *, meet: str, meet_at: str, going_to: str,
                   requested_for: datetime | None, phone: str | None) -> Opened:
     """A linked escort ticket for dispatch: who to meet, where, when, a phone if any."""
-    from app.services.escorts import EscortError, Place, build_escort
+    from app.services.escorts import EscortError, Place, build_escort, check_when
 
     request = _support(ticket_id, actor)
     if not request.is_open:
         raise dispatch.DispatchError("The request is closed.")
     try:
+        check_when(requested_for, utcnow())
         escort = build_escort(Place(other=meet_at), Place(other=going_to), requested_for, 1,
                               f"Meet: {meet}".strip()[:500])
     except EscortError as exc:
@@ -385,8 +389,9 @@ def mail_key(request: SupportRequest) -> str:
 
 def forget_mail(reference: str | None = None, sent_only: bool = False) -> int:
     """Delete DV emails from the outbox: they hold the safe address and the private link."""
-    pattern = f"dv:{reference}:%" if reference else "dv:%"
-    query = delete(OutboxMessage).where(OutboxMessage.dedupe_key.like(pattern))
+    query = delete(OutboxMessage).where(
+        startswith(OutboxMessage.dedupe_key, f"dv:{reference}:" if reference else "dv:")
+    )
     if sent_only:
         query = query.where(OutboxMessage.status == "sent")
     return db.session.execute(query).rowcount or 0

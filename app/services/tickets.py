@@ -7,7 +7,7 @@ of the same form return the first ticket instead of a second one.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -32,7 +32,12 @@ class Opened:
     ticket: Ticket
     token: str | None
     duplicate: bool = False
+    # True when the confirmation mail was skipped: the address had its share (mail_quota).
+    mail_held: bool = False
     reference: str = field(init=False)
+
+    def held_mail(self) -> Opened:
+        return replace(self, mail_held=True)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "reference", self.ticket.reference)

@@ -23,6 +23,7 @@ import io
 import os
 import re
 import secrets
+import threading
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -97,26 +98,56 @@ def prepare(data: bytes, label: str = "The photo") -> PreparedImage:
         raise UploadError(f"{label} is larger than {megabytes(config['UPLOAD_MAX_BYTES'])}.")
     if MARKUP_START.match(data[:64]) or MARKUP.search(data):
         raise UploadError(f"{label} is not a photo we can accept ({ACCEPTED_DESCRIPTION}).")
-    image = _decode(data, label, config["UPLOAD_MAX_PIXELS"])
-    return _reencode(image, config["UPLOAD_MAX_DIMENSION"])
+    image = _open(data, label, config["UPLOAD_MAX_PIXELS"])
+    with _decode_slot(config["UPLOAD_DECODE_CONCURRENCY"]), image:  # close frees the pixels
+        _load(image, label, config["UPLOAD_MAX_DIMENSION"])
+        return _reencode(image, config["UPLOAD_MAX_DIMENSION"])
 
 
-def _decode(data: bytes, label: str, max_pixels: int) -> Image.Image:
-    Image.MAX_IMAGE_PIXELS = max_pixels
+def _open(data: bytes, label: str, max_pixels: int) -> Image.Image:
+    """The image with only its header read: refused here, before any pixel is decoded,
+    when width x height (what decoding would allocate) is over the limit."""
+    Image.MAX_IMAGE_PIXELS = max_pixels  # Pillow's own check in open(), as a second guard
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             image = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
-            if image.width * image.height > max_pixels:
-                raise Image.DecompressionBombError("too many pixels")
-            image.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise UploadError(f"{label} has too many pixels (the limit is "
-                              f"{max_pixels / 1_000_000:g} megapixels).") from exc
+            raise _too_many_pixels(label, max_pixels) from exc
         except DECODE_ERRORS as exc:
-            raise UploadError(f"{label} could not be read as a {ACCEPTED_DESCRIPTION} image, "
-                              "or it is damaged. Choose another photo.") from exc
+            raise _unreadable(label) from exc
+    if image.width * image.height > max_pixels:
+        raise _too_many_pixels(label, max_pixels)
     return image
+
+
+def _load(image: Image.Image, label: str, max_dimension: int) -> None:
+    """Decode the pixels; a JPEG at the smallest scale that still covers max_dimension."""
+    if image.format == "JPEG":
+        image.draft("RGB", (max_dimension, max_dimension))
+    try:
+        image.load()
+    except DECODE_ERRORS as exc:
+        raise _unreadable(label) from exc
+
+
+def _too_many_pixels(label: str, max_pixels: int) -> UploadError:
+    return UploadError(f"{label} has too many pixels (the limit is {max_pixels / 1_000_000:g} "
+                       "megapixels). Choose a smaller photo, or a screenshot of it.")
+
+
+def _unreadable(label: str) -> UploadError:
+    return UploadError(f"{label} could not be read as a {ACCEPTED_DESCRIPTION} image, "
+                       "or it is damaged. Choose another photo.")
+
+
+_SLOTS: dict[int, threading.BoundedSemaphore] = {}
+
+
+def _decode_slot(count: int) -> threading.BoundedSemaphore:
+    """At most `count` images decoded at once in this process: decoded pixels are what
+    costs memory, so this bounds a worker's peak however many uploads arrive together."""
+    return _SLOTS.setdefault(max(1, count), threading.BoundedSemaphore(max(1, count)))
 
 
 def _has_alpha(image: Image.Image) -> bool:
@@ -126,20 +157,26 @@ def _has_alpha(image: Image.Image) -> bool:
 
 
 def _reencode(image: Image.Image, max_dimension: int) -> PreparedImage:
-    """Orient, downscale and save afresh: no metadata survives (info is emptied first)."""
-    image = ImageOps.exif_transpose(image)
+    """Orient, downscale and save afresh: no metadata survives (info is emptied first).
+    Works in place where Pillow allows, so a large photo is not copied at full size."""
+    ImageOps.exif_transpose(image, in_place=True)
     alpha = _has_alpha(image)
-    image = image.convert("RGBA" if alpha else "RGB")
+    mode = "RGBA" if alpha else "RGB"
+    if image.mode not in ("RGB", "RGBA", "L"):  # palette, 1-bit, 16-bit: resample in colour
+        image = image.convert(mode)
     image.thumbnail((max_dimension, max_dimension), Image.Resampling.LANCZOS)
+    if image.mode != mode:
+        image = image.convert(mode)
     image.info = {}
     out = io.BytesIO()
-    if alpha:
-        image.save(out, "PNG", optimize=True)
-        kind, extension = "image/png", "png"
-    else:
-        image.save(out, "JPEG", quality=85, optimize=True)
-        kind, extension = "image/jpeg", "jpg"
-    return PreparedImage(out.getvalue(), kind, extension, image.width, image.height)
+    with image:
+        if alpha:
+            image.save(out, "PNG", optimize=True)
+            kind, extension = "image/png", "png"
+        else:
+            image.save(out, "JPEG", quality=85, optimize=True)
+            kind, extension = "image/jpeg", "jpg"
+        return PreparedImage(out.getvalue(), kind, extension, image.width, image.height)
 
 
 def upload_dir() -> Path:

@@ -6,7 +6,6 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from app import create_app
 from app.models.audit import AuditEvent
 from app.models.reports import IncidentReport, ReportPhoto
 from app.models.tickets import TicketEvent
@@ -230,18 +229,8 @@ def test_staff_photo_route_headers(client, db, login_as):
     assert disposition.startswith("inline") and f"photo-{photo.id}.jpg" in disposition
 
 
-@pytest.fixture()
-def limited_app(app, isolated_limiter):
-    limited = create_app("testing", RATELIMIT_ENABLED=True, REPORT_RATE_LIMIT="2 per 10 minutes",
-                         SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-                         UPLOAD_DIR=app.config["UPLOAD_DIR"])
-    limited.test_client_class = type(app.test_client())
-    isolated_limiter.reset()
-    yield limited
-    isolated_limiter.reset()
-
-
 def test_flooded_client_keeps_its_words_and_sees_the_numbers(limited_app, db):
+    limited_app = limited_app(RATELIMIT_TICKET_LIMIT="2 per 10 minutes")
     client = limited_app.test_client()
     for _ in range(2):
         assert send(client, anonymous="y").status_code == 303
@@ -249,7 +238,7 @@ def test_flooded_client_keeps_its_words_and_sees_the_numbers(limited_app, db):
     assert response.status_code == 429
     page = soup(response)
     assert "Third: smoke from a bin" in page.select_one("#description").get_text()
-    panel = page.select_one(".report-flooded")
+    panel = page.select_one(".rate-limited")
     assert "try again in a few minutes" in panel.get_text()
     hrefs = [a["href"] for a in panel.find_all("a")]
     assert "tel:911" in hrefs and "tel:5550104400" in hrefs

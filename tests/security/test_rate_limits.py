@@ -101,3 +101,43 @@ def test_the_limited_answer_is_the_friendly_429_page(isolated_limiter, prefix):
     assert b"Too many attempts" in response.data
     assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
 
+
+
+def test_five_simultaneous_escort_requests_against_redis_let_exactly_the_limit_through(
+        app, db, isolated_limiter, prefix, campus):
+    """The count is one atomic step in Redis: of five requests sent at the same instant
+    from one client, exactly three (the limit) are taken and two get the 429 page."""
+    import threading
+
+    from sqlalchemy import func, select
+
+    from app import create_app
+    from app.models.audit import AuditChainHead
+    from app.models.escorts import EscortRequest
+    from app.services.audit import GENESIS
+
+    limited = create_app("testing", RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=REDIS_URL,
+                         RATELIMIT_KEY_PREFIX=prefix, RATELIMIT_TICKET_LIMIT="3 per minute",
+                         SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"])
+    limited.test_client_class = type(app.test_client())
+    isolated_limiter._key_prefix = prefix
+    start, codes = threading.Barrier(5), []
+    places = {"from_place": str(campus["garage"].id), "to_place": str(campus["rail"].id)}
+    db.session.add(AuditChainHead(id=1, last_seq=0, last_hash=GENESIS))  # as the migration does
+    db.session.commit()
+
+    def request_escort(n: int) -> None:
+        client = limited.test_client()
+        start.wait()
+        codes.append(client.post("/escorts/", data={
+            **places, "when": "now", "party_size": "1", "phone": "(555) 010-1234",
+            "submission_key": f"race-{n}-" + "k" * 20}).status_code)
+
+    threads = [threading.Thread(target=request_escort, args=(n,)) for n in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(codes) == [303, 303, 303, 429, 429]
+    db.session.commit()  # a fresh snapshot: see what the threads wrote
+    assert db.session.scalar(select(func.count(EscortRequest.id))) == 3

@@ -2,12 +2,18 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.blueprints.auth.forms import code_field
-from app.forms import MultiCheckboxField, no_control_chars, single_line, strip_text
+from app.forms import (
+    BoundedDateField,
+    MultiCheckboxField,
+    no_control_chars,
+    single_line,
+    strip_text,
+)
 from app.models.accounts import STAFF_ROLES
 from app.models.locations import LOCATION_KINDS
 
@@ -68,9 +74,9 @@ class AuditFilterForm(GetForm):
         Optional(), Length(max=64, message="Enter 64 characters or fewer."),
         no_control_chars, single_line,
     ])
-    date_from = DateField("From (date)", validators=[Optional()],
+    date_from = BoundedDateField("From (date)", validators=[Optional()],
                           render_kw={"type": "date"})
-    date_to = DateField("To (date)", validators=[Optional(), no_dates_reversed],
+    date_to = BoundedDateField("To (date)", validators=[Optional(), no_dates_reversed],
                         render_kw={"type": "date"})
 
 

@@ -14,11 +14,12 @@ from app.blueprints.admin.forms import (
     audit_filter_form,
 )
 from app.headers import no_store
+from app.hostile import int_arg
 from app.services import admin, second_factor
 
 
 def _page() -> int:
-    return max(1, request.args.get("page", 1, type=int) or 1)
+    return int_arg("page", 1)
 
 
 def _user_or_404(user_id: int):

@@ -1,17 +1,18 @@
 """Forms of the APB newsletter."""
 
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, EmailField, HiddenField, StringField, TextAreaField
+from wtforms import EmailField, HiddenField, StringField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
-from app.forms import no_control_chars, strip_text
+from app.forms import BoundedDateTimeField, no_control_chars, single_line, strip_text
 
 
 class IssueForm(FlaskForm):
     title = StringField(
         "Title",
         filters=[strip_text],
-        validators=[InputRequired(message="Enter a title."), Length(max=160), no_control_chars],
+        validators=[InputRequired(message="Enter a title."), Length(max=160), no_control_chars,
+                    single_line],  # it is the subject line of every subscriber's email
     )
     summary = TextAreaField(
         "Summary",
@@ -25,7 +26,8 @@ class IssueForm(FlaskForm):
         "Text (Markdown)",
         validators=[InputRequired(message="Write the text of the issue."), Length(max=100_000)],
     )
-    publish_at = DateTimeLocalField("Publish at", format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    publish_at = BoundedDateTimeField("Publish at", format="%Y-%m-%dT%H:%M",
+                                      validators=[Optional()])
     version = HiddenField()
 
 

@@ -8,8 +8,10 @@ from app import tokens
 from app.access import public, roles_required
 from app.blueprints.apb import bp
 from app.blueprints.apb.forms import ActionForm, IssueForm, SubscribeForm
-from app.extensions import csrf, db, limiter
+from app.extensions import csrf, db
+from app.hostile import int_arg, text_arg
 from app.models.apb import NewsletterIssue
+from app.rate_limits import SIGNUPS, form_limit
 from app.services import apb
 from app.timezones import to_utc
 
@@ -17,9 +19,8 @@ from app.timezones import to_utc
 @bp.route("/")
 @public
 def archive():
-    query = request.args.get("q", "")[:200]
-    page = request.args.get("page", 1, type=int)
-    issues = apb.published_issues(query, max(page, 1))
+    query = text_arg("q", 200)
+    issues = apb.published_issues(query, int_arg("page", 1))
     return render_template("apb/archive.html", issues=issues, query=query, title="APB newsletter")
 
 
@@ -41,9 +42,15 @@ def feed():
     return response
 
 
+def _subscribe_page(form: SubscribeForm | None = None):
+    subscription = apb.subscription_of(current_user) if current_user.is_authenticated else None
+    return render_template("apb/subscribe.html", form=form or SubscribeForm(),
+                           subscription=subscription, title="Subscribe to the APB")
+
+
 @bp.route("/subscribe", methods=["GET", "POST"])
 @public
-@limiter.limit("10 per hour", methods=["POST"])
+@form_limit(SIGNUPS, _subscribe_page)
 def subscribe():
     form = SubscribeForm()
     if request.method == "GET" and current_user.is_authenticated:
@@ -51,9 +58,7 @@ def subscribe():
     if form.validate_on_submit():
         apb.subscribe(form.email.data, current_user)
         return render_template("apb/subscribe_sent.html", title="Check your email")
-    subscription = apb.subscription_of(current_user) if current_user.is_authenticated else None
-    return render_template("apb/subscribe.html", form=form, subscription=subscription,
-                           title="Subscribe to the APB")
+    return _subscribe_page(form)
 
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])

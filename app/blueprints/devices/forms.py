@@ -3,16 +3,17 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
-    DateField,
-    DateTimeLocalField,
     HiddenField,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from app import timezones
 from app.forms import (
+    BoundedDateField,
+    BoundedDateTimeField,
     MultiCheckboxField,
     SubmissionKeyField,
     no_control_chars,
@@ -21,6 +22,7 @@ from app.forms import (
     strip_text,
 )
 from app.models.devices import DEVICE_TYPES
+from app.services.reports import FUTURE_TOLERANCE
 
 TEXT = [no_control_chars, single_line]
 
@@ -101,7 +103,7 @@ class LockdownForm(FlaskForm):
 
 
 class StolenForm(FlaskForm):
-    last_seen_at = DateTimeLocalField(
+    last_seen_at = BoundedDateTimeField(
         "When did you last see it?",
         format="%Y-%m-%dT%H:%M",
         validators=[InputRequired(message="Enter when you last saw it.")],
@@ -119,6 +121,11 @@ class StolenForm(FlaskForm):
     )
     submission_key = SubmissionKeyField()
 
+    def validate_last_seen_at(self, field) -> None:
+        now = timezones.local_now().replace(tzinfo=None)
+        if field.data and field.data > now + FUTURE_TOLERANCE:
+            raise ValidationError("The time you last saw it cannot be in the future.")
+
 
 class LockRecordForm(FlaskForm):
     device_id = HiddenField()
@@ -127,7 +134,8 @@ class LockRecordForm(FlaskForm):
         filters=[strip_text],
         validators=[InputRequired(message="Enter the lock ID."), Length(max=40), *TEXT],
     )
-    locked_on = DateField("Installed on", validators=[InputRequired(message="Enter the date.")])
+    locked_on = BoundedDateField("Installed on",
+                                 validators=[InputRequired(message="Enter the date.")])
 
 
 class LookupForm(FlaskForm):

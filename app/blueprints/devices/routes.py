@@ -30,7 +30,9 @@ from app.csv_export import csv_response
 from app.extensions import db
 from app.forms import location_choices
 from app.headers import no_store
+from app.hostile import MAX_ID, int_arg
 from app.models.devices import Device
+from app.rate_limits import TICKETS, UPLOADS, form_limit
 from app.services import alert_report, devices, dispatch, uploads
 from app.timezones import to_utc
 
@@ -80,8 +82,15 @@ def _photo(form: DeviceForm):
     return uploads.prepare(uploads.read_limited(upload.stream, limit), "The photo")
 
 
+def _register_page():
+    form = DeviceForm()
+    form.location_id.choices = location_choices(with_other=False)
+    return render_template("devices/form.html", form=form, device=None, title="Register a device")
+
+
 @bp.route("/register", methods=["GET", "POST"])
 @member
+@form_limit(UPLOADS, _register_page)
 def register_device():
     form = DeviceForm()
     form.location_id.choices = location_choices(with_other=False)
@@ -145,17 +154,29 @@ def card(device_id: int):
     )
 
 
-@bp.route("/lockdown", methods=["GET", "POST"])
-@member
-def request_lockdown():
+def _lockdown_form():
     form = LockdownForm()
     lockable = devices.lockable_devices(_user())
     form.devices.choices = [
         SelectChoice(d.id, f"{d.make} {d.model} (serial {d.serial})") for d in lockable
     ]
     form.location_id.choices = location_choices(with_other=False)
-    if request.method == "GET" and request.args.get("device", type=int):
-        form.devices.data = [request.args.get("device", type=int)]
+    return form, lockable
+
+
+def _lockdown_page():
+    form, lockable = _lockdown_form()
+    return render_template("devices/lockdown.html", form=form, lockable=lockable,
+                           title="Request a lockdown installation")
+
+
+@bp.route("/lockdown", methods=["GET", "POST"])
+@member
+@form_limit(TICKETS, _lockdown_page)
+def request_lockdown():
+    form, lockable = _lockdown_form()
+    if request.method == "GET" and (device := int_arg("device", 0, 0, MAX_ID)):
+        form.devices.data = [device]
     if form.validate_on_submit():
         try:
             opened = devices.request_lockdown(
@@ -183,8 +204,17 @@ def request_lockdown():
     )
 
 
+def _stolen_page(device_id: int):
+    device = _own_or_404(device_id, "stolen")
+    form = StolenForm()
+    form.location_id.choices = location_choices(with_other=False)
+    return render_template("devices/stolen.html", form=form, device=device,
+                           title="Report a device stolen")
+
+
 @bp.route("/<int:device_id>/stolen", methods=["GET", "POST"])
 @member
+@form_limit(TICKETS, _stolen_page)
 def report_stolen(device_id: int):
     device = _own_or_404(device_id, "stolen")
     form = StolenForm()

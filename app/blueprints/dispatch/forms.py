@@ -13,7 +13,6 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
-    DateField,
     IntegerField,
     SearchField,
     SelectField,
@@ -31,6 +30,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput
 
+from app.forms import BoundedDateField
 from app.models.tickets import CANCELLED, PRIORITIES, STATUS_LABELS
 from app.services.dispatch import (
     BULK_OUTCOMES,
@@ -190,9 +190,10 @@ class HistoryForm(FlaskForm):
     class Meta:
         csrf = False
 
-    date_from = DateField("Closed from", validators=[Optional()],
+    date_from = BoundedDateField("Closed from", validators=[Optional()],
                           render_kw={"autocomplete": "off"})
-    date_to = DateField("Closed to", validators=[Optional()], render_kw={"autocomplete": "off"})
+    date_to = BoundedDateField("Closed to", validators=[Optional()],
+                               render_kw={"autocomplete": "off"})
     kind = SelectField("Kind", validators=[Optional()])
     q = SearchField("Search", validators=[Optional(), SEARCH_LENGTH])
 

@@ -10,6 +10,7 @@ from app.access import roles_required
 from app.blueprints.dispatch import bp
 from app.blueprints.dispatch.forms import HistoryForm
 from app.csv_export import csv_response
+from app.hostile import int_arg
 from app.services import queue
 from app.timezones import local_today
 
@@ -32,8 +33,7 @@ def _filters(form: HistoryForm) -> queue.HistoryFilters:
 
 
 def _page() -> int:
-    page = request.args.get("page", "1")
-    return min(int(page), 10_000) if page.isdigit() and int(page) > 0 else 1
+    return int_arg("page", 1)
 
 
 @bp.route("/history")

@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     IntegerField,
     RadioField,
     SelectField,
@@ -23,11 +22,13 @@ from wtforms.validators import Email, InputRequired, Length, NumberRange, Option
 
 from app.forms import (
     OTHER,
+    BoundedDateField,
     MultiCheckboxField,
     SubmissionKeyField,
     location_choices,
     no_control_chars,
     phone_number,
+    single_line,
     strip_text,
 )
 from app.models.base import utcnow
@@ -110,11 +111,11 @@ class EscortForm(PlacesMixin, FlaskForm):
                       choices=[SelectChoice("now", "Now"),
                                SelectChoice("later", "At a later time")],
                       validators=[InputRequired("Choose now or a later time.")])
-    date = DateField("Date", validators=[Optional()])
+    date = BoundedDateField("Date", validators=[Optional()])
     time = TimeField("Time", validators=[Optional()])
     name = StringField("Your name", filters=[strip_text], validators=[
         Optional(), Length(max=120, message="Keep your name under 120 characters."),
-        no_control_chars])
+        no_control_chars, single_line])
     email = StringField("Email address", filters=[strip_text], validators=[
         Optional(), Length(max=254, message="Enter an email address under 254 characters."),
         Email("Enter an email address like name@example.org.", check_deliverability=False)])
@@ -184,8 +185,8 @@ class RecurringForm(PlacesMixin, FlaskForm):
         "Days of the week", coerce=int,
         choices=[SelectChoice(i, name) for i, name in enumerate(WEEKDAY_NAMES)],
         validators=[InputRequired("Choose at least one day of the week.")])
-    start_date = DateField("First day", validators=[InputRequired("Enter the first day.")])
-    end_date = DateField("Last day", validators=[Optional()])
+    start_date = BoundedDateField("First day", validators=[InputRequired("Enter the first day.")])
+    end_date = BoundedDateField("Last day", validators=[Optional()])
 
     def validate_start_date(self, field) -> None:
         today = local_today()
@@ -200,4 +201,4 @@ class RecurringForm(PlacesMixin, FlaskForm):
 
 
 class SkipForm(FlaskForm):
-    day = DateField("Date", validators=[InputRequired("Choose a date.")])
+    day = BoundedDateField("Date", validators=[InputRequired("Choose a date.")])

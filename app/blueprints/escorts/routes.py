@@ -7,7 +7,8 @@ from flask_login import current_user
 from app.access import member, public
 from app.blueprints.escorts import bp
 from app.blueprints.escorts.forms import EscortForm, RecurringForm, SkipForm
-from app.blueprints.track.links import just_made, remember_link
+from app.blueprints.track.links import flash_held_mail, just_made, remember_link
+from app.rate_limits import TICKETS, form_limit
 from app.services import escorts
 from app.timezones import local_today
 
@@ -16,8 +17,15 @@ def _render_form(form: EscortForm, status: int = 200):
     return render_template("escorts/new.html", form=form, title="Request an escort"), status
 
 
+def _refilled():
+    form = EscortForm()
+    form.load_places()
+    return _render_form(form)
+
+
 @bp.route("/", methods=["GET", "POST"])
 @public
+@form_limit(TICKETS, _refilled)
 def new():
     form = EscortForm()
     form.load_places()
@@ -42,6 +50,7 @@ def new():
         return _render_form(form, 400)
     if opened.token:
         remember_link(opened.reference, opened.token)
+    flash_held_mail(opened)
     return redirect(url_for("escorts.confirmation", reference=opened.reference), 303)
 
 
@@ -64,8 +73,17 @@ def recurring():
                            title="Recurring escorts")
 
 
+def _recurring_page(form: RecurringForm | None = None):
+    if form is None:
+        form = RecurringForm()
+        form.load_places()
+    return render_template("escorts/recurring_new.html", form=form,
+                           title="Set up a recurring escort")
+
+
 @bp.route("/recurring/new", methods=["GET", "POST"])
 @member
+@form_limit(TICKETS, _recurring_page)
 def recurring_new():
     form = RecurringForm()
     form.load_places()
@@ -85,9 +103,7 @@ def recurring_new():
             flash("Your recurring escort is saved. Each one reaches dispatch shortly before "
                   "its time.", "success")
             return redirect(url_for("escorts.recurring"), 303)
-    status = 400 if form.is_submitted() else 200
-    return render_template("escorts/recurring_new.html", form=form,
-                           title="Set up a recurring escort"), status
+    return _recurring_page(form), 400 if form.is_submitted() else 200
 
 
 @bp.route("/recurring/<int:recurring_id>/skip", methods=["POST"])

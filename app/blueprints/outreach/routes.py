@@ -8,8 +8,9 @@ from flask_login import current_user
 from app.access import public
 from app.blueprints.outreach import bp
 from app.blueprints.outreach.forms import FORMS
-from app.blueprints.track.links import just_made, remember_link
+from app.blueprints.track.links import flash_held_mail, just_made, remember_link
 from app.models.outreach import SERVICE_TYPES
+from app.rate_limits import TICKETS, form_limit
 from app.services import outreach
 
 
@@ -26,8 +27,16 @@ def _prefill(form) -> None:
         form.contact_phone.data = current_user.phone
 
 
+def _refilled(service_type: str):
+    if service_type not in FORMS:
+        abort(404)
+    return render_template("outreach/form.html", form=FORMS[service_type](),
+                           service_type=service_type, title=SERVICE_TYPES[service_type])
+
+
 @bp.route("/<service_type>", methods=["GET", "POST"])
 @public
+@form_limit(TICKETS, _refilled)
 def request_type(service_type: str):
     if service_type not in FORMS:
         abort(404)
@@ -48,6 +57,7 @@ def request_type(service_type: str):
         return render_template("outreach/form.html", error=str(error), **page), 400
     if opened.token:
         remember_link(opened.ticket.reference, opened.token)
+    flash_held_mail(opened)
     return redirect(url_for(".confirmation", reference=opened.ticket.reference), 303)
 
 

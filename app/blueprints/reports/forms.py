@@ -7,7 +7,6 @@ from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     IntegerField,
     MultipleFileField,
     RadioField,
@@ -20,6 +19,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 
 from app import timezones
 from app.forms import (
+    BoundedDateTimeField,
     SubmissionKeyField,
     no_control_chars,
     phone_number,
@@ -65,7 +65,7 @@ class ReportForm(PhotoMixin, FlaskForm):
     location = SelectField("Where is it?", choices=[], validate_choice=True)
     location_detail = StringField("Floor, room, exit or other detail", filters=TEXT,
                                   validators=[Length(max=200), *LINE_CHECKS])
-    observed_at = DateTimeLocalField("When did you see it?", format="%Y-%m-%dT%H:%M",
+    observed_at = BoundedDateTimeField("When did you see it?", format="%Y-%m-%dT%H:%M",
                                      default=local_now,
                                      validators=[InputRequired("Say when you saw it.")])
     description = TextAreaField("What did you see?", filters=TEXT, validators=[

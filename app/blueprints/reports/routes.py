@@ -6,12 +6,13 @@ from flask_login import current_user
 
 from app import timezones
 from app.access import public, roles_required
-from app.blueprints.reports import bp, flood
+from app.blueprints.reports import bp
 from app.blueprints.reports.forms import AddPhotosForm, CloseReportForm, ReportForm
-from app.blueprints.track.links import just_made, remember_link
+from app.blueprints.track.links import flash_held_mail, just_made, remember_link
 from app.forms import location_choices
 from app.headers import no_store
 from app.models.reports import CATEGORIES, GUIDANCE, OUTCOMES
+from app.rate_limits import TICKETS, UPLOADS, form_limit
 from app.services import dispatch, reports, uploads
 
 STAFF_PHOTO_ROLES = ("dispatcher", "officer", "admin")
@@ -22,10 +23,17 @@ def _actor():
     return current_user._get_current_object() if current_user.is_authenticated else None
 
 
-def _render_form(category: str, form: ReportForm, status: int = 200, flooded: bool = False):
+def _report_form() -> ReportForm:
+    form = ReportForm()
+    form.location.choices = location_choices(
+        with_other=False, placeholder="Choose a place (or describe it below)")
+    return form
+
+
+def _render_form(category: str, form: ReportForm, status: int = 200):
     return render_template(
         "reports/form.html", form=form, category=category, label=CATEGORIES[category],
-        guidance=GUIDANCE[category], flooded=flooded, title=f"Report: {CATEGORIES[category]}",
+        guidance=GUIDANCE[category], title=f"Report: {CATEGORIES[category]}",
         max_photos=current_app.config["REPORT_MAX_PHOTOS"],
         max_photo_size=uploads.megabytes(current_app.config["UPLOAD_MAX_BYTES"]),
     ), status
@@ -51,19 +59,22 @@ def start():
                            title="Report a concern")
 
 
+def _refilled(category: str):
+    """The report form again with what was sent (the rate limit's answer; no photo decoded)."""
+    if category not in CATEGORIES:
+        abort(404)
+    return _render_form(category, _report_form())
+
+
 @bp.route("/<category>", methods=["GET", "POST"])
 @public
+@form_limit(TICKETS, _refilled)
 def report(category: str):
     if category not in CATEGORIES:
         abort(404)
-    form = ReportForm()
-    form.location.choices = location_choices(
-        with_other=False, placeholder="Choose a place (or describe it below)")
+    form = _report_form()
     if not form.is_submitted():
         return _render_form(category, form)
-    limited = flood.applies(bool(form.anonymous.data))
-    if limited and flood.is_flooded():
-        return _render_form(category, form, 429, flooded=True)
     if not form.validate():
         return _render_form(category, form, 400)
     try:
@@ -73,8 +84,7 @@ def report(category: str):
         return _render_form(category, form, 400)
     if opened.token:
         remember_link(opened.ticket.reference, opened.token)
-        if limited:
-            flood.count_submission()
+    flash_held_mail(opened)
     return redirect(url_for(".sent", reference=opened.ticket.reference), 303)
 
 
@@ -95,8 +105,16 @@ def _followed_report(reference: str, token: str):
     return report
 
 
+def _photos_page(reference: str, token: str):
+    report = _followed_report(reference, token)
+    page = url_for("track.follow", reference=report.reference, token=token)
+    return render_template("reports/add_photos.html", report=report, form=AddPhotosForm(),
+                           back=page, title="Add photos to your report")
+
+
 @bp.route("/<reference>/<token>/photos", methods=["GET", "POST"])
 @public
+@form_limit(UPLOADS, _photos_page)
 def add_photos(reference: str, token: str):
     report = _followed_report(reference, token)
     form = AddPhotosForm()

@@ -7,7 +7,6 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     EmailField,
     IntegerField,
     SelectField,
@@ -26,7 +25,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from app.forms import no_control_chars, single_line, strip_text
+from app.forms import BoundedDateTimeField, no_control_chars, single_line, strip_text
 from app.models.base import utcnow
 from app.models.seminars import AUDIENCES, TOPICS
 from app.timezones import to_utc
@@ -54,7 +53,7 @@ class WholeNumberField(IntegerField):
             raise StopValidation()
 
 
-class LocalTimeField(DateTimeLocalField):
+class LocalTimeField(BoundedDateTimeField):
     """A date and time in the site's time zone, with a plain message for unreadable input."""
 
     def __init__(self, label, **kwargs):

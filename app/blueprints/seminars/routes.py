@@ -11,6 +11,7 @@ from app.blueprints.seminars import bp
 from app.blueprints.seminars.forms import ActionForm, VisitorForm
 from app.extensions import db
 from app.headers import no_store
+from app.hostile import text_arg
 from app.models.base import utcnow
 from app.models.seminars import (
     ATTENDED,
@@ -21,6 +22,7 @@ from app.models.seminars import (
     Seminar,
     SeminarSession,
 )
+from app.rate_limits import SIGNUPS, form_limit
 from app.services import seminars as service
 from app.services.seminar_calendar import session_calendar
 
@@ -59,8 +61,7 @@ def _open_session(session_id: int) -> SeminarSession:
 @bp.route("/")
 @public
 def catalogue():
-    topic = request.args.get("topic", "")[:40]
-    audience = request.args.get("audience", "")[:20]
+    topic, audience = text_arg("topic", 40), text_arg("audience", 20)
     sessions = _upcoming(topic=topic, audience=audience)
     return render_template("seminars/catalogue.html", title="Training seminars",
                            sessions=sessions, seats=_seats_left(sessions), topics=TOPICS,
@@ -103,8 +104,14 @@ def _user():
     return current_user if current_user.is_authenticated else None
 
 
+def _refilled(session_id: int):
+    form = ActionForm() if current_user.is_authenticated else VisitorForm()
+    return _register_page(_open_session(session_id), form)
+
+
 @bp.route("/sessions/<int:session_id>/register", methods=["GET", "POST"])
 @public
+@form_limit(SIGNUPS, _refilled)
 def register(session_id: int):
     session = _open_session(session_id)
     form = ActionForm() if current_user.is_authenticated else VisitorForm()

@@ -4,8 +4,6 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
-    DateTimeLocalField,
     HiddenField,
     RadioField,
     SelectField,
@@ -21,6 +19,8 @@ from wtforms.validators import (
 )
 
 from app.forms import (
+    BoundedDateField,
+    BoundedDateTimeField,
     MultiCheckboxField,
     SubmissionKeyField,
     no_control_chars,
@@ -139,7 +139,8 @@ class EscortForm(FlaskForm):
     going_to = StringField("Going to (car park, transit stop…)", filters=TEXT,
                            validators=[DataRequired(message="Say where they are going."),
                                        *_line(200)[1:]])
-    when = DateTimeLocalField("When (leave empty for as soon as possible)", validators=[Optional()])
+    when = BoundedDateTimeField("When (leave empty for as soon as possible)",
+                                validators=[Optional()])
     phone = StringField("Phone dispatch may call", filters=TEXT,
                         validators=[*_line(30), phone_number])
 
@@ -152,7 +153,7 @@ class AlertForm(FlaskForm):
     keep_out_of = StringField("Where (building, unit, entrance)", filters=TEXT,
                               validators=[DataRequired(message="Say where the alert applies."),
                                           *_line(300)[1:]])
-    valid_until = DateField("Until (date, optional)", validators=[Optional()])
+    valid_until = BoundedDateField("Until (date, optional)", validators=[Optional()])
     instructions = TextAreaField(
         "What dispatch should do", filters=TEXT,
         validators=[Optional(), Length(max=1000, message="Keep this under 1000 characters."),

@@ -75,17 +75,18 @@ def stashed_form() -> MultiDict | None:
     return MultiDict(items) if path == request.path else None
 
 
-def remember_sent(reference: str, token: str | None) -> None:
-    session[SENT] = seal(json.dumps([reference, token]))
+def remember_sent(reference: str, token: str | None, mail_held: bool = False) -> None:
+    session[SENT] = seal(json.dumps([reference, token, mail_held]))
 
 
-def sent_once() -> tuple[str, str | None] | None:
-    """The confirmation to show once after a request was sent."""
+def sent_once() -> tuple[str, str | None, bool] | None:
+    """The confirmation to show once after a request was sent: reference, private token (None
+    for a repeat), and whether the receipt mail was held back by the per-address limit."""
     sealed = session.pop(SENT, None)
     if not sealed:
         return None
     try:
-        reference, token = json.loads(unseal(sealed))
+        reference, token, mail_held = json.loads(unseal(sealed))
     except (ValueError, TypeError):
         return None
-    return reference, token
+    return reference, token, bool(mail_held)

@@ -22,6 +22,7 @@ from app.blueprints.support.forms import (
 )
 from app.crypto import unseal
 from app.headers import no_store
+from app.rate_limits import REPLIES, TICKETS, form_limit
 from app.services import support as service
 from app.services.dispatch import DispatchError, TicketConflict
 from app.timezones import to_utc
@@ -76,19 +77,30 @@ def quick_exit():
     return history.leave()
 
 
-@bp.route("/request", methods=["GET", "POST"])
-@public
-def request_form():
+def _request_form() -> RequestForm:
     form = _checked(RequestForm)
     if not current_user.is_authenticated:
         del form.show_in_my_requests
+    return form
+
+
+def _refilled():
+    """The rate limit's answer: the form as sent, inside the DV layout (quick exit, note)."""
+    return render_template("support/request.html", title=TITLE, form=_request_form())
+
+
+@bp.route("/request", methods=["GET", "POST"])
+@public
+@form_limit(TICKETS, _refilled)
+def request_form():
+    form = _request_form()
     if request.method == "POST" and not form.validate():
         return history.stash_errors() or _request_page(form)
     if request.method != "POST":
         return _request_page(form)
     opened = service.submit_request(_request_data(form), current_user._get_current_object(),
                                     form.submission_key.data)
-    history.remember_sent(opened.ticket.reference, opened.token)
+    history.remember_sent(opened.ticket.reference, opened.token, opened.mail_held)
     return redirect(url_for(".received"), 303)
 
 
@@ -114,8 +126,9 @@ def received():
     sent = history.sent_once()
     if sent is None:
         return redirect(url_for(".start"), 303)
-    reference, token = sent
-    return render_template("support/sent.html", title=TITLE, reference=reference, token=token)
+    reference, token, mail_held = sent
+    return render_template("support/sent.html", title=TITLE, reference=reference, token=token,
+                           mail_held=mail_held)
 
 
 def _request_data(form: RequestForm) -> service.RequestData:
@@ -135,6 +148,8 @@ def _request_data(form: RequestForm) -> service.RequestData:
 
 @bp.route("/follow/<reference>/<token>", methods=["GET", "POST"])
 @public
+@form_limit(REPLIES, lambda reference, token: _follow_page(
+    service.person_view(reference, token), ReplyForm()))
 def follow(reference: str, token: str):
     return _reply_page(lambda: service.person_view(reference, token),
                        lambda body: service.person_reply(reference, token, body),
@@ -143,6 +158,8 @@ def follow(reference: str, token: str):
 
 @bp.route("/mine/<reference>", methods=["GET", "POST"])
 @member
+@form_limit(REPLIES, lambda reference: _follow_page(
+    service.member_view(reference, current_user._get_current_object()), ReplyForm()))
 def mine_detail(reference: str):
     """A request the signed-in person chose to see under "My requests"."""
     user = current_user._get_current_object()

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import time
 
-from flask import session
+from flask import flash, session
 
 from app.headers import no_store
 from app.services.followup import follow_up_url
-from app.services.tickets import ticket_for_token
+from app.services.tickets import Opened, ticket_for_token
 
 KEY = "recent_links"
 KEEP_SECONDS = 2 * 3600
@@ -49,3 +49,13 @@ def just_made(reference: str, lookup=ticket_for_token):
     ticket = lookup(reference, token) if token else None
     link = follow_up_url(ticket.reference, token) if ticket else None
     return ticket, link
+
+
+HELD_MAIL = ("We did not email you about this request: that address has had several emails "
+             "from us recently. Keep the private link on this page to follow your request.")
+
+
+def flash_held_mail(opened: Opened) -> None:
+    """Tell the person when their confirmation mail was skipped (the address's quota)."""
+    if opened.mail_held:
+        flash(HELD_MAIL, "warning")

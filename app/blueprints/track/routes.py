@@ -18,6 +18,7 @@ from app.blueprints.track.forms import CancelForm, FindForm, MessageForm
 from app.extensions import db
 from app.headers import no_store
 from app.models.tickets import Ticket
+from app.rate_limits import REPLIES, form_limit
 from app.services import followup
 from app.services.support import opted_in_ids as support_opted_in
 from app.services.tickets import ticket_for_token
@@ -133,14 +134,21 @@ def follow(reference: str, token: str):
     return _page(_by_token(reference, token))
 
 
+def _cancel_page(followed: Followed):
+    return render_template("track/cancel.html", ticket=followed.ticket, urls=followed,
+                           form=CancelForm(), title="Cancel your request")
+
+
 @bp.route("/<reference>/<token>/message", methods=["POST"])
 @public
+@form_limit(REPLIES, lambda reference, token: _page(_by_token(reference, token)))
 def follow_message(reference: str, token: str):
     return _message(_by_token(reference, token))
 
 
 @bp.route("/<reference>/<token>/cancel", methods=["GET", "POST"])
 @public
+@form_limit(REPLIES, lambda reference, token: _cancel_page(_by_token(reference, token)))
 def follow_cancel(reference: str, token: str):
     return _cancel(_by_token(reference, token))
 
@@ -164,11 +172,13 @@ def mine_detail(reference: str):
 
 @bp.route("/mine/<reference>/message", methods=["POST"])
 @member
+@form_limit(REPLIES, lambda reference: _page(_mine(reference)))
 def mine_message(reference: str):
     return _message(_mine(reference))
 
 
 @bp.route("/mine/<reference>/cancel", methods=["GET", "POST"])
 @member
+@form_limit(REPLIES, lambda reference: _cancel_page(_mine(reference)))
 def mine_cancel(reference: str):
     return _cancel(_mine(reference))

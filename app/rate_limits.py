@@ -1,0 +1,68 @@
+"""Flood control for every public form that opens a ticket or sends mail.
+
+Built on Flask-Limiter only: a shared limit per group of forms (settings in config.py,
+RATELIMIT_*_LIMIT), counted per client (a keyed hash of the address, so the limiter's
+store, Redis in production, never holds an address), members included, on POST only.
+
+Every POST counts, accepted or not. Flask-Limiter's `deduct_when` only *tests* the limit
+before the view and *hits* it afterwards, so five simultaneous requests would all pass a
+limit of five with one left; a plain hit is one atomic step in the store (Redis: one Lua
+script for the moving window), so exactly N of any number of simultaneous requests pass.
+The limits are sized for a person who corrects a few mistakes.
+
+When a limit is reached the form is shown again with what was typed, a message with the
+emergency and dispatch numbers, status 429 and Retry-After (`breached`); on DV pages the
+page keeps its quick exit and safety note, since it is the same template.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import time
+from collections.abc import Callable
+
+from flask import current_app, g, make_response, request
+
+from app.extensions import limiter
+
+# Groups of forms that share one count per client, and the setting that holds their limit.
+TICKETS = ("tickets", "RATELIMIT_TICKET_LIMIT")  # escorts, reports, DV, outreach, devices
+REPLIES = ("replies", "RATELIMIT_REPLY_LIMIT")  # follow-up messages, DV replies, cancels
+SIGNUPS = ("signups", "RATELIMIT_SIGNUP_LIMIT")  # seminar places, APB subscriptions
+UPLOADS = ("uploads", "RATELIMIT_UPLOAD_LIMIT")  # photos added to a report
+
+
+def keyed(purpose: str, value: str) -> str:
+    """A keyed hash of `value`: what the limiter stores instead of an address."""
+    secret = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(secret, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def client_key() -> str:
+    """The client, by its address (the real one behind PROXY_FIX_X_FOR proxies)."""
+    return keyed("client", request.remote_addr or "unknown")
+
+
+def form_limit(group: tuple[str, str], render: Callable) -> Callable:
+    """Decorator: `group`'s shared limit on this view's POSTs; when it is reached,
+    `render(**view_args)` (the view's own form page, filled from request.form) answers."""
+    scope, setting = group
+    return limiter.shared_limit(
+        lambda: current_app.config[setting], scope=scope, key_func=client_key,
+        methods=["POST"], on_breach=functools.partial(breached, render),
+    )
+
+
+def breached(render: Callable, request_limit) -> object:
+    """The 429 answer: the form again, with the "too many" panel (see base.html)."""
+    retry_after = max(1, int(request_limit.reset_at - time.time()))
+    g.rate_limited = {"minutes": max(1, round(retry_after / 60))}
+    response = make_response(render(**(request.view_args or {})))
+    response.status_code = 429
+    response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def is_rate_limited() -> bool:
+    return bool(g.get("rate_limited"))
