@@ -27,7 +27,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
 
 def configure_trusted_hosts(app: Flask) -> None:
-    from app.urls import init_trusted_hosts, trusted_hosts
+    from app.core.urls import init_trusted_hosts, trusted_hosts
 
     if app.config.get("TRUSTED_HOSTS") is None:
         app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
@@ -35,7 +35,7 @@ def configure_trusted_hosts(app: Flask) -> None:
 
 
 def register_logging(app: Flask) -> None:
-    from app.logging import init_logging
+    from app.ops.logging import init_logging
 
     init_logging(app)
 
@@ -43,16 +43,16 @@ def register_logging(app: Flask) -> None:
 def check_field_encryption_key(app: Flask) -> None:
     """Refuse to start with a missing or malformed key, rather than lose the first
     confidential request that needs it."""
-    from app.crypto import check_key
+    from app.core.crypto import check_key
 
     check_key(app.config["FIELD_ENCRYPTION_KEY"])
 
 
 def register_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every table known before the engine is used)
-    from app.database import configure_sqlite
+    from app.core.database import configure_sqlite
     from app.extensions import csrf, db, limiter, login_manager, mail, migrate
-    from app.sessions import init_login
+    from app.web.sessions import init_login
 
     db.init_app(app)
     configure_sqlite(app)
@@ -65,7 +65,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_hostile_input(app: Flask) -> None:
-    from app.hostile import init_hostile_input
+    from app.web.hostile import init_hostile_input
 
     init_hostile_input(app)
 
@@ -78,24 +78,24 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_error_pages(app: Flask) -> None:
-    from app.errors import init_error_pages
+    from app.web.errors import init_error_pages
 
     init_error_pages(app)
 
 
 def register_security_headers(app: Flask) -> None:
-    from app.headers import init_security_headers
+    from app.web.headers import init_security_headers
 
     init_security_headers(app)
 
 
 def register_template_helpers(app: Flask) -> None:
-    from app.templating import init_templating
+    from app.web.templating import init_templating
 
     init_templating(app)
 
 
 def register_commands(app: Flask) -> None:
-    from app.cli import init_cli
+    from app.ops.cli import init_cli
 
     init_cli(app)

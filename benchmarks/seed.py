@@ -58,7 +58,8 @@ def seed_portal(url: str, env: dict, count: int, open_share: float) -> str:
                                            "RATELIMIT_STORAGE_URI")})
     from sqlalchemy import insert
 
-    from app import create_app, tokens
+    from app import create_app
+    from app.core import tokens
     from app.extensions import db
     from app.models.accounts import LoginSession, Role, User
     from app.models.escorts import EscortRequest

@@ -10,10 +10,10 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy import select
 
+from app.core import passwords
 from app.extensions import db
 from app.models.accounts import STAFF_ROLES, Role, User
 from app.models.base import utcnow
-from app.services import passwords
 
 ORDER = 10
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 (published demo password)

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from app.core.tokens import hash_token, new_reference, new_token
 from app.extensions import db
 from app.models.support import SupportRequest
 from app.models.tickets import TicketEvent
-from app.tokens import hash_token, new_reference, new_token
 
 ORDER = 60
 

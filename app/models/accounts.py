@@ -7,7 +7,7 @@ from flask_login import UserMixin
 from sqlalchemy import BigInteger, Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.crypto import EncryptedText
+from app.core.crypto import EncryptedText
 from app.extensions import db
 from app.models.base import TimestampMixin, utcnow
 
@@ -98,10 +98,10 @@ class User(UserMixin, TimestampMixin, db.Model):
         """The name shown to the public for an officer, e.g. "Officer Lee"."""
         return self.display_name or self.name
 
-    session_token = None  # set per request by app.sessions, never stored
+    session_token = None  # set per request by app.web.sessions, never stored
 
     def get_id(self) -> str | None:
-        """Flask-Login keeps the random session token, not the user id (see app.sessions)."""
+        """Flask-Login keeps the random session token, not the user id (see app.web.sessions)."""
         return self.session_token
 
     def __repr__(self) -> str:

@@ -1,7 +1,7 @@
 """Confidential domestic-violence (DV) assistance, and the workplace alert it can raise.
 
 A SupportRequest is a confidential Ticket: dispatch never sees it, only advocates do. Every
-piece of its free text is encrypted at rest (app.crypto): its own columns use
+piece of its free text is encrypted at rest (app.core.crypto): its own columns use
 EncryptedText, and the bodies of its TicketEvents (notes, messages) are sealed ("enc:" +
 token) by the `before_flush` hook below, so the dispatch service's actions can be reused
 on it unchanged. Ticket.summary is neutral, and the Ticket contact columns stay empty.
@@ -19,8 +19,8 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, String, event, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from app import crypto
-from app.crypto import EncryptedText
+from app.core import crypto
+from app.core.crypto import EncryptedText
 from app.extensions import db
 from app.models.base import utcnow
 from app.models.tickets import Ticket, TicketEvent

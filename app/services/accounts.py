@@ -17,15 +17,16 @@ from jinja2 import TemplateNotFound
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from app import sessions, tokens
-from app.database import use_case
+from app.core import passwords, tokens
+from app.core.database import use_case
+from app.core.urls import external_url
 from app.extensions import db
 from app.models.accounts import AFFILIATIONS, STAFF_ROLES, Role, User, role_conflict
 from app.models.base import utcnow
-from app.services import audit, outbox, passwords
+from app.services import audit, outbox
 from app.services import login_throttle as throttle
 from app.services.sign_in import MESSAGES, LoginResult, complete_sign_in, login  # noqa: F401
-from app.urls import external_url
+from app.web import sessions
 
 VERIFY_PURPOSE = "verify-email"
 RESET_PURPOSE = "reset-password"

@@ -14,9 +14,9 @@ from flask import current_app
 from sqlalchemy import and_, or_
 from sqlalchemy.sql.elements import ColumnElement
 
+from app.core.timezones import site_zone, to_local, to_utc
 from app.models.base import utcnow
 from app.models.tickets import Ticket
-from app.timezones import site_zone, to_local, to_utc
 
 
 def local_midnight(day: date, zone: ZoneInfo) -> datetime:

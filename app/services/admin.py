@@ -16,16 +16,16 @@ from flask import current_app
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from app import sessions
-from app.database import use_case
+from app.core.database import use_case
+from app.core.search import icontains, startswith
+from app.core.timezones import combine
 from app.extensions import db
 from app.models.accounts import STAFF_ROLES, Role, User, role_conflict, user_roles
 from app.models.audit import AuditEvent
 from app.models.locations import LOCATION_KINDS, Location
-from app.search import icontains, startswith
 from app.services import advocate_audit, audit
 from app.services import advocate_grants as grants
-from app.timezones import combine
+from app.web import sessions
 
 PER_PAGE = 25
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app.database import use_case
+from app.core.database import use_case
 from app.extensions import db
 from app.models.accounts import Role, User, role_conflict, user_roles
 from app.models.advocacy import (  # noqa: F401 (GRANT, REVOKE: the callers' names)

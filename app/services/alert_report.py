@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
+from app.core.timezones import local_now, to_local, to_utc
 from app.extensions import db
 from app.models.devices import RECOVERED, Device
 from app.models.reports import IncidentReport
-from app.timezones import local_now, to_local, to_utc
 
 SERIES = ("registered", "locked", "stolen")
 

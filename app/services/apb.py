@@ -20,10 +20,11 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from app import tokens
-from app.database import use_case
+from app.core import tokens
+from app.core.database import use_case
+from app.core.search import icontains
+from app.core.urls import external_url
 from app.extensions import db
-from app.jobs import periodic
 from app.models.accounts import User
 from app.models.apb import (
     CONFIRMED,
@@ -38,10 +39,9 @@ from app.models.apb import (
 )
 from app.models.base import utcnow
 from app.models.outbox import OutboxMessage
-from app.search import icontains
+from app.ops.jobs import periodic
 from app.services import audit, mail_text, outbox
 from app.services.mail_quota import enqueue_typed
-from app.urls import external_url
 
 ALLOWED_TAGS = {
     "p",

@@ -21,10 +21,10 @@ from flask import current_app, has_request_context, request
 from sqlalchemy import select
 
 from app.extensions import db
-from app.jobs import periodic
 from app.models.accounts import User
 from app.models.audit import AuditChainHead, AuditEvent
 from app.models.base import utcnow
+from app.ops.jobs import periodic
 from app.services import advocate_audit
 
 GENESIS = "0" * 64

@@ -15,8 +15,10 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from app import tokens
-from app.database import use_case
+from app.core import tokens
+from app.core.database import use_case
+from app.core.search import contains
+from app.core.urls import external_url
 from app.extensions import db
 from app.models.accounts import User
 from app.models.base import utcnow
@@ -34,11 +36,9 @@ from app.models.devices import (
 )
 from app.models.locations import Location
 from app.models.tickets import CANCELLED, OPEN_STATUSES, Ticket, TicketEvent
-from app.search import contains
 from app.services import audit, dispatch, outbox, tickets, uploads
 from app.services.reports import ReportDetails, ReportError, create_incident
 from app.services.uploads import PreparedImage, StoredImage
-from app.urls import external_url
 
 LOOKUP_MIN_CHARACTERS = 3  # letters or digits a serial look-up needs
 SEPARATORS = re.compile(r"[\s\-_./:]+")

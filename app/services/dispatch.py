@@ -22,7 +22,7 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.database import use_case
+from app.core.database import use_case
 from app.extensions import db
 from app.models.accounts import User
 from app.models.base import utcnow

@@ -12,18 +12,18 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import select
 
-from app.database import use_case
+from app.core.database import use_case
+from app.core.timezones import combine, local_today, site_zone, to_local
 from app.extensions import db
-from app.jobs import periodic
 from app.models.accounts import User
 from app.models.base import utcnow
 from app.models.escorts import EscortRequest, RecurringEscort, RecurringEscortSkip
 from app.models.locations import Location
+from app.ops.jobs import periodic
 from app.services import audit
 from app.services.followup import follow_up_url
 from app.services.mail_quota import enqueue_typed
 from app.services.tickets import Opened, open_ticket
-from app.timezones import combine, local_today, site_zone, to_local
 
 
 class EscortError(ValueError):

@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from app.database import use_case
+from app.core.database import use_case
+from app.core.urls import external_url
 from app.extensions import db
 from app.models.accounts import User
 from app.models.base import utcnow
@@ -28,7 +29,6 @@ from app.models.tickets import (
     can_transition,
 )
 from app.services import audit
-from app.urls import external_url
 
 MESSAGE_MAX = 2000
 

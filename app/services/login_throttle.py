@@ -26,11 +26,11 @@ from flask import current_app
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from app.database import use_case
+from app.core.database import use_case
 from app.extensions import db
-from app.jobs import periodic
 from app.models.base import utcnow
 from app.models.login_throttle import LoginCounter
+from app.ops.jobs import periodic
 
 SCOPES = ("client", "pair", "account")
 

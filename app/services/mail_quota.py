@@ -12,8 +12,8 @@ from flask import current_app
 from limits import parse_many
 
 from app.extensions import limiter
-from app.rate_limits import keyed
 from app.services import outbox
+from app.web.rate_limits import keyed
 
 log = logging.getLogger(__name__)
 NAMESPACE = "mail-to"

@@ -25,11 +25,11 @@ from flask import current_app, render_template
 from flask_mail import Connection, Message
 from sqlalchemy import func, or_, select, update
 
-from app.database import use_case
+from app.core.database import use_case
 from app.extensions import db, mail
-from app.jobs import periodic
 from app.models.base import utcnow
 from app.models.outbox import OutboxMessage
+from app.ops.jobs import periodic
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.database import use_case
+from app.core.database import use_case
 from app.models.accounts import User
 from app.models.outreach import SERVICE_TYPES, ServiceRequest
 from app.services.followup import follow_up_url

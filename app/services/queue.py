@@ -15,15 +15,16 @@ from flask import current_app
 from sqlalchemy import bindparam, case, false, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.cache import cached
-from app.csv_export import csv_chunks
-from app.database import use_case
+from app.core.cache import cached
+from app.core.csv_export import csv_chunks
+from app.core.database import use_case
+from app.core.search import icontains
+from app.core.timezones import combine, site_zone, to_local
 from app.extensions import db
 from app.models.accounts import Role, User, user_roles
 from app.models.base import utcnow
 from app.models.locations import Location
 from app.models.tickets import CLOSED_STATUSES, OPEN_STATUSES, STATUS_LABELS, Ticket
-from app.search import icontains
 from app.services import audit
 from app.services.ackclock import (  # noqa: F401  (re-exported for the views and tests)
     AckClock,
@@ -35,7 +36,6 @@ from app.services.ackclock import (  # noqa: F401  (re-exported for the views an
     subtract_business_seconds,
 )
 from app.services.dispatch import MAX_ID, OUTCOME_LABELS, clean_text
-from app.timezones import combine, site_zone, to_local
 
 CONFIDENTIAL_KINDS = frozenset({"dv"})
 MAX_SEARCH = 100
@@ -320,7 +320,7 @@ def _csv_row(ticket: Ticket, kinds: dict[str, str]) -> list[str]:
 @use_case
 def export_history(filters: HistoryFilters, actor: User) -> Iterator[list[str]]:
     """Record the export in the audit trail, then hand back the rows (CSV_HEADER's columns),
-    read lazily; the view sends them through app.csv_export.csv_response."""
+    read lazily; the view sends them through app.core.csv_export.csv_response."""
     detail = f"from={filters.date_from} to={filters.date_to} kind={filters.kind or 'any'}"
     audit.record("ticket.history_export", actor, "ticket", "history", detail=detail)
     return history_rows(filters)

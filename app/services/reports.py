@@ -13,8 +13,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from app import tokens
-from app.database import use_case
+from app.core import tokens
+from app.core.database import use_case
+from app.core.urls import external_url
 from app.extensions import db
 from app.models.accounts import User
 from app.models.base import utcnow
@@ -24,7 +25,6 @@ from app.models.tickets import ACKNOWLEDGED, CANCELLED, NEW, RESOLVED, Ticket, T
 from app.services import audit, dispatch, tickets, uploads
 from app.services.mail_quota import enqueue_typed
 from app.services.uploads import PreparedImage, StoredImage
-from app.urls import external_url
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
 MAX_PHOTOS_PER_REPORT = 9

@@ -22,15 +22,15 @@ from flask import current_app
 from markupsafe import Markup
 from sqlalchemy import delete, select
 
-from app import sessions
-from app.database import use_case
+from app.core.database import use_case
+from app.core.urls import external_url
 from app.extensions import db
 from app.models.accounts import User
 from app.models.base import utcnow
 from app.models.second_factor import RecoveryCode
 from app.services import audit, outbox
 from app.services import login_throttle as throttle
-from app.urls import external_url
+from app.web import sessions
 
 STEP_SECONDS = 30
 DRIFT_STEPS = 1

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app.database import use_case
+from app.core.database import use_case
 from app.extensions import db
 from app.models.accounts import Role, User, user_roles
 from app.models.base import utcnow

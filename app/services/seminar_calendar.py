@@ -13,10 +13,10 @@ from urllib.parse import urlsplit
 from flask import current_app
 from icalendar import Calendar, Event, vText
 
+from app.core.timezones import site_zone, to_local
+from app.core.urls import external_url
 from app.models.base import utcnow
 from app.models.seminars import SeminarSession
-from app.timezones import site_zone, to_local
-from app.urls import external_url
 
 
 def session_uid(session: SeminarSession) -> str:

@@ -11,11 +11,11 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, select, update
 
-from app.database import use_case
+from app.core.database import use_case
 from app.extensions import db
-from app.jobs import periodic
 from app.models.base import utcnow
 from app.models.seminars import CONFIRMED, Registration, SeminarSession
+from app.ops.jobs import periodic
 from app.services import outbox
 from app.services.seminars import mail_context, new_cancel_link
 

@@ -17,8 +17,9 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from app import tokens
-from app.database import use_case
+from app.core import tokens
+from app.core.database import use_case
+from app.core.urls import external_url
 from app.extensions import db
 from app.models.accounts import User
 from app.models.base import utcnow
@@ -35,7 +36,6 @@ from app.models.seminars import (
 from app.services import audit, outbox
 from app.services.mail_quota import enqueue_typed
 from app.services.seminar_calendar import session_calendar
-from app.urls import external_url
 
 CONFIRM_PURPOSE = "seminar-confirm"
 

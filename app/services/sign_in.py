@@ -13,15 +13,16 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from app import sessions, tokens
-from app.database import use_case
+from app.core import passwords, tokens
+from app.core.database import use_case
+from app.core.urls import external_url
 from app.extensions import db
 from app.models.accounts import User
 from app.models.base import utcnow
-from app.services import audit, outbox, passwords, second_factor
+from app.services import audit, outbox, second_factor
 from app.services import login_throttle as throttle
 from app.services.login_throttle import Client
-from app.urls import external_url
+from app.web import sessions
 
 MESSAGES = {
     "invalid": "Email or password is not right. Check them and try again.",

@@ -20,10 +20,12 @@ from flask import current_app
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm.attributes import flag_modified
 
-from app import crypto
-from app.database import use_case
+from app.core import crypto
+from app.core.database import use_case
+from app.core.search import startswith
+from app.core.tokens import hash_token, new_token, normalise_reference
+from app.core.urls import external_url
 from app.extensions import db
-from app.jobs import periodic
 from app.models.accounts import User
 from app.models.base import utcnow
 from app.models.outbox import OutboxMessage
@@ -36,12 +38,10 @@ from app.models.tickets import (
     Ticket,
     TicketEvent,
 )
-from app.search import startswith
+from app.ops.jobs import periodic
 from app.services import audit, dispatch, outbox
 from app.services.mail_quota import enqueue_typed
 from app.services.tickets import Opened, open_ticket, ticket_for_token
-from app.tokens import hash_token, new_token, normalise_reference
-from app.urls import external_url
 
 ADVOCATE_ROLES = frozenset({"advocate"})
 MESSAGE_MAX = 2000

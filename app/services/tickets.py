@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app import tokens
+from app.core import tokens
 from app.extensions import db
 from app.models.accounts import User
 from app.models.tickets import Ticket, TicketEvent

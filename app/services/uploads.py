@@ -227,7 +227,7 @@ def serve(name: str, download_name: str):
     """A stored photo as a response for staff: never cached, never sniffed, sandboxed."""
     from flask import abort, send_file
 
-    from app.headers import no_store
+    from app.web.headers import no_store
 
     path = path_for(name)
     if path is None or not path.is_file():

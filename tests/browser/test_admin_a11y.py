@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from app.database import use_case
+from app.core.database import use_case
 from app.models.locations import Location
 from app.services import audit
 from tests.browser.journey import sign_in

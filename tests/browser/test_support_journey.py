@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from app import tokens
+from app.core import tokens
 from app.extensions import db as _db
 from app.models.accounts import LoginSession
 from app.models.base import utcnow

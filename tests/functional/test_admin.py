@@ -7,7 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import select, text
 
-from app.database import use_case
+from app.core.database import use_case
 from app.models.accounts import LoginSession, User
 from app.models.audit import AuditEvent
 from app.models.base import utcnow

@@ -169,7 +169,7 @@ def test_forged_and_expired_tokens_get_a_clear_page(client, db, make_subscriber,
         response = client.post(path)
         assert response.status_code == 400
         assert "This link does not work" in soup(response).h1.get_text()
-    from app import tokens
+    from app.core import tokens
 
     token = tokens.sign("apb-confirm", {"s": subscriber.id, "e": subscriber.email})
     client.application.config["EMAIL_TOKEN_MAX_AGE"] = -1

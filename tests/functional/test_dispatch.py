@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from bs4 import BeautifulSoup
 
+from app.core.timezones import local_today
 from app.models.tickets import (
     ACKNOWLEDGED,
     ASSIGNED,
@@ -18,7 +19,6 @@ from app.models.tickets import (
     RESOLVED,
     Ticket,
 )
-from app.timezones import local_today
 
 
 def soup(response):

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
-from app import timezones
+from app.core import timezones
 from app.models.base import utcnow
 from app.models.escorts import EscortRequest, RecurringEscort
 from app.models.outbox import OutboxMessage

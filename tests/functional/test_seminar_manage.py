@@ -20,7 +20,7 @@ from app.models.seminars import (
     SeminarSession,
 )
 from app.services import seminars
-from app.templating import localtime
+from app.web.templating import localtime
 
 
 def soup(response) -> BeautifulSoup:

@@ -1,5 +1,6 @@
 """Anonymous means no address anywhere: the access log keeps neither client addresses nor
-the private tokens of follow-up links (gunicorn.conf.py, app/access_log.py, app/logging.py)."""
+the private tokens of follow-up links (gunicorn.conf.py, app/ops/access_log.py,
+app/ops/logging.py)."""
 from __future__ import annotations
 
 import datetime
@@ -13,7 +14,7 @@ from types import SimpleNamespace
 import pytest
 from gunicorn.config import Config
 
-from app.logging import SafeLogFilter
+from app.ops.logging import SafeLogFilter
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "Zq3xV9kLmN0pR2sT4uW6yA8bC1dE3fG5hJ7kL9mN0pQ"  # tokens.new_token() shape
@@ -73,7 +74,7 @@ def test_the_request_path_stays_readable_for_operators():
 
 
 def test_every_route_with_a_token_is_redacted_whatever_the_token(app):
-    from app.logging import redact
+    from app.ops.logging import redact
 
     rules = [r for r in app.url_map.iter_rules() if "token" in r.arguments]
     assert rules

@@ -1,11 +1,11 @@
-"""Every CSV export goes through app.csv_export.csv_response: no-store, an attachment, and
+"""Every CSV export goes through app.core.csv_export.csv_response: no-store, an attachment, and
 cells a spreadsheet will not run. A new .csv route fails here until it is listed."""
 from __future__ import annotations
 
 import pytest
 
+from app.core.timezones import local_today
 from app.models.tickets import RESOLVED
-from app.timezones import local_today
 
 # endpoint -> (role that may export, how to build its URL from the test's data)
 EXPORTS = {

@@ -13,10 +13,10 @@ from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from app import create_app
-from app import worker as loop
 from app.extensions import db as _db
-from app.jobs import Job
 from app.models.outbox import OutboxMessage
+from app.ops import worker as loop
+from app.ops.jobs import Job
 from app.services import outbox
 from tests.fixtures.mail import point_mail_at
 from tests.functional.test_escorts import form_data

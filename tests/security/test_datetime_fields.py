@@ -14,7 +14,7 @@ from app.models.devices import NOT_LOCKED, Device
 from app.models.reports import IncidentReport
 from app.models.seminars import SeminarSession
 from app.models.tickets import Ticket
-from app.templating import localtime
+from app.web.templating import localtime
 
 
 def errors(response) -> str:

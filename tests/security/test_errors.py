@@ -12,11 +12,11 @@ from bs4 import BeautifulSoup
 from flask import abort, request, session
 
 from app import create_app
-from app.access import public
-from app.database import use_case
-from app.errors import TITLES
+from app.core.database import use_case
 from app.extensions import db as _db
 from app.models.locations import Location
+from app.web.access import public
+from app.web.errors import TITLES
 
 PASSWORD = "my secret passphrase 2026"
 

@@ -8,7 +8,8 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
-from app import create_app, timezones
+from app import create_app
+from app.core import timezones
 from app.models.audit import AuditEvent
 from app.models.base import utcnow
 from app.models.escorts import EscortRequest

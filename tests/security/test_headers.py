@@ -88,7 +88,7 @@ def production_env(monkeypatch, tmp_path, isolated_limiter):
 def make_production_app():
     app = create_app("production")
 
-    from app.access import public
+    from app.web.access import public
 
     @public
     def remember():
@@ -134,7 +134,7 @@ def test_production_refuses_to_start_without_its_secrets(production_env, missing
 
 @pytest.mark.parametrize("bad_key", ["not-a-key", "c2hvcnQ=", "Zm9v,bar"])
 def test_production_refuses_to_start_with_a_malformed_encryption_key(production_env, bad_key):
-    from app.crypto import EncryptionKeyError
+    from app.core.crypto import EncryptionKeyError
 
     production_env.setenv("FIELD_ENCRYPTION_KEY", bad_key)
     with pytest.raises(EncryptionKeyError):

@@ -8,7 +8,7 @@ import re
 from urllib.parse import quote, urlencode
 
 from app.models.accounts import STAFF_ROLES
-from app.sessions import AUTO_REFRESH_PARAM
+from app.web.sessions import AUTO_REFRESH_PARAM
 
 HOSTILE = [str(2**31), str(2**63), str(2**64 + 1), "-1", "\x00", "x" * 3000, str(10**30),
            "-5", "%00"]

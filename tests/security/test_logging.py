@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from app.logging import SafeLogFilter, init_logging, redact
+from app.ops.logging import SafeLogFilter, init_logging, redact
 
 
 def capture(message: str, *args) -> str:

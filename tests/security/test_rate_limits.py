@@ -33,8 +33,8 @@ def _redis():
 def limited_app(storage_uri: str, prefix: str, db_url: str = "sqlite://"):
     """A testing app with limits on, and one limited route (the same in every process)."""
     from app import create_app
-    from app.access import public
     from app.extensions import limiter
+    from app.web.access import public
 
     app = create_app("testing", RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=storage_uri,
                      RATELIMIT_KEY_PREFIX=prefix, SQLALCHEMY_DATABASE_URI=db_url)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from app.core import passwords
 from app.models.outbox import OutboxMessage
-from app.services import passwords
 from tests.fixtures.auth import STRONG_PASSWORD
 
 

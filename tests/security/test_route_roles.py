@@ -1,6 +1,6 @@
 """Deny by default: every route, every role, and an anonymous visitor.
 
-Each view declares its rule with app.access (public, member, roles_required). This test walks
+Each view declares its rule with app.web.access (public, member, roles_required). This test walks
 the app's whole URL map: a route without a rule fails, and for every rule each identity gets
 exactly what the rule allows. Anonymous visitors are sent to sign in; signed-in accounts
 without the role get 403.
@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 
 from app import create_app
-from app.access import allows, rule_of
 from app.models.accounts import STAFF_ROLES
+from app.web.access import allows, rule_of
 
 IDENTITIES = [None, "member", *STAFF_ROLES]
 EXEMPT = {"static"}
@@ -63,7 +63,7 @@ def test_every_route_declares_who_may_open_it(app):
 
 
 def test_role_decorator_refuses_unknown_roles():
-    from app.access import roles_required
+    from app.web.access import roles_required
 
     with pytest.raises(ValueError):
         roles_required("janitor")

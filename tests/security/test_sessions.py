@@ -5,11 +5,12 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from app import sessions, tokens
-from app.database import use_case
+from app.core import tokens
+from app.core.database import use_case
 from app.extensions import db as _db
 from app.models.accounts import LoginSession
 from app.models.base import utcnow
+from app.web import sessions
 from tests.fixtures.accounts import TEST_PASSWORD
 from tests.fixtures.auth import page
 

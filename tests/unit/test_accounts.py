@@ -8,13 +8,13 @@ from argon2 import PasswordHasher
 from argon2.low_level import Type
 from sqlalchemy import func, select, update
 
-from app import tokens
+from app.core import passwords, tokens
 from app.models.accounts import STAFF_ROLES, LoginSession, Role, User
 from app.models.audit import AuditEvent
 from app.models.base import utcnow
 from app.models.login_throttle import LoginCounter
 from app.models.outbox import OutboxMessage
-from app.services import accounts, login_throttle, passwords
+from app.services import accounts, login_throttle
 from tests.fixtures.accounts import TEST_PASSWORD
 from tests.fixtures.auth import STRONG_PASSWORD, emails_to, link_in
 

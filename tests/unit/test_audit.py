@@ -5,7 +5,7 @@ import threading
 
 from sqlalchemy import select, text
 
-from app.database import use_case
+from app.core.database import use_case
 from app.models.audit import AuditEvent
 from app.services import audit
 

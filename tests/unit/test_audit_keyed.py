@@ -10,7 +10,7 @@ import logging
 
 from sqlalchemy import select, text
 
-from app.database import use_case
+from app.core.database import use_case
 from app.models.audit import AuditChainHead, AuditEvent
 from app.services import audit
 
@@ -132,7 +132,7 @@ def test_the_worker_head_file_catches_rows_cut_off_the_end(app, db, tmp_path, mo
 
 
 def test_the_head_job_is_registered_for_the_worker():
-    from app.jobs import all_jobs
+    from app.ops.jobs import all_jobs
 
     jobs = {job.name: job for job in all_jobs()}
     assert jobs["audit.head"].every_seconds == 3600

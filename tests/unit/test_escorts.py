@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from app import timezones
+from app.core import timezones
 from app.models.audit import AuditEvent
 from app.models.base import utcnow
 from app.models.escorts import EscortRequest, RecurringEscort

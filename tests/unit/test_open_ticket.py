@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from app import tokens
+from app.core import tokens
 from app.models.escorts import EscortRequest
 from app.models.tickets import TicketEvent
 

@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.csv_export import csv_safe
+from app.core.csv_export import csv_safe
+from app.core.timezones import local_today
 from app.models.tickets import ASSIGNED, NEW, RESOLVED
 from app.services import queue
 from app.services.queue import HistoryFilters, QueueFilters
-from app.timezones import local_today
 
 NY = ZoneInfo("America/New_York")
 

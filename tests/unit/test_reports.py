@@ -78,7 +78,7 @@ def test_named_report_keeps_contact_and_links_the_member(db, make_user):
 
 
 def test_create_incident_composes_inside_another_use_case(db):
-    from app.database import use_case
+    from app.core.database import use_case
 
     @use_case
     def theft_from_device_registry():

@@ -115,7 +115,7 @@ def test_forged_tokens_open_nothing(db, make_user, make_session):
     assert seminars.registration_for_token("forged") is None
     assert seminars.registration_for_token("x" * 5000) is None
     assert seminars.registration_for_confirm_token("eyJyIjoxfQ.forged.sig") is None
-    from app import tokens
+    from app.core import tokens
 
     other_purpose = tokens.sign("email-verify", {"r": 1})
     assert seminars.registration_for_confirm_token(other_purpose) is None
@@ -210,7 +210,7 @@ def test_icalendar_of_a_summer_session_uses_daylight_time(app, db, make_session)
 
 
 def test_flask_seminars_remind_and_the_worker_job(app, db, make_user, make_session):
-    from app.jobs import all_jobs
+    from app.ops.jobs import all_jobs
 
     session = make_session(starts_in=timedelta(hours=3))
     seminars.register_member(session.id, make_user())

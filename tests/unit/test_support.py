@@ -8,7 +8,7 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import func, select, text, update
 
-from app import crypto
+from app.core import crypto
 from app.models.advocacy import AdvocateAuditEvent
 from app.models.audit import AuditEvent
 from app.models.base import utcnow
@@ -307,7 +307,7 @@ def test_purge_respects_the_retention_setting(app, db, make_dv_request, make_use
 
 
 def test_purge_is_a_registered_periodic_job(app):
-    from app.jobs import all_jobs
+    from app.ops.jobs import all_jobs
 
     assert "support.purge_expired" in {job.name for job in all_jobs()}
 

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from app import jobs, worker
 from app.models.outbox import OutboxMessage
+from app.ops import jobs, worker
 
 
 @pytest.fixture()

@@ -11,7 +11,7 @@ from app.blueprints.auth.forms import (
     name_field,
     strong_password,
 )
-from app.forms import no_control_chars, phone_number, single_line, strip_text
+from app.web.forms import no_control_chars, phone_number, single_line, strip_text
 
 
 class ProfileForm(FlaskForm):

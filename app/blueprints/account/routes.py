@@ -4,13 +4,13 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from app.access import enrolling, member
 from app.blueprints.account import bp
 from app.blueprints.account.forms import ChangePasswordForm, ProfileForm
 from app.blueprints.auth.forms import NewFactorForm, SecondFactorForm
 from app.blueprints.auth.safety import add_error, landing_page
-from app.headers import no_store
 from app.services import accounts, second_factor
+from app.web.access import enrolling, member
+from app.web.headers import no_store
 
 # The member's pages in the other features.
 MY_LINKS = (

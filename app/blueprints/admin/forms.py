@@ -7,15 +7,15 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.blueprints.auth.forms import code_field
-from app.forms import (
+from app.models.accounts import STAFF_ROLES
+from app.models.locations import LOCATION_KINDS
+from app.web.forms import (
     BoundedDateField,
     MultiCheckboxField,
     no_control_chars,
     single_line,
     strip_text,
 )
-from app.models.accounts import STAFF_ROLES
-from app.models.locations import LOCATION_KINDS
 
 ROLE_LABELS = {
     "dispatcher": "Dispatcher: works the dispatch queue",

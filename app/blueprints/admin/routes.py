@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.access import roles_required
 from app.blueprints.admin import bp
 from app.blueprints.admin.forms import (
     AccountStatusForm,
@@ -13,9 +12,10 @@ from app.blueprints.admin.forms import (
     UserSearchForm,
     audit_filter_form,
 )
-from app.headers import no_store
-from app.hostile import int_arg
 from app.services import admin, second_factor
+from app.web.access import roles_required
+from app.web.headers import no_store
+from app.web.hostile import int_arg
 
 
 def _page() -> int:

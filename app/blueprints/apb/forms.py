@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, StringField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
-from app.forms import BoundedDateTimeField, no_control_chars, single_line, strip_text
+from app.web.forms import BoundedDateTimeField, no_control_chars, single_line, strip_text
 
 
 class IssueForm(FlaskForm):

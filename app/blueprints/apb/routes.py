@@ -4,16 +4,16 @@ from __future__ import annotations
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app import tokens
-from app.access import public, roles_required
 from app.blueprints.apb import bp
 from app.blueprints.apb.forms import ActionForm, IssueForm, SubscribeForm
+from app.core import tokens
+from app.core.timezones import to_utc
 from app.extensions import csrf, db
-from app.hostile import int_arg, text_arg
 from app.models.apb import NewsletterIssue
-from app.rate_limits import SIGNUPS, form_limit
 from app.services import apb
-from app.timezones import to_utc
+from app.web.access import public, roles_required
+from app.web.hostile import int_arg, text_arg
+from app.web.rate_limits import SIGNUPS, form_limit
 
 
 @bp.route("/")

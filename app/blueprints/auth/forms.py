@@ -1,6 +1,6 @@
 """Forms for registering, signing in and resetting a password.
 
-The password policy itself lives in app.services.passwords; the forms only ask it, so the
+The password policy itself lives in app.core.passwords; the forms only ask it, so the
 advice shows next to the field. The services check again (the CLI has no form).
 """
 from __future__ import annotations
@@ -17,9 +17,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from app.forms import no_control_chars, single_line, strip_text
+from app.core import passwords
 from app.models.accounts import AFFILIATIONS
-from app.services import passwords
+from app.web.forms import no_control_chars, single_line, strip_text
 
 AFFILIATION_LABELS = {
     "employee": "I work at the hospital (employee, contractor, volunteer or student)",

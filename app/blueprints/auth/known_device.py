@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Response, current_app, request
 
-from app import tokens
+from app.core import tokens
 from app.services.login_throttle import Client
 
 COOKIE = "portal_known_device"

@@ -15,8 +15,6 @@ from flask import (
 )
 from flask_login import current_user
 
-from app import sessions
-from app.access import member, must_enrol, public
 from app.blueprints.auth import bp, known_device
 from app.blueprints.auth.forms import (
     EmailOnlyForm,
@@ -27,10 +25,12 @@ from app.blueprints.auth.forms import (
     SecondFactorForm,
 )
 from app.blueprints.auth.safety import add_error, landing_page, safe_next
+from app.core.tokens import InvalidToken
 from app.extensions import limiter
-from app.headers import no_store
 from app.services import accounts
-from app.tokens import InvalidToken
+from app.web import sessions
+from app.web.access import member, must_enrol, public
+from app.web.headers import no_store
 
 TOO_MANY_SIGN_INS = "There have been too many sign-in attempts from this connection."
 TOO_MANY_EMAILS = "There have been too many requests for emails from this connection."

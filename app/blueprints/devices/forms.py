@@ -10,8 +10,10 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from app import timezones
-from app.forms import (
+from app.core import timezones
+from app.models.devices import DEVICE_TYPES
+from app.services.reports import FUTURE_TOLERANCE
+from app.web.forms import (
     BoundedDateField,
     BoundedDateTimeField,
     MultiCheckboxField,
@@ -21,8 +23,6 @@ from app.forms import (
     single_line,
     strip_text,
 )
-from app.models.devices import DEVICE_TYPES
-from app.services.reports import FUTURE_TOLERANCE
 
 TEXT = [no_control_chars, single_line]
 

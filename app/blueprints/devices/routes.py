@@ -15,7 +15,6 @@ from flask import (
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from app.access import member, public, roles_required
 from app.blueprints.devices import bp
 from app.blueprints.devices.forms import (
     ConfirmForm,
@@ -26,15 +25,16 @@ from app.blueprints.devices.forms import (
     RecoveredForm,
     StolenForm,
 )
-from app.csv_export import csv_response
+from app.core.csv_export import csv_response
+from app.core.timezones import to_utc
 from app.extensions import db
-from app.forms import location_choices
-from app.headers import no_store
-from app.hostile import MAX_ID, int_arg
 from app.models.devices import Device
-from app.rate_limits import TICKETS, UPLOADS, form_limit
 from app.services import alert_report, devices, dispatch, uploads
-from app.timezones import to_utc
+from app.web.access import member, public, roles_required
+from app.web.forms import location_choices
+from app.web.headers import no_store
+from app.web.hostile import MAX_ID, int_arg
+from app.web.rate_limits import TICKETS, UPLOADS, form_limit
 
 STAFF = ("dispatcher", "officer", "admin")
 

@@ -30,7 +30,6 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput
 
-from app.forms import BoundedDateField
 from app.models.tickets import CANCELLED, PRIORITIES, STATUS_LABELS
 from app.services.dispatch import (
     BULK_OUTCOMES,
@@ -40,6 +39,7 @@ from app.services.dispatch import (
     OUTCOMES,
     REASON_MAX,
 )
+from app.web.forms import BoundedDateField
 
 STALE = "This page is out of date. Reload the ticket and try again."
 SEARCH_LENGTH = Length(max=100, message="Search for at most 100 characters.")

@@ -6,13 +6,13 @@ from datetime import timedelta
 from flask import render_template, request
 from flask_login import current_user
 
-from app.access import roles_required
 from app.blueprints.dispatch import bp
 from app.blueprints.dispatch.forms import HistoryForm
-from app.csv_export import csv_response
-from app.hostile import int_arg
+from app.core.csv_export import csv_response
+from app.core.timezones import local_today
 from app.services import queue
-from app.timezones import local_today
+from app.web.access import roles_required
+from app.web.hostile import int_arg
 
 PER_PAGE = 100
 DEFAULT_DAYS = 30

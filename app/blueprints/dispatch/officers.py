@@ -7,13 +7,13 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from app.access import roles_required
 from app.blueprints.dispatch import bp
 from app.blueprints.dispatch.forms import CloseForm, OfficerStepForm
-from app.forms import scope_ids
 from app.models.tickets import EN_ROUTE, ON_SCENE, RESOLVED, TRANSITIONS, Ticket
 from app.services import dispatch, queue
 from app.services.dispatch import DispatchError, TicketConflict
+from app.web.access import roles_required
+from app.web.forms import scope_ids
 
 OFFICER_STEPS = (EN_ROUTE, ON_SCENE)
 

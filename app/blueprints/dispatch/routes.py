@@ -9,7 +9,6 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.access import roles_required
 from app.blueprints.dispatch import bp
 from app.blueprints.dispatch.forms import (
     AcknowledgeForm,
@@ -35,6 +34,7 @@ from app.models.tickets import (
 )
 from app.services import dispatch, queue
 from app.services.dispatch import OUTCOME_LABELS, DispatchError, TicketConflict
+from app.web.access import roles_required
 
 CONSOLE = ("dispatcher", "admin")
 

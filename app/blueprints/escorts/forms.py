@@ -20,7 +20,11 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.forms import (
+from app.core.timezones import combine, local_today
+from app.models.base import utcnow
+from app.models.escorts import WEEKDAY_NAMES
+from app.services.escorts import Place
+from app.web.forms import (
     OTHER,
     BoundedDateField,
     MultiCheckboxField,
@@ -31,10 +35,6 @@ from app.forms import (
     single_line,
     strip_text,
 )
-from app.models.base import utcnow
-from app.models.escorts import WEEKDAY_NAMES
-from app.services.escorts import Place
-from app.timezones import combine, local_today
 
 
 class PlaceField(SelectField):

@@ -4,13 +4,13 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from app.access import member, public
 from app.blueprints.escorts import bp
 from app.blueprints.escorts.forms import EscortForm, RecurringForm, SkipForm
 from app.blueprints.track.links import flash_held_mail, just_made, remember_link
-from app.rate_limits import TICKETS, form_limit
+from app.core.timezones import local_today
 from app.services import escorts
-from app.timezones import local_today
+from app.web.access import member, public
+from app.web.rate_limits import TICKETS, form_limit
 
 
 def _render_form(form: EscortForm, status: int = 200):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import url_for
 
-from app.catalog import Action, Service
+from app.blueprints.main.catalog import Action, Service
 
 
 def action_link(action: Action) -> dict:

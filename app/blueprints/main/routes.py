@@ -1,10 +1,9 @@
 """Home, the services directory, the guidance pages, accessibility and privacy."""
 from flask import abort, current_app, render_template
 
-from app import catalog
-from app.access import public
-from app.blueprints.main import bp
+from app.blueprints.main import bp, catalog
 from app.blueprints.main.links import action_links
+from app.web.access import public
 
 
 @bp.route("/")

@@ -5,7 +5,13 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, StringField, TelField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
-from app.forms import SubmissionKeyField, no_control_chars, phone_number, single_line, strip_text
+from app.web.forms import (
+    SubmissionKeyField,
+    no_control_chars,
+    phone_number,
+    single_line,
+    strip_text,
+)
 
 
 def _text(label: str, required: str | None = None, max_length: int = 200, multiline=False):

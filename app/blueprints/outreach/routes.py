@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask import abort, redirect, render_template, url_for
 from flask_login import current_user
 
-from app.access import public
 from app.blueprints.outreach import bp
 from app.blueprints.outreach.forms import FORMS
 from app.blueprints.track.links import flash_held_mail, just_made, remember_link
 from app.models.outreach import SERVICE_TYPES
-from app.rate_limits import TICKETS, form_limit
 from app.services import outreach
+from app.web.access import public
+from app.web.rate_limits import TICKETS, form_limit
 
 
 @bp.route("/")

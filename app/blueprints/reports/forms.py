@@ -17,8 +17,11 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
-from app import timezones
-from app.forms import (
+from app.core import timezones
+from app.models.reports import OUTCOMES
+from app.services import uploads
+from app.services.reports import FUTURE_TOLERANCE
+from app.web.forms import (
     BoundedDateTimeField,
     SubmissionKeyField,
     no_control_chars,
@@ -26,9 +29,6 @@ from app.forms import (
     single_line,
     strip_text,
 )
-from app.models.reports import OUTCOMES
-from app.services import uploads
-from app.services.reports import FUTURE_TOLERANCE
 
 TEXT = [strip_text]
 LINE_CHECKS = [no_control_chars, single_line]

@@ -4,16 +4,16 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
 
-from app import timezones
-from app.access import public, roles_required
 from app.blueprints.reports import bp
 from app.blueprints.reports.forms import AddPhotosForm, CloseReportForm, ReportForm
 from app.blueprints.track.links import flash_held_mail, just_made, remember_link
-from app.forms import location_choices
-from app.headers import no_store
+from app.core import timezones
 from app.models.reports import CATEGORIES, GUIDANCE, OUTCOMES
-from app.rate_limits import TICKETS, UPLOADS, form_limit
 from app.services import dispatch, reports, uploads
+from app.web.access import public, roles_required
+from app.web.forms import location_choices
+from app.web.headers import no_store
+from app.web.rate_limits import TICKETS, UPLOADS, form_limit
 
 STAFF_PHOTO_ROLES = ("dispatcher", "officer", "admin")
 CONSOLE = ("dispatcher", "admin")

@@ -25,10 +25,10 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from app.forms import BoundedDateTimeField, no_control_chars, single_line, strip_text
+from app.core.timezones import to_utc
 from app.models.base import utcnow
 from app.models.seminars import AUDIENCES, TOPICS
-from app.timezones import to_utc
+from app.web.forms import BoundedDateTimeField, no_control_chars, single_line, strip_text
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 

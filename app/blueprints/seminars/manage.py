@@ -6,7 +6,6 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from app.access import roles_required
 from app.blueprints.seminars import bp
 from app.blueprints.seminars.forms import (
     ActionForm,
@@ -15,14 +14,15 @@ from app.blueprints.seminars.forms import (
     SeminarForm,
     SessionForm,
 )
-from app.csv_export import csv_response
+from app.core.csv_export import csv_response
+from app.core.timezones import to_local, to_utc
 from app.extensions import db
 from app.models.seminars import Seminar, SeminarSession
 from app.services import seminar_admin as admin
 from app.services import seminars as service
 from app.services.seminars import SeminarError
-from app.templating import localtime
-from app.timezones import to_local, to_utc
+from app.web.access import roles_required
+from app.web.templating import localtime
 
 
 def _seminar(seminar_id: int) -> Seminar:

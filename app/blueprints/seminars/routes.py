@@ -6,12 +6,9 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from app.access import member, public
 from app.blueprints.seminars import bp
 from app.blueprints.seminars.forms import ActionForm, VisitorForm
 from app.extensions import db
-from app.headers import no_store
-from app.hostile import text_arg
 from app.models.base import utcnow
 from app.models.seminars import (
     ATTENDED,
@@ -22,9 +19,12 @@ from app.models.seminars import (
     Seminar,
     SeminarSession,
 )
-from app.rate_limits import SIGNUPS, form_limit
 from app.services import seminars as service
 from app.services.seminar_calendar import session_calendar
+from app.web.access import member, public
+from app.web.headers import no_store
+from app.web.hostile import text_arg
+from app.web.rate_limits import SIGNUPS, form_limit
 
 
 def _upcoming(seminar_id: int | None = None, topic: str = "", audience: str = ""):

@@ -8,10 +8,10 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from app.access import roles_required
 from app.blueprints.support import bp
 from app.blueprints.support.forms import DecisionForm
 from app.services import advocate_grants as grants
+from app.web.access import roles_required
 
 
 @bp.route("/advocate/access")

@@ -18,7 +18,9 @@ from wtforms.validators import (
     Optional,
 )
 
-from app.forms import (
+from app.models.support import CONTACT_METHODS, HELP_KINDS
+from app.services.support import CLOSE_CHOICES, MESSAGE_MAX
+from app.web.forms import (
     BoundedDateField,
     BoundedDateTimeField,
     MultiCheckboxField,
@@ -29,8 +31,6 @@ from app.forms import (
     single_line,
     strip_text,
 )
-from app.models.support import CONTACT_METHODS, HELP_KINDS
-from app.services.support import CLOSE_CHOICES, MESSAGE_MAX
 
 TEXT = [strip_text]
 BAD_EMAIL = "Enter an email address, like name@example.org."

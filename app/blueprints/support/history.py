@@ -20,7 +20,7 @@ import json
 from flask import current_app, redirect, request, session, url_for
 from werkzeug.datastructures import MultiDict
 
-from app.crypto import seal, unseal
+from app.core.crypto import seal, unseal
 
 STASH = "support_form"
 SENT = "support_sent"

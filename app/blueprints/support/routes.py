@@ -9,7 +9,6 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.access import member, public, roles_required, rule_of
 from app.blueprints.support import bp, history
 from app.blueprints.support.forms import (
     AlertForm,
@@ -20,12 +19,13 @@ from app.blueprints.support.forms import (
     ReplyForm,
     RequestForm,
 )
-from app.crypto import unseal
-from app.headers import no_store
-from app.rate_limits import REPLIES, TICKETS, form_limit
+from app.core.crypto import unseal
+from app.core.timezones import to_utc
 from app.services import support as service
 from app.services.dispatch import DispatchError, TicketConflict
-from app.timezones import to_utc
+from app.web.access import member, public, roles_required, rule_of
+from app.web.headers import no_store
+from app.web.rate_limits import REPLIES, TICKETS, form_limit
 
 TITLE = "Support request"
 

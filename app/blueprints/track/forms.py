@@ -7,8 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from app.forms import no_control_chars, strip_text
 from app.services.followup import MESSAGE_MAX
+from app.web.forms import no_control_chars, strip_text
 
 LINK_PATH = re.compile(r"/track/([A-Za-z0-9-]{1,16})/([A-Za-z0-9_-]{10,200})/?(?:[?#].*)?$")
 

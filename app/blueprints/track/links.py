@@ -11,9 +11,9 @@ import time
 
 from flask import flash, session
 
-from app.headers import no_store
 from app.services.followup import follow_up_url
 from app.services.tickets import Opened, ticket_for_token
+from app.web.headers import no_store
 
 KEY = "recent_links"
 KEEP_SECONDS = 2 * 3600

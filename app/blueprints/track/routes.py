@@ -12,17 +12,17 @@ from flask import abort, current_app, flash, make_response, redirect, render_tem
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.access import member, public
 from app.blueprints.track import bp
 from app.blueprints.track.forms import CancelForm, FindForm, MessageForm
+from app.core.tokens import normalise_reference
 from app.extensions import db
-from app.headers import no_store
 from app.models.tickets import Ticket
-from app.rate_limits import REPLIES, form_limit
 from app.services import followup
 from app.services.support import opted_in_ids as support_opted_in
 from app.services.tickets import ticket_for_token
-from app.tokens import normalise_reference
+from app.web.access import member, public
+from app.web.headers import no_store
+from app.web.rate_limits import REPLIES, form_limit
 
 NOT_FOUND = ("We could not find a request with that reference and access code. Check both, "
              "or call dispatch.")

@@ -10,7 +10,7 @@ from wtforms import DateField, DateTimeLocalField, HiddenField, SelectMultipleFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation, ValidationError
 
-from app.cache import cached
+from app.core.cache import cached
 from app.extensions import db
 from app.models.locations import Location
 

@@ -11,7 +11,7 @@
   [redacted];
 - werkzeug's request log (the development server) loses its leading client address.
 
-gunicorn's access log goes through the same `redact` (app/access_log.py, gunicorn.conf.py).
+gunicorn's access log goes through the same `redact` (app/ops/access_log.py, gunicorn.conf.py).
 
 `init_logging` installs it on the root handler (and Flask's), so records from every logger,
 werkzeug's request log included, pass through it.

@@ -69,7 +69,7 @@ def register_ops_commands(app: Flask, outbox: AppGroup) -> None:
     @click.option("--once", is_flag=True, help="Run every job once, then exit.")
     def worker(once: bool) -> None:
         """Run the periodic jobs (outbox delivery and others) until stopped."""
-        from app import worker as loop
+        from app.ops import worker as loop
 
         if once:
             results = loop.run_once()

@@ -10,9 +10,9 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from app.database import is_database_busy, is_database_unavailable
+from app.core.database import is_database_busy, is_database_unavailable
 from app.extensions import db, login_manager
-from app.headers import no_store
+from app.web.headers import no_store
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +97,7 @@ def init_error_pages(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
-        if error.response is not None:  # e.g. a rate limit's own page (app/rate_limits.py)
+        if error.response is not None:  # e.g. a rate limit's own page (app/web/rate_limits.py)
             return error.response
         return render_error(error.code, description=error.description)
 

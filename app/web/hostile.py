@@ -42,7 +42,7 @@ def int_arg(name: str, default: int, minimum: int = 1, maximum: int = MAX_PAGE) 
 def text_arg(name: str, max_length: int) -> str:
     """Text from the query string for a search: at most `max_length` characters, without
     the invisible control characters (a NUL byte would make PostgreSQL raise)."""
-    from app.forms import CONTROL_CHARS
+    from app.web.forms import CONTROL_CHARS
 
     return CONTROL_CHARS.sub("", request.args.get(name, "")[:max_length]).strip()
 

@@ -1,6 +1,6 @@
 """The background worker behind `flask worker`: every periodic job in one loop.
 
-Each job runs on its own interval (`@periodic(..., every_seconds=N)` in app/jobs.py). A job
+Each job runs on its own interval (`@periodic(..., every_seconds=N)` in app/ops/jobs.py). A job
 that raises is logged and rolled back; the others carry on. SIGTERM or SIGINT (systemd stop,
 Ctrl-C) asks the loop to stop: the job that is running finishes first, so a claim is never
 abandoned half-way by a clean shutdown.
@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 
 from app.extensions import db
-from app.jobs import Job, all_jobs
+from app.ops.jobs import Job, all_jobs
 
 log = logging.getLogger(__name__)
 

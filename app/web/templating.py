@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from flask import Flask, current_app, has_request_context
 from flask_login import current_user
 
-from app.timezones import to_local
-from app.urls import external_url
+from app.core.timezones import to_local
+from app.core.urls import external_url
 
 
 def localtime(value: datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
@@ -22,7 +22,7 @@ def isotime(value: datetime | None) -> str:
 
 
 def site_context() -> dict:
-    from app.sessions import seconds_left
+    from app.web.sessions import seconds_left
 
     config = current_app.config
     signed_in = has_request_context() and current_user.is_authenticated

@@ -14,7 +14,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import contains_eager
 
-from app import tokens
+from app.core import tokens
 from app.extensions import db, login_manager
 from app.models.accounts import LoginSession, User
 from app.models.base import utcnow

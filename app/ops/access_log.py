@@ -3,7 +3,7 @@
 `RedactingLogger` (used by gunicorn.conf.py) rewrites the atoms of each access-log line
 before formatting: every client address (remote address, X-Forwarded-For, X-Real-IP,
 Forwarded) becomes "-", and the request line, path, query, Referer and every other header or
-environ value pass through app.logging.redact, which replaces the token of every private link
+environ value pass through app.ops.logging.redact, which replaces the token of every private link
 (/track/<ref>/<token>, /verify/<token>, ...) and token-like query values with [redacted].
 An anonymous reporter is then traceable neither by address nor by link.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from gunicorn.glogging import Logger
 
-from app.logging import redact
+from app.ops.logging import redact
 
 ADDRESS_ATOMS = {"h", "{x-forwarded-for}i", "{x-real-ip}i", "{forwarded}i",
                  "{remote_addr}e", "{http_x_forwarded_for}e", "{http_x_real_ip}e",

@@ -1,0 +1,2 @@
+"""Web layer: access rules, error pages, headers, sessions, templating, form helpers,
+hostile-input guards and rate limits."""
