@@ -35,7 +35,7 @@ from app.models.tickets import (
 from app.services import dispatch, queue
 from app.services.dispatch import OUTCOME_LABELS, DispatchError, TicketConflict
 
-CONSOLE = ("dispatcher", "admin")
+CONSOLE = ("dispatcher",)
 
 FORM_CLASSES = {
     "ack": AcknowledgeForm, "priority": PriorityForm, "assign": AssignForm, "move": MoveForm,

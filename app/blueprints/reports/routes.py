@@ -14,8 +14,8 @@ from app.headers import no_store
 from app.models.reports import CATEGORIES, GUIDANCE, OUTCOMES
 from app.services import dispatch, reports, uploads
 
-STAFF_PHOTO_ROLES = ("dispatcher", "officer", "admin")
-CONSOLE = ("dispatcher", "admin")
+STAFF_PHOTO_ROLES = ("dispatcher", "officer")
+CONSOLE = ("dispatcher",)
 
 
 def _actor():
