@@ -8,6 +8,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi:app
 export PORTAL_ENV ?= development
+# Two pytest-xdist workers (this machine has 2 cores); each has its own database, upload folder
+# and browser. `make test PYTEST_ARGS=` runs serially, `PYTEST_ARGS="-n 0 -x tests/unit"` too.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run serve test test-postgres bench lint migration worker clean
 

@@ -2,7 +2,8 @@
 
 Domain fixtures live in tests/fixtures/<domain>.py and are loaded automatically.
 The database is SQLite in a temporary file, or PostgreSQL when TEST_DATABASE_URL is set
-(.ci/run does both); tables are created once and wiped after every test.
+(.ci/run does both); tables are created once and wiped after every test. `make test` runs
+the suite on two pytest-xdist workers: each has its own database, upload folder and browser.
 """
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.exc import OperationalError
 
 from app import create_app
 from app.extensions import db as _db
@@ -23,11 +25,54 @@ pytest_plugins = sorted(
 )
 
 
-def database_url(tmp_path_factory) -> str:
-    url = os.environ.get("TEST_DATABASE_URL")
-    if url:
-        return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+def worker_database_url(base: str, worker: str | None) -> str:
+    """The database one pytest-xdist worker owns: `<name>_<worker>` on base's server."""
+    if not worker:
+        return base
+    url = make_url(base)
+    return url.set(database=f"{url.database}_{worker}").render_as_string(hide_password=False)
+
+
+def _recreate_database(base: str, url: str, drop_only: bool = False) -> None:
+    """(Re)create the database of `url` on the server of `base` (through its `postgres`)."""
+    name = make_url(url).database
+    maintenance = make_url(base).set(database="postgres")
+    server = create_engine(maintenance, isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            if not drop_only:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as error:
+        pytest.fail(f"TEST_DATABASE_URL is set but PostgreSQL is unreachable: {error}",
+                    pytrace=False)
+    finally:
+        server.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """SQLite in this worker's temporary folder, or PostgreSQL from TEST_DATABASE_URL.
+
+    Under pytest-xdist each worker gets its own PostgreSQL database (created here, dropped at
+    the end), and TEST_DATABASE_URL is pointed at it for tests that read it themselves.
+    """
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        return
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or not base.startswith("postgresql"):
+        yield base
+        return
+    url = worker_database_url(base, worker)
+    _recreate_database(base, url)
+    os.environ["TEST_DATABASE_URL"] = url
+    try:
+        yield url
+    finally:
+        os.environ["TEST_DATABASE_URL"] = base
+        _recreate_database(base, url, drop_only=True)
 
 
 class PortalClient(FlaskClient):
@@ -52,13 +97,9 @@ class PortalClient(FlaskClient):
 
 
 @pytest.fixture(scope="session")
-def app(tmp_path_factory):
-    upload_dir = tmp_path_factory.mktemp("uploads")
-    app = create_app(
-        "testing",
-        SQLALCHEMY_DATABASE_URI=database_url(tmp_path_factory),
-        UPLOAD_DIR=str(upload_dir),
-    )
+def app(tmp_path_factory, database_url):
+    upload_dir = tmp_path_factory.mktemp("uploads")  # per xdist worker, like the database
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, UPLOAD_DIR=str(upload_dir))
     app.test_client_class = PortalClient
     with app.app_context():
         _db.drop_all()

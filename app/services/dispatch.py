@@ -44,7 +44,7 @@ from app.models.tickets import (
 from app.services import audit, outbox
 
 CONFIDENTIAL_ROLES = frozenset({"advocate"})
-CONSOLE_ROLES = frozenset({"dispatcher", "admin"})
+CONSOLE_ROLES = frozenset({"dispatcher"})
 
 NOTE_MAX = 2000
 REASON_MAX = 300
@@ -139,7 +139,7 @@ def load_ticket(ticket_id: int, actor: User, fresh: bool = False) -> Ticket | No
 
 
 def may_act(ticket: Ticket, actor: User) -> bool:
-    """Dispatchers and admins act on any non-confidential ticket, officers on their own."""
+    """Dispatchers act on any non-confidential ticket, officers on their own (admins on none)."""
     if ticket.confidential:
         return actor.has_any_role(CONFIDENTIAL_ROLES)
     if actor.has_any_role(CONSOLE_ROLES):

@@ -67,9 +67,9 @@ def init_templating(app: Flask) -> None:
 
 # Staff navigation: (endpoint, label, roles). Links whose endpoint does not exist are skipped.
 STAFF_LINKS = (
-    ("dispatch.queue", "Dispatch", {"dispatcher", "admin"}),
+    ("dispatch.queue", "Dispatch", {"dispatcher"}),
     ("dispatch.my_assignments", "My assignments", {"officer"}),
-    ("devices.lookup", "Device lookup", {"dispatcher", "officer", "admin"}),
+    ("devices.lookup", "Device lookup", {"dispatcher", "officer"}),
     ("support.queue", "Advocate queue", {"advocate"}),
     ("seminars.manage", "Seminars admin", {"trainer"}),
     ("apb.manage", "APB editor", {"editor"}),

@@ -1,9 +1,20 @@
-"""Steps that browser journeys share: signing in through the real form, reading mail."""
+"""Steps that browser journeys share: signing in through the real form, reading mail.
+
+Journeys wait for what the person would see (`expect(locator).to_have_text(...)`,
+`expect(page).to_have_url(...)`, `with page.expect_navigation(): ...click()`), never for a
+fixed time or a bare load event: tests/unit/test_browser_waits.py fails on a sleep here.
+"""
 from __future__ import annotations
 
 import re
 
 from sqlalchemy import select
+
+try:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+    from playwright.sync_api import expect
+except ImportError:  # no Playwright: tests/fixtures/browser.py skips (or in CI fails) them
+    expect = PlaywrightTimeoutError = None
 
 from app.models.outbox import OutboxMessage
 from tests.fixtures.accounts import TEST_PASSWORD, totp_code
@@ -14,12 +25,13 @@ def sign_in(page, live_server: str, user) -> None:
     page.goto(live_server + "/login")
     page.get_by_label("Email address").fill(user.email)
     page.get_by_label("Password", exact=True).fill(TEST_PASSWORD)
-    page.get_by_role("button", name=re.compile("Sign in", re.I)).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("Sign in", re.I)).click()
     if getattr(user, "totp_secret", None):  # admins and advocates: the second step
         page.get_by_label("Code from your authenticator app").fill(totp_code(user))
-        page.get_by_role("button", name=re.compile("Sign in", re.I)).click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("button", name=re.compile("Sign in", re.I)).click()
+    expect(page).not_to_have_url(re.compile(r"/login"))
 
 
 def emailed_link(db, to: str, path: str) -> str:

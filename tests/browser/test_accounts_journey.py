@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from app.models.outbox import OutboxMessage
+from tests.browser.journey import expect
 
 pytestmark = pytest.mark.browser
 
@@ -34,16 +35,16 @@ def visit_public_pages(page, base: str, check) -> None:
     page.goto(base + "/")
     check(page)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Services").click()
-    assert page.locator("h1").inner_text() == "Our services"
+    expect(page.locator("h1")).to_have_text("Our services")
     check(page)
     page.get_by_role("link", name="Code Red (fire alarm) response").click()
-    assert page.locator("a.call-now").is_visible()
+    expect(page.locator("a.call-now")).to_be_visible()
     check(page)
 
 
 def register(page, check) -> None:
     page.get_by_role("link", name="Create an account").first.click()
-    assert page.locator("h1").inner_text() == "Create an account"
+    expect(page.locator("h1")).to_have_text("Create an account")
     check(page)
     page.get_by_label("Full name").fill("River Jones")
     page.get_by_label("Email address").fill(EMAIL)
@@ -51,13 +52,13 @@ def register(page, check) -> None:
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Confirm password").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
-    assert page.locator("h1").inner_text() == "Check your email"
+    expect(page.locator("h1")).to_have_text("Check your email")
     check(page)
 
 
 def sign_in(page, check) -> None:
     page.get_by_role("main").get_by_role("link", name="Sign in").click()
-    assert page.locator("h1").inner_text() == "Sign in"
+    expect(page.locator("h1")).to_have_text("Sign in")
     check(page)
     page.get_by_label("Email address").fill(EMAIL)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
@@ -69,12 +70,12 @@ def test_register_verify_and_sign_in_on_a_phone(live_server, page, db, assert_ac
     register(page, assert_accessible)
 
     page.goto(live_server + verification_path(db, EMAIL))
-    assert page.locator("h1").inner_text() == "Email address confirmed"
+    expect(page.locator("h1")).to_have_text("Email address confirmed")
     assert_accessible(page)
 
     sign_in(page, assert_accessible)
-    assert page.locator("h1").inner_text() == "My account"
-    assert "River Jones" in page.locator("main").inner_text()
+    expect(page.locator("h1")).to_have_text("My account")
+    expect(page.locator("main")).to_contain_text("River Jones")
     assert_accessible(page)
 
 
@@ -85,6 +86,6 @@ def test_wrong_password_is_refused_accessibly(live_server, page, db, make_user,
     page.get_by_label("Email address").fill(EMAIL)
     page.get_by_label("Password", exact=True).fill("not the right password at all")
     page.get_by_role("button", name="Sign in").click()
-    assert page.locator("h1").inner_text() == "Sign in"
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator("h1")).to_have_text("Sign in")
+    expect(page.locator(".error-summary")).to_be_visible()
     assert_accessible(page)

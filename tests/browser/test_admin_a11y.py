@@ -8,7 +8,7 @@ import pytest
 from app.core.database import use_case
 from app.models.locations import Location
 from app.services import audit
-from tests.browser.journey import sign_in
+from tests.browser.journey import expect, sign_in
 from tests.fixtures.accounts import totp_code
 
 pytestmark = pytest.mark.browser
@@ -32,13 +32,16 @@ def test_admin_grants_a_role_and_every_admin_page_is_accessible(
     page.goto(live_server + "/admin/")
     assert_accessible(page)
     page.get_by_label("Name or email").fill("tess")
-    page.get_by_role("button", name="Search").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Search").click()
     page.get_by_role("link", name="Tess Target").click()
+    expect(page).to_have_url(re.compile(r"/admin/users/\d+$"))
     assert_accessible(page)
     page.get_by_label(re.compile("^Dispatcher")).check()
     page.get_by_label("Your code from your authenticator app").fill(totp_code(admin))
     page.get_by_role("button", name="Save roles").click()
-    assert "Roles of Tess Target updated: added dispatcher." in page.inner_text(".flashes")
+    expect(page.locator(".flashes")).to_contain_text(
+        "Roles of Tess Target updated: added dispatcher.")
     assert_accessible(page)
 
     page.goto(live_server + "/admin/audit")
@@ -50,6 +53,7 @@ def test_admin_grants_a_role_and_every_admin_page_is_accessible(
     page.goto(live_server + "/admin/locations")
     assert_accessible(page)
     page.get_by_role("link", name="Add a location").click()
+    expect(page).to_have_url(re.compile(r"/admin/locations/new$"))
     page.get_by_role("button", name="Save location").click()
-    assert "Enter the name of the place." in page.inner_text(".error-summary")
+    expect(page.locator(".error-summary")).to_contain_text("Enter the name of the place.")
     assert_accessible(page)

@@ -7,8 +7,9 @@ import re
 
 import pytest
 
+from tests.browser.journey import expect
 from tests.fixtures.accounts import TEST_PASSWORD
-from tests.fixtures.browser import PHONE
+from tests.fixtures.browser import PHONE, WAIT_MS
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +21,7 @@ def staff_page(browser):
 
     def open_page():
         context = browser.new_context(viewport=PHONE)
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(WAIT_MS)
         contexts.append(context)
         return context.new_page()
 
@@ -34,8 +35,9 @@ def sign_in(page, base, user, check):
     check(page)
     page.get_by_label("Email address").fill(user.email)
     page.get_by_label("Password", exact=True).fill(TEST_PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").first.click()
+    expect(page).not_to_have_url(re.compile(r"/login"))
 
 
 def follow_status(page, url, check) -> str:
@@ -58,7 +60,8 @@ def test_escort_from_request_to_resolved(live_server, page, staff_page, assert_a
     page.get_by_label("Where are you going?").select_option(label="Garage B")
     page.get_by_label("Phone number we can call you on").fill("(555) 010-1234")
     page.get_by_role("button", name="Request the escort").click()
-    page.wait_for_load_state()
+    expect(page).to_have_url(re.compile(r"/escorts/confirmation/"))
+    expect(page.locator(".private-link a")).to_be_visible()
     assert_accessible(page)
     follow_url = page.locator(".private-link a").get_attribute("href")
     if follow_url.startswith("/"):
@@ -72,19 +75,17 @@ def test_escort_from_request_to_resolved(live_server, page, staff_page, assert_a
     desk.goto(live_server + "/dispatch/")
     assert_accessible(desk)
     row = desk.locator(f"tr[data-reference='{reference}']")
-    assert row.is_visible()
+    expect(row).to_be_visible()
     row.get_by_role("link", name=reference).click()
-    desk.wait_for_load_state()
+    expect(desk).to_have_url(re.compile(r"/dispatch/tickets/\d+$"))
     assert_accessible(desk)
     desk.get_by_role("button", name="Acknowledge").click()
-    desk.wait_for_load_state()
-    assert "Acknowledged." in desk.locator(".flashes").inner_text()
+    expect(desk.locator(".flashes")).to_contain_text("Acknowledged.")
     assert "acknowledged" in follow_status(page, follow_url, assert_accessible).lower()
     desk.get_by_label("Officer", exact=True).select_option(label="Officer X")
     desk.get_by_role("button", name="Assign", exact=True).click()
-    desk.wait_for_load_state()
+    expect(desk.locator(".flashes")).to_contain_text("Assigned to Officer X.")
     assert_accessible(desk)
-    assert "Assigned to Officer X." in desk.locator(".flashes").inner_text()
     page.goto(follow_url)
     assert "Officer X" in page.locator("main").inner_text()
 
@@ -95,21 +96,21 @@ def test_escort_from_request_to_resolved(live_server, page, staff_page, assert_a
     assert_accessible(beat)
     card = beat.locator("li.assignment", has_text=reference)
     card.get_by_label(re.compile("Arrival in minutes")).fill("5")
-    card.get_by_role("button", name="En route").click()
-    beat.wait_for_load_state()
+    with beat.expect_navigation():
+        card.get_by_role("button", name="En route").click()
     assert_accessible(beat)
     assert "Officer X is on the way" in follow_status(page, follow_url, assert_accessible)
 
-    beat.get_by_role("button", name="On scene").click()
-    beat.wait_for_load_state()
+    with beat.expect_navigation():
+        beat.get_by_role("button", name="On scene").click()
     assert "Officer X has arrived" in follow_status(page, follow_url, assert_accessible)
 
     beat.get_by_label("Outcome").select_option(label="Completed")
     beat.get_by_label(re.compile("^Note")).fill("Walked to the car, all well")
-    beat.get_by_role("button", name="Resolved").click()
-    beat.wait_for_load_state()
+    with beat.expect_navigation():
+        beat.get_by_role("button", name="Resolved").click()
+    expect(beat.locator("main")).not_to_contain_text(reference)
     assert_accessible(beat)
-    assert reference not in beat.locator("main").inner_text()
     assert "Resolved" in follow_status(page, follow_url, assert_accessible)
     timeline = page.locator("ol.timeline").inner_text()
     for words in ("Dispatch received your request", "Dispatch acknowledged your request",

@@ -6,24 +6,17 @@ import re
 
 import pytest
 
-from tests.fixtures.accounts import TEST_PASSWORD
+from tests.browser.journey import expect, sign_in
 from tests.fixtures.reports import image_bytes
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, live_server, user) -> None:
-    page.goto(live_server + "/login")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password", exact=True).fill(TEST_PASSWORD)
-    page.get_by_role("button", name=re.compile("Sign in", re.I)).click()
 
 
 def report_a_package(page, live_server, assert_accessible) -> str:
     page.goto(live_server + "/report/")
     assert_accessible(page)
     page.get_by_role("link", name="Suspicious package").click()
-    assert page.locator("a.call-now").first.is_visible()
+    expect(page.locator("a.call-now").first).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Floor, room, exit or other detail").fill("Main Lobby, east benches")
     page.get_by_label("What did you see?").fill("A taped box left under a bench for 20 minutes.")
@@ -33,8 +26,8 @@ def report_a_package(page, live_server, assert_accessible) -> str:
     page.get_by_label("Report anonymously").check()
     assert page.get_by_label("Your name").is_hidden()
     page.get_by_role("button", name="Send report").click()
-    assert page.locator("h1").inner_text() == "Report sent"
-    assert "Keep this link to see questions from dispatch" in page.locator("main").inner_text()
+    expect(page.locator("h1")).to_have_text("Report sent")
+    expect(page.locator("main")).to_contain_text("Keep this link to see questions from dispatch")
     assert_accessible(page)
     return page.locator(".private-link a").get_attribute("href")
 
@@ -48,11 +41,12 @@ def test_anonymous_package_report_with_follow_up_and_referral(
     sign_in(staff, live_server, make_user(roles=("dispatcher",)))
     staff.goto(live_server + "/dispatch/")
     staff.get_by_role("link", name=re.compile(reference)).first.click()
-    assert "Suspicious package" in staff.locator(".report-details").inner_text()
+    expect(staff.locator(".report-details")).to_contain_text("Suspicious package")
     assert staff.locator(".report-photos img").evaluate("img => img.naturalWidth") == 320
     assert_accessible(staff)
     staff.get_by_label("Message to the requester").fill("Is anyone near the box now?")
     staff.get_by_role("button", name="Send message").click()
+    expect(staff.locator("main")).to_contain_text("Is anyone near the box now?")
     assert_accessible(staff)
 
     page.goto(link)
@@ -60,14 +54,14 @@ def test_anonymous_package_report_with_follow_up_and_referral(
     assert_accessible(page)
     page.get_by_label("Your message to dispatch").fill("No, security moved people back.")
     page.get_by_role("button", name="Send message").click()
-    assert "No, security moved people back." in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("No, security moved people back.")
 
     staff.reload()
     assert "No, security moved people back." in staff.locator("main").inner_text()
     staff.get_by_label("Referred to another agency").check()
     staff.get_by_label(re.compile("Agency it was referred to")).fill("City Police Department")
     staff.get_by_role("button", name="Close report").click()
-    assert "closed" in staff.locator(".flashes").inner_text()
+    expect(staff.locator(".flashes")).to_contain_text("closed")
     assert_accessible(staff)
     staff.close()
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.models.outbox import OutboxMessage
 from app.services import seminars
-from tests.fixtures.accounts import TEST_PASSWORD
+from tests.browser.journey import expect, sign_in
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -30,13 +30,6 @@ def emailed_link(db, to: str, path: str) -> str:
     raise AssertionError(f"no {path} link mailed to {to}")
 
 
-def sign_in(page, live_server, user) -> None:
-    page.goto(live_server + "/login")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password", exact=True).fill(TEST_PASSWORD)
-    page.get_by_role("button", name=re.compile("Sign in", re.I)).click()
-
-
 def test_last_seat_waitlist_and_promotion(live_server, page, browser, assert_accessible, db,
                                           make_user, make_seminar, make_session):
     seminar = make_seminar(title="De-escalation for front-line staff", slug="de-escalation")
@@ -47,21 +40,22 @@ def test_last_seat_waitlist_and_promotion(live_server, page, browser, assert_acc
     page.goto(live_server + "/seminars/")
     assert_accessible(page)
     page.get_by_role("link", name="De-escalation for front-line staff", exact=True).click()
-    assert page.locator("h1").inner_text() == "De-escalation for front-line staff"
+    expect(page.locator("h1")).to_have_text("De-escalation for front-line staff")
     assert "1 seat left" in page.locator(".card").first.inner_text()
     assert_accessible(page)
     page.get_by_role("link", name=re.compile("^Register")).first.click()
+    expect(page.get_by_label("Your name")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Your name").fill("Vera Visitor")
     page.get_by_label("Email address").fill(visitor)
     page.get_by_role("button", name="Send me the confirmation link").click()
-    assert page.locator("h1").inner_text() == "Check your email"
+    expect(page.locator("h1")).to_have_text("Check your email")
     assert_accessible(page)
 
     page.goto(live_server + emailed_link(db, visitor, "/seminars/confirm/"))
     assert_accessible(page)
     page.get_by_role("button", name="Confirm my place").click()
-    assert page.locator("h1").inner_text() == "Your place is confirmed"
+    expect(page.locator("h1")).to_have_text("Your place is confirmed")
     assert_accessible(page)
 
     member_context = browser.new_context(viewport=PHONE)
@@ -71,7 +65,7 @@ def test_last_seat_waitlist_and_promotion(live_server, page, browser, assert_acc
     member_page.goto(f"{live_server}/seminars/sessions/{session.id}/register")
     assert_accessible(member_page)
     member_page.get_by_role("button", name="Join the waitlist").click()
-    assert "in position 1" in member_page.locator(".flash").inner_text()
+    expect(member_page.locator(".flash")).to_contain_text("in position 1")
     assert "number 1 on the waitlist" in member_page.locator("main").inner_text()
     assert_accessible(member_page)
 
@@ -79,7 +73,7 @@ def test_last_seat_waitlist_and_promotion(live_server, page, browser, assert_acc
     assert page.locator("h1").inner_text() == "Cancel your place"
     assert_accessible(page)
     page.get_by_role("button", name="Cancel my place").click()
-    assert page.locator("h1").inner_text() == "Registration cancelled"
+    expect(page.locator("h1")).to_have_text("Registration cancelled")
     assert_accessible(page)
 
     member_page.goto(live_server + "/seminars/mine")

@@ -12,6 +12,7 @@ from app.extensions import db as _db
 from app.models.accounts import LoginSession
 from app.models.base import utcnow
 from app.models.support import SupportRequest
+from tests.browser.journey import PlaywrightTimeoutError, expect
 
 pytestmark = pytest.mark.browser
 
@@ -48,8 +49,7 @@ def test_quick_exit_link_leaves_and_back_does_not_return(live_server, neutral, p
     page.wait_for_url(neutral)
     assert page.url == neutral
     page.go_back()
-    page.wait_for_load_state()
-    assert "/support" not in page.url
+    expect(page).not_to_have_url(re.compile(r"/support"))
 
 
 def test_shift_three_times_leaves(live_server, neutral, page, assert_accessible):
@@ -59,25 +59,22 @@ def test_shift_three_times_leaves(live_server, neutral, page, assert_accessible)
         page.keyboard.press("Shift")
     page.wait_for_url(neutral)
     page.go_back()
-    page.wait_for_load_state()
-    assert "/support" not in page.url
+    expect(page).not_to_have_url(re.compile(r"/support"))
 
 
 def test_escape_does_not_leave(live_server, neutral, page):
     page.goto(live_server + "/support/")
-    page.keyboard.press("Escape")
-    page.keyboard.press("Shift")
-    page.keyboard.press("a")
-    page.keyboard.press("Shift")
-    page.keyboard.press("Shift")
-    page.wait_for_timeout(300)
-    assert page.url.endswith("/support/")
+    # Nothing should happen, so wait for the one thing that must not: a navigation.
+    with pytest.raises(PlaywrightTimeoutError), page.expect_navigation(timeout=500):
+        for key in ("Escape", "Shift", "a", "Shift", "Shift"):
+            page.keyboard.press(key)
+    expect(page).to_have_url(live_server + "/support/")
 
 
 def test_quick_exit_is_sticky_when_scrolled(live_server, neutral, page):
     page.goto(live_server + "/support/request")
     page.mouse.wheel(0, 3000)
-    page.wait_for_timeout(200)
+    page.wait_for_function("() => window.scrollY > 0")
     box = page.locator("#quick-exit").bounding_box()
     assert box is not None and 0 <= box["y"] < 100
 
@@ -113,6 +110,7 @@ def test_request_to_escort_journey(app, browser, live_server, neutral, page, mak
     advocate.goto(live_server + "/support/advocate/")
     assert_accessible(advocate)
     advocate.click(f"text={dv_reference}")
+    expect(advocate).to_have_url(re.compile(r"/support/advocate/\d+$"))
     assert_accessible(advocate)
     advocate.click("button:has-text('Acknowledge')")
     advocate.wait_for_selector("text=Acknowledged.")

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from app import create_app
 from app.models.audit import AuditEvent
 from app.models.tickets import ASSIGNED, NEW, RESOLVED, Ticket, TicketEvent
+from tests.fixtures.auth import page
 
 SCRIPT = "<script>alert('x')</script>"
 ODD = ["'; DROP TABLE ticket; --", "\u202eevil\u202c", "ｆｕｌｌ ｗｉｄｔｈ", "tab\there",
@@ -181,3 +182,18 @@ def test_actions_need_a_csrf_token(tmp_path, login_as, make_ticket):
     assert response.status_code == 400
     _db.session.expire_all()
     assert _db.session.get(Ticket, ticket.id).status == NEW
+
+
+def test_an_admin_cannot_read_the_dispatch_board_or_act_on_a_ticket(login_as, make_ticket, db):
+    """Admins run accounts and the audit log; working tickets is the dispatcher's role."""
+    ticket = make_ticket(kind="escort", summary="Escort from Garage B to the ER")
+    admin = login_as("admin")
+    assert admin.get("/dispatch/").status_code == 403
+    assert admin.get(f"/dispatch/tickets/{ticket.id}").status_code == 403
+    assert admin.post(f"/dispatch/tickets/{ticket.id}/acknowledge").status_code == 403
+    assert admin.get("/dispatch/history.csv").status_code == 403
+    assert admin.get("/devices/lookup").status_code == 403
+    assert "Dispatch" not in [a.get_text(strip=True) for a in
+                              page(admin.get("/admin/")).select("nav a")]
+    db.session.expire_all()
+    assert db.session.get(type(ticket), ticket.id).status == "new"

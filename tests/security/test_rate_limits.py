@@ -15,6 +15,8 @@ import uuid
 
 import pytest
 
+from tests.services import service_unavailable
+
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 LIMIT = "3 per minute"
 
@@ -25,8 +27,8 @@ def _redis():
     client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
     try:
         client.ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip(f"Redis is not reachable at {REDIS_URL}")
+    except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError):
+        service_unavailable(f"Redis is not reachable at {REDIS_URL}")
     return client
 
 

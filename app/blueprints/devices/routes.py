@@ -36,7 +36,7 @@ from app.web.headers import no_store
 from app.web.hostile import MAX_ID, int_arg
 from app.web.rate_limits import TICKETS, UPLOADS, form_limit
 
-STAFF = ("dispatcher", "officer", "admin")
+STAFF = ("dispatcher", "officer")
 
 
 def _user():
@@ -304,7 +304,7 @@ def photo(device_id: int):
 
 
 @bp.route("/lockdowns/<int:ticket_id>/lock", methods=["POST"])
-@roles_required("officer", "dispatcher", "admin")
+@roles_required("officer", "dispatcher")
 def record_lock(ticket_id: int):
     form = LockRecordForm()
     device_id = int(form.device_id.data) if (form.device_id.data or "").isdigit() else 0
@@ -329,7 +329,7 @@ def record_lock(ticket_id: int):
 
 def _back_to_ticket(ticket_id: int) -> str:
     if (
-        current_user.has_any_role({"dispatcher", "admin"})
+        current_user.has_any_role({"dispatcher"})
         and "dispatch.ticket" in current_app.view_functions
     ):
         return url_for("dispatch.ticket", ticket_id=ticket_id)

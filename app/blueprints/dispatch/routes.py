@@ -36,7 +36,7 @@ from app.services import dispatch, queue
 from app.services.dispatch import OUTCOME_LABELS, DispatchError, TicketConflict
 from app.web.access import roles_required
 
-CONSOLE = ("dispatcher", "admin")
+CONSOLE = ("dispatcher",)
 
 FORM_CLASSES = {
     "ack": AcknowledgeForm, "priority": PriorityForm, "assign": AssignForm, "move": MoveForm,

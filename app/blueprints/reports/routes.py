@@ -15,8 +15,8 @@ from app.web.forms import location_choices
 from app.web.headers import no_store
 from app.web.rate_limits import TICKETS, UPLOADS, form_limit
 
-STAFF_PHOTO_ROLES = ("dispatcher", "officer", "admin")
-CONSOLE = ("dispatcher", "admin")
+STAFF_PHOTO_ROLES = ("dispatcher", "officer")
+CONSOLE = ("dispatcher",)
 
 
 def _actor():
