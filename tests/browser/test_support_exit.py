@@ -69,7 +69,9 @@ def reach(page, live_server: str, state: str) -> int:
 
 def exit_page(page, how: str) -> None:
     if how == "shift":
-        page.wait_for_load_state("load")  # the page's scripts (the Shift listener) have run
+        # The Shift listener is attached by a deferred script: wait until the document says
+        # its scripts have run, as a person's keypress would only count after that.
+        page.wait_for_function("document.readyState === 'complete'")
         for _ in range(3):
             page.keyboard.press("Shift")
     else:

@@ -51,6 +51,8 @@ EXPECTED_ACCESS: dict[str, object] = {
     "auth.verify": TOKEN,                      # /verify/<token>
     "auth.resend_verification": PUBLIC,        # /verify/resend
     "auth.extend_session": MEMBER,             # POST /session/extend
+    "auth.second_factor": PUBLIC,              # /login/code (only after a correct password)
+    "account.two_factor": MEMBER,              # /account/two-step (enrol, replace, codes)
     "account.home": MEMBER,                    # /account/
     "account.profile": MEMBER,                 # /account/profile
     "account.change_password": MEMBER,         # /account/password
@@ -58,6 +60,7 @@ EXPECTED_ACCESS: dict[str, object] = {
     "admin.users": ADMIN,                      # /admin/
     "admin.user": ADMIN,                       # /admin/users/<id>
     "admin.user_roles": ADMIN,                 # POST /admin/users/<id>/roles
+    "admin.reset_second_factor": ADMIN,        # POST /admin/users/<id>/second-factor/reset
     "admin.disable_user": ADMIN,               # POST /admin/users/<id>/disable
     "admin.enable_user": ADMIN,                # POST /admin/users/<id>/enable
     "admin.audit_log": ADMIN,                  # /admin/audit
@@ -98,6 +101,7 @@ EXPECTED_ACCESS: dict[str, object] = {
     "devices.report_csv": ADMIN,               # /devices/report.csv
     # Dispatch console: dispatchers work the queue; officers see their own assignments
     "dispatch.queue": DISPATCHER,              # /dispatch/
+    "dispatch.bulk_close": DISPATCHER,         # POST /dispatch/bulk-close (junk, audited)
     "dispatch.ticket": DISPATCHER,             # /dispatch/tickets/<id>
     "dispatch.acknowledge": DISPATCHER,        # POST .../acknowledge
     "dispatch.assign": DISPATCHER,             # POST .../assign
@@ -156,6 +160,8 @@ EXPECTED_ACCESS: dict[str, object] = {
     "support.start": PUBLIC,                   # /support/
     "support.browse_safely": PUBLIC,           # /support/browse-safely
     "support.request_form": PUBLIC,            # /support/request
+    "support.received": PUBLIC,                # /support/received (shown once, from session)
+    "support.quick_exit": PUBLIC,              # /support/exit
     "support.follow": TOKEN,                   # /support/follow/<ref>/<token>
     "support.mine_detail": MEMBER,             # /support/mine/<ref> (own request)
     "support.queue": ADVOCATE,                 # /support/advocate/
@@ -166,6 +172,10 @@ EXPECTED_ACCESS: dict[str, object] = {
     "support.escort": ADVOCATE,                # POST .../escort
     "support.alert": ADVOCATE,                 # POST .../alert
     "support.close": ADVOCATE,                 # POST .../close
+    "support.access_requests": ADVOCATE,       # /support/advocate/access (two-person rule)
+    "support.approve_access": ADVOCATE,        # POST /support/advocate/access/<id>/approve
+    "support.decline_access": ADVOCATE,        # POST /support/advocate/access/<id>/decline
+    "support.dv_audit": ADVOCATE,              # /support/advocate/audit (DV-only audit chain)
     # Following a request
     "track.entry": PUBLIC,                     # /track/
     "track.follow": TOKEN,                     # /track/<ref>/<token>
