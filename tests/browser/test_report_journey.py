@@ -44,7 +44,8 @@ def test_anonymous_package_report_with_follow_up_and_referral(
     expect(staff.locator(".report-details")).to_contain_text("Suspicious package")
     # The photo is what the dispatcher looks at: wait until it has been fetched and decoded.
     staff.locator(".report-photos img").evaluate(
-        "img => img.complete ? null : new Promise(done => img.addEventListener('load', done))")
+        "img => img.complete ? null : new Promise(done => {"
+        " img.addEventListener('load', done); img.addEventListener('error', done); })")
     assert staff.locator(".report-photos img").evaluate("img => img.naturalWidth") == 320
     assert_accessible(staff)
     staff.get_by_label("Message to the requester").fill("Is anyone near the box now?")
