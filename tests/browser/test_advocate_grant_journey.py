@@ -38,6 +38,7 @@ def test_admin_asks_and_a_second_advocate_approves(browser, live_server, page, d
     second.get_by_role("link", name="Advocate access requests").click()
     assert "Tess Target" in second.inner_text("main")
     assert_accessible(second)
+    second.get_by_label("Your code from your authenticator app").fill(totp_code(reviewer))
     second.get_by_role("button", name=re.compile("^Approve giving the role")).click()
     assert "Approved" in second.inner_text(".flashes")
     assert_accessible(second)

@@ -36,6 +36,11 @@ def roles_form(admin, roles):
     return {"roles": roles, "code": totp_code(admin.user)}
 
 
+def code_form(advocate):
+    """An advocate's decision as their page sends it: a fresh code from their own app."""
+    return {"code": totp_code(advocate)}
+
+
 def ask_for_advocate(admin, target):
     return admin.post(f"/admin/users/{target.id}/roles", data=roles_form(admin, ["advocate"]),
                       follow_redirects=True)
@@ -79,7 +84,7 @@ def test_another_advocate_approves_and_every_advocate_is_mailed(db, login_as, ma
     page = approver.get("/support/advocate/access")
     assert newcomer.name in text(page)
     response = approver.post(f"/support/advocate/access/{grant.id}/approve",
-                             follow_redirects=True)
+                             data=code_form(second), follow_redirects=True)
     assert "Approved" in text(response)
     assert "advocate" in roles_of(db, newcomer)
     assert login_as(user=newcomer).get("/support/advocate/").status_code == 200
@@ -99,7 +104,8 @@ def test_the_grantee_cannot_approve_their_own_grant(db, login_as, make_user):
     assert grant.change == "revoke" and "advocate" in roles_of(db, lone)
     own = login_as(user=lone)
     assert "Another advocate must decide this one" in text(own.get("/support/advocate/access"))
-    response = own.post(f"/support/advocate/access/{grant.id}/approve", follow_redirects=True)
+    response = own.post(f"/support/advocate/access/{grant.id}/approve", data=code_form(lone),
+                        follow_redirects=True)
     assert "Another advocate must decide this" in text(response)
     assert "advocate" in roles_of(db, lone)
     db.session.expire_all()
@@ -116,7 +122,8 @@ def test_revocation_approved_by_another_advocate_takes_the_role_and_mails(db, lo
                follow_redirects=True)
     assert roles_of(db, leaver) == {"dispatcher", "advocate"}
     grant = db.session.scalar(select(AdvocateGrant))
-    login_as(user=keeper).post(f"/support/advocate/access/{grant.id}/approve")
+    login_as(user=keeper).post(f"/support/advocate/access/{grant.id}/approve",
+                               data=code_form(keeper))
     assert roles_of(db, leaver) == {"dispatcher"}
     assert set(mails(db, "taken away")) == {keeper.email, leaver.email}
 
@@ -128,7 +135,8 @@ def test_an_admin_cannot_approve_and_a_decline_changes_nothing(db, login_as, mak
     ask_for_advocate(admin, puppet)
     grant = db.session.scalar(select(AdvocateGrant))
     assert admin.post(f"/support/advocate/access/{grant.id}/approve").status_code == 403
-    login_as(user=reviewer).post(f"/support/advocate/access/{grant.id}/decline")
+    login_as(user=reviewer).post(f"/support/advocate/access/{grant.id}/decline",
+                                 data=code_form(reviewer))
     db.session.expire_all()
     assert db.session.get(AdvocateGrant, grant.id).status == "declined"
     assert "advocate" not in roles_of(db, puppet)
@@ -143,3 +151,26 @@ def test_the_first_advocate_comes_from_the_server_command(app, db, make_user):
     admin_too = make_user(roles=("admin",))
     refused = app.test_cli_runner().invoke(args=["grant-advocate", admin_too.email])
     assert refused.exit_code != 0 and "cannot be both" in refused.output
+
+
+def test_approving_without_a_fresh_code_of_ones_own_changes_nothing(db, login_as, make_user):
+    """Giving DV access is granting a role: a signed-in session alone (a borrowed or stolen
+    one) cannot do it without the advocate's own second factor."""
+    reviewer = make_user(roles=("advocate",))
+    admin = login_as("admin")
+    newcomer = make_user(second_factor=True)
+    ask_for_advocate(admin, newcomer)
+    grant = db.session.scalar(select(AdvocateGrant))
+    as_reviewer = login_as(user=reviewer)
+    for data in ({}, {"code": "000000"}, {"code": "12345\r\n6"}):
+        response = as_reviewer.post(f"/support/advocate/access/{grant.id}/approve", data=data,
+                                    follow_redirects=True)
+        assert response.status_code == 200
+        assert "Approved" not in text(response)
+        assert "advocate" not in roles_of(db, newcomer)
+    db.session.expire_all()
+    assert db.session.get(AdvocateGrant, grant.id).status == "pending"
+    page = BeautifulSoup(as_reviewer.get("/support/advocate/access").get_data(as_text=True),
+                         "html.parser")
+    code = page.find("input", attrs={"name": "code"})
+    assert code is not None and page.find("label", attrs={"for": code["id"]}) is not None

@@ -11,15 +11,18 @@ from flask_login import current_user
 from app.blueprints.support import bp
 from app.blueprints.support.forms import DecisionForm
 from app.services import advocate_grants as grants
+from app.services import second_factor
 from app.web.access import roles_required
+from app.web.forms import scope_ids
 
 
 @bp.route("/advocate/access")
 @roles_required("advocate")
 def access_requests():
+    requests = grants.pending()
+    forms = {grant.id: scope_ids(DecisionForm(formdata=None), grant.id) for grant in requests}
     return render_template("support/advocate/access.html", title="Advocate access requests",
-                           requests=grants.pending(), form=DecisionForm(),
-                           me=current_user.id)
+                           requests=requests, forms=forms, me=current_user.id)
 
 
 @bp.route("/advocate/access/<int:grant_id>/approve", methods=["POST"])
@@ -35,7 +38,14 @@ def decline_access(grant_id: int):
 
 
 def _decide(decision, grant_id: int, done: str):
-    if DecisionForm().validate_on_submit():
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        flash(" ".join(form.code.errors) or "The form had expired: try again.", "error")
+        return redirect(url_for(".access_requests"), 303)
+    problem = second_factor.check_fresh_code(current_user, form.code.data)
+    if problem:
+        flash(problem, "error")
+    else:
         try:
             decision(current_user._get_current_object(), grant_id)
         except grants.GrantError as error:

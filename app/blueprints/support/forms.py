@@ -18,6 +18,7 @@ from wtforms.validators import (
     Optional,
 )
 
+from app.blueprints.auth.forms import code_field
 from app.models.support import CONTACT_METHODS, HELP_KINDS
 from app.services.support import CLOSE_CHOICES, MESSAGE_MAX
 from app.web.forms import (
@@ -161,4 +162,7 @@ class AlertForm(FlaskForm):
 
 
 class DecisionForm(FlaskForm):
-    """Approve or decline a request about the advocate role (CSRF only)."""
+    """Approve or decline a request about the advocate role: giving the role is granting
+    access to every DV record, so it needs a fresh code from the advocate's own factor."""
+
+    code = code_field("Your code from your authenticator app")
