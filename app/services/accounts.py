@@ -25,6 +25,7 @@ from app.models.accounts import AFFILIATIONS, STAFF_ROLES, Role, User, role_conf
 from app.models.base import utcnow
 from app.services import audit, outbox
 from app.services import login_throttle as throttle
+from app.services.mail_quota import enqueue_typed
 from app.services.sign_in import MESSAGES, LoginResult, complete_sign_in, login  # noqa: F401
 from app.web import sessions
 
@@ -111,8 +112,8 @@ def _set_password(user: User, password: str) -> None:
 
 def _send_verification(user: User) -> None:
     token = tokens.sign(VERIFY_PURPOSE, {"u": user.id, "e": user.email})
-    outbox.enqueue(user.email, "verify_email", "Confirm your email address", user=user,
-                   link=external_url("auth.verify", token=token))
+    enqueue_typed(user.email, "verify_email", "Confirm your email address", user=user,
+                  link=external_url("auth.verify", token=token))
 
 
 # --- registration and verification ---------------------------------------------------------
@@ -144,10 +145,10 @@ def register(name: str, email: str, affiliation: str, password: str) -> User | N
             return user
         existing = find_user(email)
     if existing is not None:
-        outbox.enqueue(existing.email, "account_exists", "You already have an account",
-                       dedupe_key=f"account-exists:{existing.id}:{utcnow():%Y%m%d%H}",
-                       user=existing, login_link=external_url("auth.login"),
-                       reset_link=external_url("auth.forgot_password"))
+        enqueue_typed(existing.email, "account_exists", "You already have an account",
+                      dedupe_key=f"account-exists:{existing.id}:{utcnow():%Y%m%d%H}",
+                      user=existing, login_link=external_url("auth.login"),
+                      reset_link=external_url("auth.forgot_password"))
         audit.record("account.register_existing", None, "user", existing.id)
     return None
 
@@ -239,8 +240,8 @@ def request_password_reset(email: str) -> None:
         audit.record("password.reset_requested", None, "user", "unknown")
         return
     token = tokens.sign(RESET_PURPOSE, _reset_payload(user))
-    outbox.enqueue(user.email, "password_reset", "Reset your password", user=user,
-                   link=external_url("auth.reset_password", token=token), minutes=minutes)
+    enqueue_typed(user.email, "password_reset", "Reset your password", user=user,
+                  link=external_url("auth.reset_password", token=token), minutes=minutes)
     audit.record("password.reset_requested", None, "user", user.id)
 
 

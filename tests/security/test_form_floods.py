@@ -152,6 +152,18 @@ def test_apb_confirmations_to_one_address_stop_at_its_quota(limited_app, db):
     assert mails_to(db, "reader@example.org") == 2
 
 
+def test_password_reset_mails_to_one_address_stop_at_its_quota(limited_app, db, make_user):
+    """A stranger typing someone's address into "Forgot password" from many addresses
+    cannot flood that person's inbox: the page answers the same, the mail stops."""
+    victim = make_user(email="nurse@example.org")
+    app = limited_app(RATELIMIT_MAIL_PER_ADDRESS="2 per hour")
+    for n in range(5):
+        response = app.test_client().post("/forgot-password", data={"email": victim.email},
+                                          environ_base={"REMOTE_ADDR": f"192.0.2.{n + 10}"})
+        assert response.status_code in (200, 302, 303)
+    assert mails_to(db, victim.email) == 2
+
+
 def test_a_seminar_place_is_refused_when_its_address_had_its_mail(limited_app, db,
                                                                   make_session):
     app = limited_app(RATELIMIT_MAIL_PER_ADDRESS="1 per hour")
