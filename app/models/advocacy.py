@@ -62,6 +62,8 @@ class AdvocateAuditEvent(db.Model):
     ip_address: Mapped[str | None] = mapped_column(String(45))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # The HMAC key (AUDIT_HMAC_KEY, kept outside the database) that signed the row, by id.
+    key_id: Mapped[str] = mapped_column(String(16))
 
 
 class AdvocateAuditHead(db.Model):

@@ -14,6 +14,7 @@ both chains).
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 
 from sqlalchemy import select
@@ -32,12 +33,19 @@ def is_confidential(action: str, obj_id: object) -> bool:
     return action.startswith("dv.") or str(obj_id).upper().startswith(DV_PREFIX)
 
 
-def digest(event: AdvocateAuditEvent) -> str:
+def digest(event: AdvocateAuditEvent, keys: dict[str, bytes] | None = None) -> str | None:
+    """The row's HMAC-SHA256 under the audit key its `key_id` names (the same keys and
+    rotation as the admin chain: app.services.audit.signing_keys); None for an unknown key."""
+    from app.services.audit import signing_keys
+
+    key = (keys if keys is not None else signing_keys()[1]).get(event.key_id)
+    if key is None:
+        return None
     fields = [event.seq, event.occurred_at.isoformat(timespec="microseconds"), event.actor_id,
               event.actor_label, event.action, event.object_type, event.object_id,
-              event.detail, event.ip_address, event.prev_hash]
+              event.detail, event.ip_address, event.prev_hash, event.key_id]
     canonical = json.dumps(fields, separators=(",", ":"), ensure_ascii=True)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return hmac.new(key, canonical.encode(), hashlib.sha256).hexdigest()
 
 
 def _head() -> AdvocateAuditHead:
@@ -53,6 +61,9 @@ def _head() -> AdvocateAuditHead:
 def record(action: str, actor: User | None, obj_type: str, obj_id: object, detail: str,
            ip_address: str | None) -> AdvocateAuditEvent:
     """Append to the DV chain inside the caller's transaction."""
+    from app.services.audit import signing_keys
+
+    key_id, keys = signing_keys()
     head = _head()
     signed_in = actor if actor is not None and getattr(actor, "is_authenticated", False) \
         else None
@@ -61,8 +72,8 @@ def record(action: str, actor: User | None, obj_type: str, obj_id: object, detai
         actor_id=signed_in.id if signed_in else None,
         actor_label=signed_in.email if signed_in else "anonymous", action=action,
         object_type=obj_type, object_id=str(obj_id)[:64], detail=detail[:2000],
-        ip_address=ip_address, prev_hash=head.last_hash)
-    event.hash = digest(event)
+        ip_address=ip_address, prev_hash=head.last_hash, key_id=key_id)
+    event.hash = digest(event, keys)
     head.last_seq, head.last_hash = event.seq, event.hash
     db.session.add(event)
     return event
@@ -70,10 +81,14 @@ def record(action: str, actor: User | None, obj_type: str, obj_id: object, detai
 
 def verify_chain() -> AdvocateAuditEvent | None:
     """The first DV record whose hash or link is wrong, or None when the chain is intact."""
+    from app.services.audit import signing_keys
+
+    keys = signing_keys()[1]
     prev, expected = GENESIS, 1
     rows = db.session.scalars(select(AdvocateAuditEvent).order_by(AdvocateAuditEvent.seq))
     for event in rows.yield_per(500):
-        if event.seq != expected or event.prev_hash != prev or digest(event) != event.hash:
+        if event.seq != expected or event.prev_hash != prev or \
+                not hmac.compare_digest(digest(event, keys) or "", event.hash):
             return event
         prev, expected = event.hash, expected + 1
     head = db.session.get(AdvocateAuditHead, 1)

@@ -47,6 +47,7 @@ def upgrade():
     sa.Column('ip_address', sa.String(length=45), nullable=True),
     sa.Column('prev_hash', sa.String(length=64), nullable=False),
     sa.Column('hash', sa.String(length=64), nullable=False),
+    sa.Column('key_id', sa.String(length=16), nullable=False),
     sa.ForeignKeyConstraint(['actor_id'], ['user.id'], name=op.f('fk_advocate_audit_event_actor_id_user'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_advocate_audit_event')),
     sa.UniqueConstraint('seq', name=op.f('uq_advocate_audit_event_seq'))

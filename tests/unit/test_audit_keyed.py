@@ -136,3 +136,35 @@ def test_the_head_job_is_registered_for_the_worker():
 
     jobs = {job.name: job for job in all_jobs()}
     assert jobs["audit.head"].every_seconds == 3600
+
+
+def test_the_advocates_dv_chain_is_keyed_too(app, db):
+    """The DV audit store only advocates read is a chain of its own: an attacker who edits a
+    DV record and recomputes plain SHA-256 hashes and the head is caught there as well."""
+    from app.models.advocacy import AdvocateAuditEvent, AdvocateAuditHead
+    from app.services import advocate_audit
+
+    @use_case
+    def write_dv(n: int) -> None:
+        audit.record("dv.viewed", None, "ticket", f"DVA-{n:06d}", detail=f"view {n}")
+
+    for n in range(1, 4):
+        write_dv(n)
+    assert advocate_audit.verify_chain() is None
+    assert db.session.scalar(select(AdvocateAuditEvent.key_id).limit(1)) == "1"
+    db.session.execute(text("UPDATE advocate_audit_event SET detail = 'nothing' WHERE seq = 2"))
+    db.session.commit()
+    prev = advocate_audit.GENESIS
+    for event in db.session.scalars(select(AdvocateAuditEvent).order_by(AdvocateAuditEvent.seq)):
+        event.prev_hash = prev
+        fields = [event.seq, event.occurred_at.isoformat(timespec="microseconds"),
+                  event.actor_id, event.actor_label, event.action, event.object_type,
+                  event.object_id, event.detail, event.ip_address, event.prev_hash]
+        canonical = json.dumps(fields, separators=(",", ":"), ensure_ascii=True)
+        event.hash = prev = hashlib.sha256(canonical.encode()).hexdigest()
+    head = db.session.get(AdvocateAuditHead, 1)
+    head.last_hash = prev
+    db.session.commit()
+    assert advocate_audit.verify_chain().seq == 1
+    result = verify(app)
+    assert result.exit_code == 1 and "advocates' audit chain" in result.output
