@@ -13,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.access import member, public
+from app.blueprints.stream.live import live_attributes
 from app.blueprints.track import bp
 from app.blueprints.track.forms import CancelForm, FindForm, MessageForm
 from app.extensions import db
@@ -74,7 +75,7 @@ def _page(followed: Followed, form: MessageForm | None = None, status: int = 200
     return render_template(
         "track/follow.html", ticket=ticket, urls=followed, form=form or MessageForm(),
         steps=followup.timeline(ticket), expected=followup.expected(ticket),
-        title=f"Your request {ticket.reference}"), status
+        title=f"Your request {ticket.reference}", live=live_attributes(ticket)), status
 
 
 def _message(followed: Followed):

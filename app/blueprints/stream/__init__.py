@@ -1,0 +1,16 @@
+"""Live streams (Server-Sent Events) under /live: the board, an officer's assignments, the
+advocates' queue and a requester's ticket. In production these routes are served by the
+gevent server (wsgi_live.py) behind the same origin; see README "Production"."""
+from flask import Blueprint
+
+bp = Blueprint("stream", __name__, url_prefix="/live")
+
+
+@bp.record_once
+def _install(_state) -> None:
+    from app.services.wakeup import install_notify
+
+    install_notify()
+
+
+from app.blueprints.stream import routes  # noqa: E402,F401
