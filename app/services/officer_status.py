@@ -25,6 +25,7 @@ from app.models.live import (
 )
 from app.models.tickets import OPEN_STATUSES, Ticket, TicketEvent
 from app.services import audit
+from app.services.ackclock import duration
 from app.services.queue import active_officers
 
 UNKNOWN = "unknown"
@@ -73,6 +74,18 @@ def available_first(choices: list[tuple[int, str]]) -> list[tuple[int, str]]:
     return sorted(choices, key=rank)
 
 
+@dataclass(frozen=True)
+class Assignment:
+    ticket_id: int
+    reference: str
+    priority: int
+    since: datetime
+
+    @property
+    def time_on(self) -> str:
+        return duration((utcnow() - self.since).total_seconds())
+
+
 @dataclass
 class PanelRow:
     officer_id: int
@@ -80,11 +93,11 @@ class PanelRow:
     status: str
     status_label: str
     since: datetime | None
-    assignments: list[tuple[int, str, int, datetime]] = field(default_factory=list)
+    assignments: list[Assignment] = field(default_factory=list)
 
     @property
     def oldest(self) -> datetime | None:
-        return min((a[3] for a in self.assignments), default=None)
+        return min((a.since for a in self.assignments), default=None)
 
 
 def officer_panel() -> list[PanelRow]:
@@ -99,7 +112,8 @@ def officer_panel() -> list[PanelRow]:
                                     OFFICER_STATUS_LABELS.get(status, "Not set"),
                                     row.created_at if row else None)
     for ticket_id, reference, priority, officer_id, since in _open_assignments(list(rows)):
-        rows[officer_id].assignments.append((ticket_id, reference, priority, since or utcnow()))
+        rows[officer_id].assignments.append(
+            Assignment(ticket_id, reference, priority, since or utcnow()))
     return sorted(rows.values(), key=lambda r: (ASSIGN_ORDER.get(r.status, 2), r.name))
 
 

@@ -13,4 +13,18 @@ def _install(_state) -> None:
     install_notify()
 
 
+@bp.app_template_global("live_attributes")
+def _live_attributes(ticket=None, endpoint=None):
+    from app.blueprints.stream.live import live_attributes
+
+    return live_attributes(ticket, endpoint)
+
+
+@bp.app_template_global("live_officer_panel")
+def _live_officer_panel():
+    from app.services.officer_status import officer_panel
+
+    return officer_panel()
+
+
 from app.blueprints.stream import routes  # noqa: E402,F401

@@ -13,6 +13,7 @@ from app.services import events
 class LiveAttributes:
     url: str
     since: str
+    staff: bool = False
 
 
 def live_attributes(ticket: Ticket | None = None, endpoint: str | None = None
@@ -23,4 +24,4 @@ def live_attributes(ticket: Ticket | None = None, endpoint: str | None = None
 
     since = str(events.newest_cursor())
     url = stream_ticket_url(ticket.id) if ticket is not None else url_for(endpoint)
-    return LiveAttributes(url, since)
+    return LiveAttributes(url, since, staff=ticket is None)

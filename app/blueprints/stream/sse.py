@@ -67,8 +67,8 @@ def stream(listener: events.Listener, cursor: events.Cursor,
     return response
 
 
-def ended() -> Response:
-    """For a stream that may not open (signed out, no role): one "end" event, no retry."""
-    response = Response(message("end", {"reason": "session"}), mimetype="text/event-stream")
+def ended(reason: str = "session") -> Response:
+    """For a stream that may not open (an expired or forged stream ticket): one "end"."""
+    response = Response(message("end", {"reason": reason}), mimetype="text/event-stream")
     response.headers["Cache-Control"] = "no-store"
     return response
