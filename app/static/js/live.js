@@ -74,7 +74,11 @@
 
   // Drop the connection as a network failure would, and reconnect after `ms`: used to show
   // that missed events are replayed.
-  live.drop = function (ms) { close(); setState("reconnecting"); scheduleOpen(ms || 1000); };
+  live.drop = function (ms) {
+    close(); setState("reconnecting"); window.clearTimeout(reopenTimer);
+    if (ms) { scheduleOpen(ms); }
+  };
+  live.resume = function () { scheduleOpen(0); };
   live.cursor = function () { return last; };
   window.addEventListener("pagehide", close);
   open();
