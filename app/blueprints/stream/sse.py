@@ -6,6 +6,7 @@ streams cost a socket and a greenlet or thread, not a pooled connection.
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Callable, Iterator
 
@@ -16,6 +17,27 @@ from app.services import events
 from app.services.wakeup import hub
 
 HELD_RETRY_SECONDS = 0.5  # an uncommitted id held the reading back: look again soon
+SHARED_SECONDS = 0.25  # board streams of a process at the same point share one read
+_shared: dict = {}
+_shared_lock = threading.Lock()
+
+
+def _read(listener: events.Listener, cursor: events.Cursor, generation: int):
+    """`events.read_after`, shared by the board streams of this process: they all see the
+    same events (the board's rule does not depend on who listens), so one wake-up costs
+    one read per process, not one per open board."""
+    if listener.channel != events.BOARD:
+        return events.read_after(listener, cursor)
+    key, now = (cursor, generation), time.monotonic()
+    hit = _shared.get(key)
+    if hit is not None and now - hit[0] < SHARED_SECONDS:
+        return hit[1]
+    result = events.read_after(listener, cursor)
+    with _shared_lock:
+        for old in [k for k, v in _shared.items() if now - v[0] >= SHARED_SECONDS]:
+            _shared.pop(old, None)
+        _shared[key] = (now, result)
+    return result
 
 
 def frame(event: events.LiveEvent) -> str:
@@ -44,7 +66,7 @@ def _loop(listener: events.Listener, cursor: events.Cursor, still_allowed: Calla
                 return
         if now - started > config["LIVE_MAX_STREAM_SECONDS"]:
             return  # the browser reconnects with its Last-Event-ID
-        found, cursor, held = events.read_after(listener, cursor)
+        found, cursor, held = _read(listener, cursor, seen)
         db.session.close()
         for event in found:
             yield frame(event)
