@@ -148,3 +148,35 @@ def test_the_live_loop_from_request_to_board_to_officer_to_requester(
     assert reply.input_value() == "I am by the"
     assert visitor.evaluate("() => document.activeElement.tagName") == "TEXTAREA"
     assert not_reloaded(visitor)
+
+
+def test_the_board_never_moves_the_row_in_focus_nor_resets_a_filter_being_typed(
+        live_server, new_page, make_user, make_ticket, fast_streams):
+    dispatcher = make_user(roles=("dispatcher",))
+    older = make_ticket(priority=2, age_minutes=30, summary="Older escort")
+    newer = make_ticket(priority=2, age_minutes=5, summary="Newer escort")
+    board = new_page(DESK)
+    sign_in(board, live_server, dispatcher)
+    open_live(board, live_server + "/dispatch/")
+    order = "() => [...document.querySelectorAll('tbody tr')].map(r => r.dataset.reference)"
+    assert board.evaluate(order) == [older.reference, newer.reference]
+
+    # Focus on a row: a new P1 (which sorts first) waits until the focus leaves the table.
+    board.locator(f"tr[data-reference='{newer.reference}'] a").focus()
+    p1 = make_ticket(priority=1, summary="Unattended bag")
+    board.locator("#p1-banner").wait_for(state="visible")  # the event did arrive
+    board.wait_for_timeout(500)
+    assert board.evaluate(order) == [older.reference, newer.reference]
+    assert board.evaluate("() => document.activeElement.textContent.trim()") == newer.reference
+
+    # Typing in a filter: the field keeps what is typed while the board updates.
+    board.get_by_text("Filter and search").click()
+    search = board.get_by_label("Search", exact=True)
+    search.click()
+    search.type("garage")
+    board.locator(f"tr[data-reference='{p1.reference}']").wait_for()
+    assert board.evaluate(order) == [p1.reference, older.reference, newer.reference]
+    make_ticket(priority=3, summary="Survey request")
+    board.wait_for_function("() => document.querySelectorAll('tbody tr').length === 4")
+    assert search.input_value() == "garage"
+    assert not_reloaded(board)

@@ -18,26 +18,47 @@ from app.services.wakeup import hub
 
 HELD_RETRY_SECONDS = 0.5  # an uncommitted id held the reading back: look again soon
 SHARED_SECONDS = 0.25  # board streams of a process at the same point share one read
-_shared: dict = {}
+_shared: dict = {}  # (cursor, generation) -> (monotonic time, result)
+_inflight: dict = {}  # (cursor, generation) -> Event set when its read is done
 _shared_lock = threading.Lock()
 
 
 def _read(listener: events.Listener, cursor: events.Cursor, generation: int):
     """`events.read_after`, shared by the board streams of this process: they all see the
-    same events (the board's rule does not depend on who listens), so one wake-up costs
-    one read per process, not one per open board."""
+    same events (the board's rule does not depend on who listens), so a wake-up costs one
+    read per process, not one per open board. The first stream reads; the others at the
+    same point wait for its result instead of reading at the same moment."""
     if listener.channel != events.BOARD:
         return events.read_after(listener, cursor)
-    key, now = (cursor, generation), time.monotonic()
-    hit = _shared.get(key)
-    if hit is not None and now - hit[0] < SHARED_SECONDS:
-        return hit[1]
-    result = events.read_after(listener, cursor)
+    key = (cursor, generation)
+    while True:
+        with _shared_lock:
+            hit = _shared.get(key)
+            if hit is not None and time.monotonic() - hit[0] < SHARED_SECONDS:
+                return hit[1]
+            flight = _inflight.get(key)
+            leader = flight is None
+            if leader:
+                flight = _inflight[key] = threading.Event()
+        if not leader:
+            flight.wait(5)
+            continue
+        try:
+            result = events.read_after(listener, cursor)
+            _remember(key, result)
+            return result
+        finally:
+            with _shared_lock:
+                _inflight.pop(key, None)
+            flight.set()
+
+
+def _remember(key, result) -> None:
+    now = time.monotonic()
     with _shared_lock:
         for old in [k for k, v in _shared.items() if now - v[0] >= SHARED_SECONDS]:
             _shared.pop(old, None)
         _shared[key] = (now, result)
-    return result
 
 
 def frame(event: events.LiveEvent) -> str:

@@ -38,8 +38,10 @@
 
   document.addEventListener("live:ticket", function (e) {
     var d = e.detail.data;
-    if (d.priority === 1 && !d.acknowledged && d.open && (d.kind === "created" || d.kind === "priority")) {
+    if (d.priority === 1 && !d.acknowledged && d.open && (d.kind === "created" || d.kind === "priority")
+        && !newP1[d.ticket_id] && !pendingP1[d.ticket_id]) {
       pendingP1[d.ticket_id] = true;
+      announce(d.reference, null);  // at once, even while the table is in use
     }
     schedule();
   });
@@ -119,14 +121,10 @@
       var current = mine[next.getAttribute("data-ticket-id")];
       order.push(current && same(current, next) ? current : document.importNode(next, true));
     });
-    var kept = {};
     order.forEach(function (tr, i) {
-      kept[tr.getAttribute("data-ticket-id")] = true;
       if (mineBody.children[i] !== tr) { mineBody.insertBefore(tr, mineBody.children[i] || null); }
     });
-    Array.prototype.slice.call(mineBody.children).forEach(function (tr) {
-      if (!kept[tr.getAttribute("data-ticket-id")]) { tr.remove(); }
-    });
+    while (mineBody.children.length > order.length) { mineBody.lastElementChild.remove(); }
   }
   function wait() {
     if (waiting) { return; }
@@ -152,7 +150,7 @@
       if (!tr) { return; }
       delete pendingP1[id];
       newP1[id] = true;
-      announce(tr);
+      announce(tr.getAttribute("data-reference"), tr);
     });
     Object.keys(newP1).forEach(function (id) {
       var tr = board.querySelector('tr[data-ticket-id="' + id + '"]');
@@ -161,12 +159,17 @@
     var count = board.querySelectorAll("tr[data-p1-unack]").length;
     document.title = (count ? "(" + count + " P1) " : "") + baseTitle;
   }
-  function announce(tr) {
-    var cells = tr.querySelectorAll("td");
-    var reference = tr.getAttribute("data-reference");
-    var text = reference + ": " + (cells[4] ? cells[4].textContent.trim() : "") +
-      (cells[3] ? " at " + cells[3].textContent.trim() : "");
+  function announce(reference, tr) {
+    // First from the event (the reference), then again with the row's summary and place
+    // once the row is on the board; the sound and the announcement only the first time.
+    var text = reference;
+    if (tr) {
+      var cells = tr.querySelectorAll("td");
+      text += ": " + (cells[4] ? cells[4].textContent.trim() : "") +
+        (cells[3] ? " at " + cells[3].textContent.trim() : "");
+    }
     if (banner) { bannerText.textContent = text; banner.hidden = false; }
+    if (tr) { return; }
     if (announcer) { announcer.textContent = "New P1 ticket " + text; }
     if (sound && sound.checked) { beep(); }
   }

@@ -59,8 +59,20 @@
     source.onerror = function () {
       // The browser reconnects by itself (Last-Event-ID); if it gave up, start again.
       setState("reconnecting");
-      if (source && source.readyState === EventSource.CLOSED) { scheduleOpen(3000); }
+      if (source && source.readyState === EventSource.CLOSED) { refused(); }
     };
+  }
+
+  // The stream was refused (not a dropped connection). A staff page whose session ended or
+  // whose role went reloads itself to show why; otherwise try again shortly.
+  function refused() {
+    if (!host.hasAttribute("data-live-staff") || !window.fetch) { scheduleOpen(3000); return; }
+    var page = new URL(window.location.href);
+    page.searchParams.set("auto_refresh", "1");
+    window.fetch(page.toString(), { credentials: "same-origin" }).then(function (r) {
+      if (r.redirected || r.status === 401 || r.status === 403) { window.location.reload(); }
+      else { scheduleOpen(3000); }
+    }).catch(function () { scheduleOpen(3000); });
   }
 
   function close() {
