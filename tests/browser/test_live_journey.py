@@ -14,19 +14,14 @@ import pytest
 
 from tests.browser.journey import sign_in
 from tests.fixtures.browser import PHONE
-from tests.fixtures.live import LIVE_TEST_CONFIG
 
 pytestmark = pytest.mark.browser
 DESK = {"width": 1366, "height": 768}
 
 
 @pytest.fixture()
-def fast_streams(app):
-    config = {**LIVE_TEST_CONFIG, "LIVE_HEARTBEAT_SECONDS": 1, "LIVE_SESSION_CHECK_SECONDS": 2}
-    kept = {name: app.config[name] for name in config}
-    app.config.update(config)
-    yield
-    app.config.update(kept)
+def fast_streams(app, live_config):
+    live_config.update(LIVE_HEARTBEAT_SECONDS=1, LIVE_SESSION_CHECK_SECONDS=2)
 
 
 @pytest.fixture()
