@@ -175,3 +175,18 @@ def test_the_board_never_moves_the_row_in_focus_nor_resets_a_filter_being_typed(
     board.wait_for_function("() => document.querySelectorAll('tbody tr').length === 4")
     assert search.input_value() == "garage"
     assert not_reloaded(board)
+
+
+def test_acknowledgement_clocks_tick_and_turn_overdue_without_a_reload(
+        live_server, new_page, make_user, make_ticket, fast_streams):
+    dispatcher = make_user(roles=("dispatcher",))
+    ticket = make_ticket(priority=1, age_minutes=1.96, summary="Almost late")  # P1 target 2 min
+    board = new_page(DESK)
+    sign_in(board, live_server, dispatcher)
+    open_live(board, live_server + "/dispatch/")
+    clock = board.locator(f"tr[data-reference='{ticket.reference}'] td[data-ack-deadline]")
+    assert clock.inner_text().endswith("left")
+    clock.locator(".badge-overdue", has_text="Overdue by").wait_for()
+    assert "row-overdue" in board.locator(f"tr[data-reference='{ticket.reference}']"
+                                          ).get_attribute("class")
+    assert not_reloaded(board)
