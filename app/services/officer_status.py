@@ -26,7 +26,7 @@ from app.models.live import (
 from app.models.tickets import OPEN_STATUSES, Ticket, TicketEvent
 from app.services import audit
 from app.services.ackclock import duration
-from app.services.queue import active_officers
+from app.services.queue import cached_choices
 
 UNKNOWN = "unknown"
 # "assign" offers officers in this order; an officer who never set a status sits between.
@@ -101,8 +101,9 @@ class PanelRow:
 
 
 def officer_panel() -> list[PanelRow]:
-    """Every active officer: status, open assignments (id, reference, priority, since)."""
-    officers = active_officers()
+    """Every active officer: status, open assignments (id, reference, priority, since).
+    The officer list is the board's per-process cache (CHOICES_CACHE_SECONDS)."""
+    officers = cached_choices("officers")
     statuses = current_statuses([officer_id for officer_id, _ in officers])
     rows = {}
     for officer_id, name in officers:
