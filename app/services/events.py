@@ -88,8 +88,9 @@ def visibility(listener: Listener) -> Visibility:
     if listener.channel == BOARD:
         return Visibility(public, true())
     if listener.channel == OFFICER and listener.user_id is not None:
-        return Visibility(public & (Ticket.assigned_officer_id == listener.user_id),
-                          OfficerStatusEvent.officer_id == listener.user_id)
+        mine = or_(Ticket.assigned_officer_id == listener.user_id,
+                   TicketEvent.previous_officer_id == listener.user_id)  # taken from them
+        return Visibility(public & mine, OfficerStatusEvent.officer_id == listener.user_id)
     if listener.channel == ADVOCATE:
         return Visibility(_confidential(), false())
     if listener.channel == REQUESTER and listener.ticket_id is not None:

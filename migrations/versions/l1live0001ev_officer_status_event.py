@@ -1,4 +1,5 @@
-"""Officers' status log (the live officer panel): officer_status_event.
+"""Live dispatch: officers' status log (officer_status_event), and on assignment events
+the officer the ticket was taken from (ticket_event.previous_officer_id).
 
 Revision ID: l1live0001ev
 Revises: c3ops0001aud
@@ -24,8 +25,16 @@ def upgrade():
     )
     op.create_index("ix_officer_status_event_officer", "officer_status_event",
                     ["officer_id", "id"], unique=False)
+    with op.batch_alter_table("ticket_event", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("previous_officer_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key("fk_ticket_event_previous_officer_id_user", "user",
+                                    ["previous_officer_id"], ["id"], ondelete="SET NULL")
 
 
 def downgrade():
+    with op.batch_alter_table("ticket_event", schema=None) as batch_op:
+        batch_op.drop_constraint("fk_ticket_event_previous_officer_id_user",
+                                 type_="foreignkey")
+        batch_op.drop_column("previous_officer_id")
     op.drop_index("ix_officer_status_event_officer", table_name="officer_status_event")
     op.drop_table("officer_status_event")

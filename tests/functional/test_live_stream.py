@@ -216,3 +216,18 @@ def test_holding_a_stream_and_its_heartbeats_never_count_as_activity(db, login_a
     read_sse(open_stream(desk, "/live/board"), seconds=0.7, raw=raw)
     assert any(block.startswith(": heartbeat") for block in raw)
     assert _session_row(db, desk.user).last_seen_at == before
+
+
+def test_an_officer_whose_ticket_is_reassigned_is_told_once_and_then_nothing_more(
+        db, login_as, make_user, make_ticket):
+    first = login_as("officer")
+    second = make_user(roles=("officer",))
+    desk = login_as("dispatcher")
+    ticket = make_ticket(status="acknowledged")
+    dispatch.assign(ticket.id, desk.user, None, officer=first.user.id)
+    since = cursor_now(db)
+    dispatch.assign(ticket.id, desk.user, None, officer=second.id)
+    dispatch.add_note(ticket.id, desk.user, "now the second officer's")
+    got = ticket_events(read_sse(open_stream(first, f"/live/mine?since={since}"), seconds=1))
+    assert [(e.data["ticket_id"], e.data["kind"], e.data["officer_id"]) for e in got] == [
+        (ticket.id, "assignment", second.id)]
