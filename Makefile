@@ -12,7 +12,7 @@ export PORTAL_ENV ?= development
 # and browser. `make test PYTEST_ARGS=` runs serially, `PYTEST_ARGS="-n 0 -x tests/unit"` too.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run serve test test-postgres bench lint migration worker clean
+.PHONY: run serve serve-live test test-postgres bench lint migration worker clean
 
 $(BIN)/activate:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -40,11 +40,18 @@ run: $(VENV)/.installed instance
 	@echo "or add the demo key DEMOPORTALTOTPDEMOPORTALTOTPDEMO to an authenticator app."
 	@SITE_URL=$(SITE_URL) $(BIN)/flask worker & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	  SITE_URL=$(SITE_URL) $(BIN)/flask run --host $(HOST) --port $(PORT)
+	  SITE_URL=$(SITE_URL) $(BIN)/flask run --with-threads --host $(HOST) --port $(PORT)
 
 ## Serve with gunicorn as production does (access log without addresses or tokens).
 serve: $(VENV)/.installed
 	SITE_URL=$(SITE_URL) GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
+## The stream server (/live/*, gevent workers) beside `make serve`; a reverse proxy sends
+## /live/ to it on the same origin (README, Production, "Streams"). `make run` needs neither:
+## its threaded development server serves the streams too.
+LIVE_PORT ?= 5001
+serve-live: $(VENV)/.installed
+	SITE_URL=$(SITE_URL) LIVE_BIND=$(HOST):$(LIVE_PORT) $(BIN)/gunicorn -c gunicorn_live.conf.py wsgi:app
 
 ## Run the whole suite (browser tests need /usr/bin/chromium; they say so when skipped).
 test: $(VENV)/.installed-dev

@@ -204,6 +204,25 @@ class Config:
     DISPATCH_REFRESH_SECONDS = env_int("DISPATCH_REFRESH_SECONDS", 15)
     CHOICES_CACHE_SECONDS = env_int("CHOICES_CACHE_SECONDS", 30)
 
+    # Live streams (Server-Sent Events, app/blueprints/stream): a comment line every
+    # LIVE_HEARTBEAT_SECONDS keeps proxies from closing an idle stream; the session and roles
+    # behind a stream are checked again every LIVE_SESSION_CHECK_SECONDS (sign-out, idle
+    # timeout, role revoked end it); browsers reconnect after LIVE_RETRY_MS. A requester's
+    # stream URL carries a signed ticket valid LIVE_TICKET_SECONDS (renewed inside the
+    # stream), never the private token. On SQLite one thread per process checks the newest
+    # event id every LIVE_POLL_SECONDS; PostgreSQL wakes streams with LISTEN/NOTIFY.
+    # LIVE_GAP_GRACE_SECONDS: how long a stream waits for an event id that is not committed
+    # yet (ids are taken in order, committed in any order) before it takes it as rolled back.
+    LIVE_HEARTBEAT_SECONDS = env_int("LIVE_HEARTBEAT_SECONDS", 15)
+    LIVE_SESSION_CHECK_SECONDS = env_int("LIVE_SESSION_CHECK_SECONDS", 10)
+    LIVE_RETRY_MS = env_int("LIVE_RETRY_MS", 2000)
+    LIVE_TICKET_SECONDS = env_int("LIVE_TICKET_SECONDS", 600)
+    LIVE_POLL_SECONDS = float(os.environ.get("LIVE_POLL_SECONDS", "0.5"))
+    LIVE_GAP_GRACE_SECONDS = float(os.environ.get("LIVE_GAP_GRACE_SECONDS", "10"))
+    # A stream closes itself after this long; the browser reconnects and resumes from its
+    # Last-Event-ID (bounds how long one connection holds a worker slot).
+    LIVE_MAX_STREAM_SECONDS = env_int("LIVE_MAX_STREAM_SECONDS", 3600)
+
     # Escorts: how far ahead a scheduled escort may be booked, and how many minutes before
     # its time a recurring escort's occurrence becomes a ticket in the dispatch queue.
     ESCORT_MAX_DAYS_AHEAD = env_int("ESCORT_MAX_DAYS_AHEAD", 30)

@@ -327,6 +327,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--warmup", type=float, default=3)
     parser.add_argument("--max-requests", type=int, default=50_000)
     parser.add_argument("--sqlite", action="store_true", help="use SQLite even if PostgreSQL runs")
+    parser.add_argument("--skip-pages", action="store_true",
+                        help="only the live-stream scenarios (benchmarks/live.py)")
+    parser.add_argument("--skip-live", action="store_true", help="no live-stream scenarios")
     return parser.parse_args()
 
 
@@ -347,9 +350,14 @@ def main() -> int:
                            {**os.environ, "REFERENCE_DATABASE_URL": db.url},
                            args.workers, args.threads, "/rows")
         servers.append(reference)
-        results = run_all(args, portal.port, reference.port, cookie)
-        print()
-        print(report(results, args, db))
+        if not args.skip_pages:
+            results = run_all(args, portal.port, reference.port, cookie)
+            print()
+            print(report(results, args, db))
+        if not args.skip_live:
+            from benchmarks import live
+
+            print(live.run(args, env, cookie, portal.port), flush=True)
     finally:
         for server in servers:
             server.stop()

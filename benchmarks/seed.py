@@ -19,6 +19,7 @@ def portal_env(url: str, queue_limit: int) -> dict[str, str]:
         "PORTAL_ENV": "production",
         "DATABASE_URL": url,
         "SECRET_KEY": secrets.token_hex(32),
+        "AUDIT_HMAC_KEY": secrets.token_hex(32),
         "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(),
         "RATELIMIT_ENABLED": "false",
         "RATELIMIT_STORAGE_URI": "memory://",
@@ -54,7 +55,8 @@ def _ticket_rows(count: int, open_share: float, location_ids: list[int], now: da
 def seed_portal(url: str, env: dict, count: int, open_share: float) -> str:
     """Create the portal's tables and data; return the dispatcher's session cookie."""
     os.environ.update({k: env[k] for k in ("PORTAL_ENV", "DATABASE_URL", "SECRET_KEY",
-                                           "FIELD_ENCRYPTION_KEY", "RATELIMIT_ENABLED",
+                                           "FIELD_ENCRYPTION_KEY", "AUDIT_HMAC_KEY",
+                                           "RATELIMIT_ENABLED",
                                            "RATELIMIT_STORAGE_URI")})
     from sqlalchemy import insert
 

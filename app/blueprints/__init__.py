@@ -10,10 +10,11 @@ from app.blueprints.main import bp as main
 from app.blueprints.outreach import bp as outreach
 from app.blueprints.reports import bp as reports
 from app.blueprints.seminars import bp as seminars
+from app.blueprints.stream import bp as stream
 from app.blueprints.support import bp as support
 from app.blueprints.track import bp as track
 
 BLUEPRINTS = [
     main, auth, account, admin, escorts, dispatch, track,
-    reports, devices, support, seminars, outreach, apb,
+    reports, devices, support, seminars, outreach, apb, stream,
 ]

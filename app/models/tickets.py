@@ -175,6 +175,10 @@ class TicketEvent(db.Model):
     body: Mapped[str | None] = mapped_column(Text)
     visible_to_requester: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # On an assignment event: the officer the ticket was taken from, whose live page is
+    # told that it is no longer theirs (app.services.events).
+    previous_officer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"))
 
     ticket: Mapped[Ticket] = relationship(back_populates="events")
-    actor: Mapped[User | None] = relationship()
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])

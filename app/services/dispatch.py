@@ -243,7 +243,8 @@ def assign(ticket_id: int, actor: User, version: int | None, officer: User | int
     previous = ticket.assigned_officer
     ticket.assigned_officer = officer
     verb = "Reassigned" if previous else "Assigned"
-    _event(ticket, actor, "assignment", f"{verb} to {officer.public_name}", visible=True)
+    _event(ticket, actor, "assignment", f"{verb} to {officer.public_name}", visible=True,
+           previous_officer_id=previous.id if previous else None)
     if ticket.status == ACKNOWLEDGED:
         set_status(ticket, actor, ASSIGNED)
     _audit("ticket.assign", ticket, actor, f"officer={officer.id}")
@@ -267,7 +268,8 @@ def move(ticket_id: int, actor: User, version: int | None, status: str,
     set_status(ticket, actor, status, note)
     tell_requester(ticket, note)
     if status == ACKNOWLEDGED and ticket.assigned_officer_id is not None:
-        _event(ticket, actor, "assignment", "Officer unassigned", visible=True)
+        _event(ticket, actor, "assignment", "Officer unassigned", visible=True,
+               previous_officer_id=ticket.assigned_officer_id)
         ticket.assigned_officer = None
         ticket.eta_at = None
     if eta_minutes is not None:

@@ -106,10 +106,15 @@ def _expired(row: LoginSession, now) -> bool:
 AUTO_REFRESH_PARAM = "auto_refresh"
 
 
+# Endpoints that are never the person's activity (the live streams and their heartbeats,
+# their reconnects included): app.blueprints.stream adds its routes here.
+PASSIVE_ENDPOINTS: set[str] = set()
+
+
 def is_auto_refresh() -> bool:
     """A page reloading itself (live board, follow-up page) is not the person's activity,
     so it does not keep an idle staff session alive."""
-    return request.args.get(AUTO_REFRESH_PARAM) == "1"
+    return request.args.get(AUTO_REFRESH_PARAM) == "1" or request.endpoint in PASSIVE_ENDPOINTS
 
 
 # The session row, its user and the user's roles in one statement: this runs on every
@@ -167,3 +172,17 @@ def touch(user: User) -> None:
         row = getattr(user, "session_row", None)
         if row is not None:
             db.session.refresh(row)
+
+
+def still_valid(raw: str | None) -> User | None:
+    """The user of session `raw` if it is still live (not revoked, not idle or past its
+    limit, account active), without touching it: a long-lived stream asks this every few
+    seconds, and asking is not activity. The user's roles are read fresh."""
+    if not raw or not isinstance(raw, str):
+        return None
+    db.session.expire_all()
+    row = db.session.scalars(_SESSION_WITH_USER, {"session_hash": tokens.hash_token(raw)}
+                             ).unique().first()
+    if row is None or row.revoked_at is not None or not row.user.is_active:
+        return None
+    return None if _expired(row, utcnow()) else row.user

@@ -106,5 +106,10 @@ def test_make_and_docs_start_gunicorn_with_the_config():
     for text in (makefile, readme):
         for command in re.findall(r"gunicorn [^\n`]*", text):
             if "wsgi:app" in command:
-                assert "-c gunicorn.conf.py" in command or "--config" in command, command
+                assert re.search(r"-c gunicorn(_live)?\.conf\.py", command) or (
+                    "--config" in command), command
     assert "gunicorn.conf.py" in readme
+    # The stream server's config (/live/*) logs through the same redacting logger.
+    live = (ROOT / "gunicorn_live.conf.py").read_text()
+    assert 'logger_class = "app.ops.access_log.RedactingLogger"' in live
+    assert "access_log_format = ACCESS_LOG_FORMAT" in live

@@ -34,6 +34,7 @@ from app.models.tickets import (
 )
 from app.services import dispatch, queue
 from app.services.dispatch import OUTCOME_LABELS, DispatchError, TicketConflict
+from app.services.officer_status import available_first
 from app.web.access import roles_required
 
 CONSOLE = ("dispatcher",)
@@ -127,7 +128,8 @@ def _bound(name: str):
 def _setup(name: str, form, ticket: Ticket):
     """Give a form the choices that depend on the ticket and the staff list."""
     if name == "assign":
-        form.officer_id.choices = [(None, "Choose an officer…"), *queue.active_officers()]
+        form.officer_id.choices = [(None, "Choose an officer…"),
+                                   *available_first(queue.active_officers())]
     elif name == "move":
         allowed = TRANSITIONS[ticket.status] - set(CLOSED_STATUSES) - {ASSIGNED}
         form.status.choices = move_choices(sorted(allowed, key=list(OPEN_STATUSES).index))
@@ -265,4 +267,4 @@ def cancel(ticket_id: int):
     return _close(ticket_id, CANCELLED)
 
 
-from app.blueprints.dispatch import history, officers  # noqa: E402,F401
+from app.blueprints.dispatch import history, officer_status, officers  # noqa: E402,F401

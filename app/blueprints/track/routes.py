@@ -12,6 +12,7 @@ from flask import abort, current_app, flash, make_response, redirect, render_tem
 from flask_login import current_user
 from sqlalchemy import select
 
+from app.blueprints.stream.live import live_attributes
 from app.blueprints.track import bp
 from app.blueprints.track.forms import CancelForm, FindForm, MessageForm
 from app.core.tokens import normalise_reference
@@ -76,7 +77,8 @@ def _page(followed: Followed, form: MessageForm | None = None, status: int = 200
         "track/follow.html", ticket=ticket, urls=followed, form=form or MessageForm(),
         steps=followup.timeline(ticket), expected=followup.expected(ticket),
         question=followup.open_question(ticket),
-        title=f"Your {ticket.REQUESTER_NOUN} {ticket.reference}"), status
+        title=f"Your {ticket.REQUESTER_NOUN} {ticket.reference}",
+        live=live_attributes(ticket)), status
 
 
 def _message(followed: Followed):

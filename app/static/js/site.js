@@ -9,6 +9,8 @@
   // Pages marked data-refresh="SECONDS" reload themselves (the live queue, follow-up pages),
   // unless the person is typing in a form on the page.
   var refresh = document.querySelector("[data-refresh]");
+  // A page with a live stream (live.js) updates in place instead of reloading.
+  if (refresh && refresh.hasAttribute("data-live-stream") && window.EventSource) { refresh = null; }
   if (refresh) {
     var seconds = parseInt(refresh.getAttribute("data-refresh"), 10) || 30;
     var busy = false;

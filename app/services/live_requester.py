@@ -1,0 +1,34 @@
+"""What a requester's stream carries: exactly what their follow-up page shows, nothing more.
+
+The line of the timeline comes from app.services.followup (the page's own wording), and the
+"where it is now" panel from the ticket as it is when the event is read.
+"""
+from __future__ import annotations
+
+from app.models.tickets import Ticket, TicketEvent
+from app.services import followup
+
+
+def _officer(event: TicketEvent, ticket: Ticket) -> str:
+    if event.kind == "assignment":
+        return followup._officer_name(event.body) or "An officer"
+    officer = ticket.assigned_officer
+    return officer.public_name if officer is not None else "An officer"
+
+
+def requester_data(event: TicketEvent, ticket: Ticket) -> dict:
+    step = followup._step(event, ticket, _officer(event, ticket))
+    expected = followup.expected(ticket)
+    officer = ticket.assigned_officer
+    return {
+        "event_id": event.id,
+        "kind": event.kind,
+        "status": ticket.status,
+        "status_label": ticket.status_label,
+        "open": ticket.is_open,
+        "officer": officer.public_name if officer is not None and ticket.is_open else None,
+        "expected": ({"text": expected[0], "at": expected[1].isoformat() + "Z"}
+                     if expected else None),
+        "step": ({"at": step.at.isoformat() + "Z", "text": step.text, "body": step.body,
+                  "kind": step.kind} if step else None),
+    }

@@ -1,0 +1,122 @@
+"""Waking the open streams of this process when an event is committed anywhere.
+
+- PostgreSQL: every transaction that writes a TicketEvent or OfficerStatusEvent also runs
+  `pg_notify('portal_events', '')` (an `after_flush` hook, so in the same transaction: it
+  is delivered only if the change commits). One thread per process LISTENs on its own
+  connection and wakes every stream of the process.
+- SQLite (development, one machine): the same thread checks the newest event ids every
+  LIVE_POLL_SECONDS (one cheap query per process, not per stream).
+
+Streams never depend on a wake-up for correctness: they read the log, so a missed wake-up
+costs at most one heartbeat interval of delay, never an event.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+
+from flask import Flask
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
+
+from app.extensions import db
+from app.models.live import OfficerStatusEvent
+from app.models.tickets import TicketEvent
+
+CHANNEL = "portal_events"
+LIVE_MODELS = (TicketEvent, OfficerStatusEvent)
+log = logging.getLogger(__name__)
+
+
+def _notify_after_flush(session: Session, _context) -> None:
+    if not any(isinstance(obj, LIVE_MODELS) for obj in session.new):
+        return
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SELECT pg_notify('{CHANNEL}', '')")
+
+
+_installed = False
+
+
+def install_notify() -> None:
+    """Send NOTIFY with every flush that adds an event (once per process)."""
+    global _installed
+    if not _installed:
+        event.listen(Session, "after_flush", _notify_after_flush)
+        _installed = True
+
+
+class Hub:
+    """A generation counter that streams wait on; the listener thread bumps it."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._generation = 0
+        self._pid: int | None = None
+
+    @property
+    def generation(self) -> int:
+        return self._generation
+
+    def wake(self) -> None:
+        with self._cond:
+            self._generation += 1
+            self._cond.notify_all()
+
+    def wait(self, seen: int, timeout: float) -> bool:
+        """Block until woken after `seen` or `timeout` seconds; True when woken."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self._generation != seen, timeout)
+
+    def start(self, app: Flask) -> None:
+        """Start this process's listener thread (again after a fork)."""
+        if self._pid == os.getpid():
+            return
+        self._pid = os.getpid()
+        with app.app_context():
+            engine = db.engine
+        target = _listen_postgres if engine.dialect.name == "postgresql" else _poll_sqlite
+        thread = threading.Thread(target=target, args=(self, app, engine), daemon=True,
+                                  name="live-wakeup")
+        thread.start()
+
+
+def _listen_postgres(hub: Hub, app: Flask, engine) -> None:
+    import psycopg
+
+    dsn = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    while True:
+        try:
+            with psycopg.connect(dsn, autocommit=True) as conn:
+                conn.execute(f"LISTEN {CHANNEL}")
+                hub.wake()  # whatever happened while not listening is read now
+                while True:
+                    for _ in conn.notifies(timeout=30, stop_after=1):
+                        hub.wake()
+        except Exception:  # noqa: BLE001 (keep listening whatever the database did)
+            log.warning("live: LISTEN connection lost, reconnecting", exc_info=True)
+            time.sleep(1)
+            hub.wake()
+
+
+def _poll_sqlite(hub: Hub, app: Flask, engine) -> None:
+    interval = app.config["LIVE_POLL_SECONDS"]
+    query = select(select(func.max(TicketEvent.id)).scalar_subquery(),
+                   select(func.max(OfficerStatusEvent.id)).scalar_subquery())
+    last = None
+    while True:
+        try:
+            with engine.connect() as connection:
+                newest = tuple(connection.execute(query).one())
+        except Exception:  # noqa: BLE001 (a locked or missing database: try again)
+            newest = last
+        if newest != last:
+            last = newest
+            hub.wake()
+        time.sleep(interval)
+
+
+hub = Hub()

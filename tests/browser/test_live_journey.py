@@ -1,0 +1,192 @@
+"""The live loop in real Chromium: each step reaches the other people's open pages by itself.
+
+A visitor sends an escort and the dispatcher's open board shows it without a navigation (a
+`window` marker set after load survives only if the page was not reloaded); the dispatcher
+assigns and the officer's open page shows it; the officer goes en route and the visitor's
+open page shows it. The visitor's stream is dropped meanwhile, and the events it missed
+arrive when it reconnects, each once and in order, while a reply being typed is untouched.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.journey import sign_in
+from tests.fixtures.browser import PHONE
+
+pytestmark = pytest.mark.browser
+DESK = {"width": 1366, "height": 768}
+
+
+@pytest.fixture()
+def fast_streams(app, live_config):
+    live_config.update(LIVE_HEARTBEAT_SECONDS=1, LIVE_SESSION_CHECK_SECONDS=2)
+
+
+@pytest.fixture()
+def new_page(browser):
+    contexts = []
+
+    def open_page(viewport=PHONE):
+        context = browser.new_context(viewport=viewport)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def open_live(page, url):
+    """Open `url`, mark the loaded document, wait until its stream is connected."""
+    page.goto(url)
+    page.evaluate("() => { window.loadedMarker = 'first-load'; }")
+    page.wait_for_function("() => window.portalLive && window.portalLive.state === 'live'")
+
+
+def not_reloaded(page) -> bool:
+    return page.evaluate("() => window.loadedMarker") == "first-load"
+
+
+def test_the_live_loop_from_request_to_board_to_officer_to_requester(
+        live_server, new_page, make_user, make_location, make_ticket, fast_streams):
+    make_location("Main Hospital", kind="building")
+    make_location("Garage B", kind="garage")
+    dispatcher = make_user(roles=("dispatcher",), name="Dana Dispatcher")
+    officer = make_user(roles=("officer",), name="Xavier Officer", display_name="Officer X")
+
+    board = new_page(DESK)
+    sign_in(board, live_server, dispatcher)
+    open_live(board, live_server + "/dispatch/")
+    beat = new_page()
+    sign_in(beat, live_server, officer)
+    open_live(beat, live_server + "/dispatch/mine")
+
+    # A visitor sends an escort: the open board shows it without a reload.
+    visitor = new_page()
+    visitor.goto(live_server + "/escorts/")
+    visitor.get_by_label("Where should the officer meet you?").select_option(label="Main Hospital")
+    visitor.get_by_label("Where are you going?").select_option(label="Garage B")
+    visitor.get_by_label("Phone number we can call you on").fill("(555) 010-1234")
+    visitor.get_by_role("button", name="Request the escort").click()
+    visitor.wait_for_load_state()
+    reference = re.search(r"ESC-[0-9A-Z]{6}", visitor.content()).group(0)
+    follow_url = visitor.locator(".private-link a").get_attribute("href")
+    follow_url = live_server + follow_url if follow_url.startswith("/") else follow_url
+    row = board.locator(f"tr[data-reference='{reference}']")
+    row.wait_for()
+    assert not_reloaded(board)
+
+    # A new P1 from elsewhere: banner, highlighted row marked NEW P1, announcement, title.
+    p1 = make_ticket(priority=1, summary="Suspicious package in lobby")
+    board.locator("#p1-banner").wait_for(state="visible")
+    assert p1.reference in board.locator("#p1-banner").inner_text()
+    p1_row = board.locator(f"tr[data-reference='{p1.reference}']")
+    assert "row-new-p1" in p1_row.get_attribute("class") and "NEW P1" in p1_row.inner_text()
+    assert p1.reference in board.locator("#board-announcer").inner_text()
+    assert board.title().startswith("(1 P1)")
+    rows = board.locator("tbody tr").evaluate_all("rs => rs.map(r => r.dataset.reference)")
+    assert rows.index(p1.reference) < rows.index(reference)  # P1 first
+    assert not_reloaded(board)
+
+    # The visitor follows the request; the dispatcher (another tab) assigns Officer X.
+    open_live(visitor, follow_url)
+    desk = board.context.new_page()
+    desk.goto(live_server + "/dispatch/")
+    desk.locator(f"tr[data-reference='{reference}']").get_by_role("link", name=reference).click()
+    desk.wait_for_load_state()
+    desk.get_by_role("button", name="Acknowledge").click()
+    desk.wait_for_load_state()
+    desk.get_by_label("Officer", exact=True).select_option(label="Officer X")
+    desk.get_by_role("button", name="Assign", exact=True).click()
+    desk.wait_for_load_state()
+
+    # The officer's open page shows the assignment; the board row and the visitor's page too.
+    card = beat.locator("li.assignment", has_text=reference)
+    card.wait_for()
+    assert not_reloaded(beat)
+    board.wait_for_function(
+        "ref => document.querySelector(`tr[data-reference='${ref}']`)"
+        ".innerText.includes('Officer X')", arg=reference)
+    visitor.locator(".follow-officer", has_text="Officer X").wait_for()
+    assert not_reloaded(board) and not_reloaded(visitor)
+
+    # The visitor's stream drops; meanwhile the officer goes en route and dispatch asks.
+    visitor.evaluate("() => window.portalLive.drop(0)")
+    reply = visitor.get_by_label("Your message to dispatch")
+    reply.click()
+    reply.type("I am by the")
+    received_before = visitor.evaluate("() => window.portalLive.received.length")
+    card.get_by_label(re.compile("Arrival in minutes")).fill("5")
+    card.get_by_role("button", name="En route").click()
+    beat.wait_for_load_state()
+    desk.get_by_label("Message to the requester").fill("Which door are you at?")
+    desk.get_by_role("button", name="Send message").click()
+    desk.wait_for_load_state()
+    visitor.wait_for_timeout(700)
+    assert "on the way" not in visitor.locator(".follow-status").inner_text()
+
+    visitor.evaluate("() => window.portalLive.resume()")
+    visitor.locator(".follow-status", has_text="Officer X is on the way").wait_for()
+    visitor.locator("#live-question", has_text="Which door are you at?").wait_for()
+    received = visitor.evaluate("() => window.portalLive.received")[received_before:]
+    assert len(received) == len(set(received)) == 2, received  # each missed event once
+    assert [int(i.split("-")[0]) for i in received] == sorted(int(i.split("-")[0])
+                                                             for i in received)
+    timeline = visitor.locator("ol.timeline").inner_text()
+    assert timeline.count("Officer X is on the way") == 1
+    assert timeline.index("is on the way") < timeline.index("Which door are you at?")
+    assert visitor.locator(".follow-expected").is_visible()
+    # Typing was never interrupted: same text, still focused, page never reloaded.
+    assert reply.input_value() == "I am by the"
+    assert visitor.evaluate("() => document.activeElement.tagName") == "TEXTAREA"
+    assert not_reloaded(visitor)
+
+
+def test_the_board_never_moves_the_row_in_focus_nor_resets_a_filter_being_typed(
+        live_server, new_page, make_user, make_ticket, fast_streams):
+    dispatcher = make_user(roles=("dispatcher",))
+    older = make_ticket(priority=2, age_minutes=30, summary="Older escort")
+    newer = make_ticket(priority=2, age_minutes=5, summary="Newer escort")
+    board = new_page(DESK)
+    sign_in(board, live_server, dispatcher)
+    open_live(board, live_server + "/dispatch/")
+    order = "() => [...document.querySelectorAll('tbody tr')].map(r => r.dataset.reference)"
+    assert board.evaluate(order) == [older.reference, newer.reference]
+
+    # Focus on a row: a new P1 (which sorts first) waits until the focus leaves the table.
+    board.locator(f"tr[data-reference='{newer.reference}'] a").focus()
+    p1 = make_ticket(priority=1, summary="Unattended bag")
+    board.locator("#p1-banner").wait_for(state="visible")  # the event did arrive
+    board.wait_for_timeout(500)
+    assert board.evaluate(order) == [older.reference, newer.reference]
+    assert board.evaluate("() => document.activeElement.textContent.trim()") == newer.reference
+
+    # Typing in a filter: the field keeps what is typed while the board updates.
+    board.get_by_text("Filter and search").click()
+    search = board.get_by_label("Search", exact=True)
+    search.click()
+    search.type("garage")
+    board.locator(f"tr[data-reference='{p1.reference}']").wait_for()
+    assert board.evaluate(order) == [p1.reference, older.reference, newer.reference]
+    make_ticket(priority=3, summary="Survey request")
+    board.wait_for_function("() => document.querySelectorAll('tbody tr').length === 4")
+    assert search.input_value() == "garage"
+    assert not_reloaded(board)
+
+
+def test_acknowledgement_clocks_tick_and_turn_overdue_without_a_reload(
+        live_server, new_page, make_user, make_ticket, fast_streams):
+    dispatcher = make_user(roles=("dispatcher",))
+    ticket = make_ticket(priority=1, age_minutes=1.96, summary="Almost late")  # P1 target 2 min
+    board = new_page(DESK)
+    sign_in(board, live_server, dispatcher)
+    open_live(board, live_server + "/dispatch/")
+    clock = board.locator(f"tr[data-reference='{ticket.reference}'] td[data-ack-deadline]")
+    assert clock.inner_text().endswith("left")
+    clock.locator(".badge-overdue", has_text="Overdue by").wait_for()
+    assert "row-overdue" in board.locator(f"tr[data-reference='{ticket.reference}']"
+                                          ).get_attribute("class")
+    assert not_reloaded(board)
