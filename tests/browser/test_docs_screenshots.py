@@ -131,7 +131,6 @@ def test_every_role_guide_page_opens_for_that_role(role, demo_data, live_server,
             expect(page.locator("h1").first).to_have_text(re.compile("^" + shot.heading))
             if os.environ.get("DOCS_SCREENSHOTS") == "1":
                 SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-                page.wait_for_load_state("load")
                 page.screenshot(path=str(SCREENSHOTS / f"{shot.name}.png"))
     finally:
         context.close()
