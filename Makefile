@@ -12,7 +12,7 @@ export PORTAL_ENV ?= development
 # and browser. `make test PYTEST_ARGS=` runs serially, `PYTEST_ARGS="-n 0 -x tests/unit"` too.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run serve serve-live test test-postgres bench lint migration worker clean
+.PHONY: run serve serve-live test test-postgres bench lint migration worker requirements clean
 
 $(BIN)/activate:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -24,7 +24,7 @@ $(VENV)/.installed: requirements.txt $(BIN)/activate
 	touch $@
 
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet -r requirements.txt -r requirements-dev.txt
 	touch $@
 
 instance:
@@ -75,6 +75,13 @@ migration: $(VENV)/.installed
 
 worker: $(VENV)/.installed
 	SITE_URL=$(SITE_URL) $(BIN)/flask worker
+
+## Compile the pins from requirements.in and requirements-dev.in (pip-tools). Existing pins
+## are kept; upgrade one package with UPGRADE="--upgrade-package NAME", all with UPGRADE=--upgrade.
+PIP_COMPILE := $(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links
+requirements: $(VENV)/.installed-dev
+	$(PIP_COMPILE) $(UPGRADE) -o requirements.txt requirements.in
+	$(PIP_COMPILE) $(UPGRADE) -o requirements-dev.txt requirements-dev.in
 
 clean:
 	rm -rf $(VENV) instance/portal.sqlite3*

@@ -101,12 +101,12 @@ EXPECTED_ACCESS: dict[str, object] = {
     "devices.report_csv": ADMIN,               # /devices/report.csv
     # Dispatch console: dispatchers work the queue; officers see their own assignments
     "dispatch.queue": DISPATCHER,              # /dispatch/
-    "dispatch.bulk_close": DISPATCHER,
+    "dispatch.bulk_close": DISPATCHER,         # POST /dispatch/bulk-close (junk, audited)
     "dispatch.officer_set_status": OFFICER,    # POST /dispatch/mine/status (own status)
     "stream.board": DISPATCHER,                # /live/board (SSE: board kinds, never DV)
     "stream.officer": OFFICER,                 # /live/mine (SSE: own assignments only)
     "stream.advocate": ADVOCATE,               # /live/advocate (SSE: the DV queue)
-    "stream.requester": TOKEN,                 # /live/ticket/<signed stream ticket>         # POST /dispatch/bulk-close (junk, audited)
+    "stream.requester": TOKEN,                 # /live/ticket/<signed stream ticket>
     "dispatch.ticket": DISPATCHER,             # /dispatch/tickets/<id>
     "dispatch.acknowledge": DISPATCHER,        # POST .../acknowledge
     "dispatch.assign": DISPATCHER,             # POST .../assign
