@@ -29,14 +29,14 @@ from app.core.csv_export import csv_response
 from app.core.timezones import to_utc
 from app.extensions import db
 from app.models.devices import Device
-from app.services import alert_report, devices, dispatch, uploads
+from app.services import alert_report, devices, dispatch, uploads, visibility
 from app.web.access import member, public, roles_required
 from app.web.forms import location_choices
 from app.web.headers import no_store
 from app.web.hostile import MAX_ID, int_arg
 from app.web.rate_limits import TICKETS, UPLOADS, form_limit
 
-STAFF = ("dispatcher", "officer")
+STAFF = tuple(sorted(visibility.DEVICE_STAFF))
 
 
 def _user():

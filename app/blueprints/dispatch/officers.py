@@ -10,7 +10,7 @@ from flask_login import current_user
 from app.blueprints.dispatch import bp
 from app.blueprints.dispatch.forms import CloseForm, OfficerStepForm
 from app.models.tickets import EN_ROUTE, ON_SCENE, RESOLVED, TRANSITIONS, Ticket
-from app.services import dispatch, queue
+from app.services import dispatch, queue, visibility
 from app.services.dispatch import DispatchError, TicketConflict
 from app.web.access import roles_required
 from app.web.forms import scope_ids
@@ -20,7 +20,7 @@ OFFICER_STEPS = (EN_ROUTE, ON_SCENE)
 
 def own_ticket(ticket_id: int) -> Ticket:
     ticket = dispatch.load_ticket(ticket_id, current_user)
-    if ticket is None or ticket.confidential or ticket.assigned_officer_id != current_user.id:
+    if ticket is None or not visibility.on_officer_page(current_user, ticket):
         abort(404)
     return ticket
 

@@ -32,7 +32,7 @@ from app.models.tickets import (
     TRANSITIONS,
     Ticket,
 )
-from app.services import dispatch, queue
+from app.services import dispatch, queue, visibility
 from app.services.dispatch import OUTCOME_LABELS, DispatchError, TicketConflict
 from app.web.access import roles_required
 
@@ -104,7 +104,7 @@ def bulk_close():
 def console_ticket(ticket_id: int) -> Ticket:
     """The ticket, or 404 (unknown, or confidential: never on this board)."""
     ticket = dispatch.load_ticket(ticket_id, current_user)
-    if ticket is None or ticket.confidential:
+    if ticket is None or not visibility.on_dispatch_board(current_user, ticket):
         abort(404)
     return ticket
 
