@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import current_app
@@ -21,7 +22,6 @@ from sqlalchemy.types import TypeDecorator
 
 # Prefix of an encrypted TicketEvent body (that column is shared with other kinds).
 PREFIX = "enc:"
-_cache: dict[str, MultiFernet] = {}
 UNREADABLE = (InvalidToken, UnicodeError, ValueError)
 UNREADABLE_TEXT = "[This text cannot be read with the current key.]"
 
@@ -45,12 +45,15 @@ def fernet(setting: str | None = None) -> MultiFernet:
     setting = setting if setting is not None else current_app.config.get("FIELD_ENCRYPTION_KEY")
     if not setting:
         raise EncryptionKeyError("FIELD_ENCRYPTION_KEY is not set")
-    if setting not in _cache:
-        keys = [k.strip() for k in setting.split(",") if k.strip()]
-        if not keys:
-            raise EncryptionKeyError("FIELD_ENCRYPTION_KEY is empty")
-        _cache[setting] = MultiFernet([_fernet_for(k) for k in keys])
-    return _cache[setting]
+    return _multi_fernet(setting)
+
+
+@functools.lru_cache(maxsize=8)
+def _multi_fernet(setting: str) -> MultiFernet:
+    keys = [k.strip() for k in setting.split(",") if k.strip()]
+    if not keys:
+        raise EncryptionKeyError("FIELD_ENCRYPTION_KEY is empty")
+    return MultiFernet([_fernet_for(k) for k in keys])
 
 
 def encrypt(text: str) -> str:
