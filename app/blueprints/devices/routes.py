@@ -24,6 +24,7 @@ from app.blueprints.devices.forms import (
     LookupForm,
     RecoveredForm,
     StolenForm,
+    lock_form_for,
 )
 from app.core.csv_export import csv_response
 from app.core.timezones import to_utc
@@ -37,6 +38,8 @@ from app.web.hostile import MAX_ID, int_arg
 from app.web.rate_limits import TICKETS, UPLOADS, form_limit
 
 STAFF = tuple(sorted(visibility.DEVICE_STAFF))
+# The lock form the dispatch ticket page shows for each device of a lockdown request.
+bp.add_app_template_global(lock_form_for, "lock_record_form")
 
 
 def _user():
