@@ -12,7 +12,7 @@ from app.blueprints.reports.forms import (
     add_photos_form,
     close_form_for,
 )
-from app.blueprints.track.links import flash_held_mail, just_made, remember_link
+from app.blueprints.track.links import just_made, to_confirmation
 from app.core import timezones
 from app.models.reports import CATEGORIES, GUIDANCE, OUTCOMES
 from app.services import dispatch, reports, uploads
@@ -92,10 +92,7 @@ def report(category: str):
     except reports.ReportError as error:
         form.description.errors.append(str(error))
         return _render_form(category, form, 400)
-    if opened.token:
-        remember_link(opened.ticket.reference, opened.token)
-    flash_held_mail(opened)
-    return redirect(url_for(".sent", reference=opened.ticket.reference), 303)
+    return to_confirmation(opened, "reports.sent")
 
 
 @bp.route("/sent/<reference>")
