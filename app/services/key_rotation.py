@@ -36,7 +36,8 @@ def reencrypt_all() -> dict[str, int]:
 
 def _reencrypt(model, names: list[str]) -> int:
     count = 0
-    for row in db.session.scalars(select(model)):
+    # populate_existing: judge each stored value, not a copy this session holds already.
+    for row in db.session.scalars(select(model).execution_options(populate_existing=True)):
         for name in names:
             value = getattr(row, name)
             if value == UNREADABLE_TEXT:
