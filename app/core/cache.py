@@ -1,7 +1,14 @@
 """A short per-process cache for lists that change rarely and are read on every request
-(campus places, active officers). CHOICES_CACHE_SECONDS sets how long; 0 turns it off."""
+(campus places, active officers). CHOICES_CACHE_SECONDS sets how long; 0 turns it off.
+
+Built on `functools.lru_cache`, the one caching mechanism of the project (the Fernet keys,
+the Argon2 hashers and the acknowledgement deadlines use it too): the time-to-live is a
+key part, the current window of CHOICES_CACHE_SECONDS, so an entry is never older than the
+setting and old windows fall out of the LRU.
+"""
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from time import monotonic
 from typing import TypeVar
@@ -9,15 +16,20 @@ from typing import TypeVar
 from flask import current_app
 
 T = TypeVar("T")
-_entries: dict[str, tuple[float, object]] = {}
 
 
 def cached(name: str, loader: Callable[[], T]) -> T:
+    """`loader()`, remembered for CHOICES_CACHE_SECONDS; `loader` must be a module-level
+    function (it is part of the key)."""
     ttl = current_app.config["CHOICES_CACHE_SECONDS"]
-    now = monotonic()
-    hit = _entries.get(name)
-    if ttl > 0 and hit is not None and now - hit[0] < ttl:
-        return hit[1]
-    value = loader()
-    _entries[name] = (now, value)
-    return value
+    if ttl <= 0:
+        return loader()
+    return _load(name, loader, ttl, int(monotonic() // ttl))
+
+
+@functools.lru_cache(maxsize=64)
+def _load(name: str, loader: Callable[[], T], ttl: int, window: int) -> T:
+    return loader()
+
+
+clear = _load.cache_clear

@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import current_app
 from sqlalchemy import Text
 from sqlalchemy.types import TypeDecorator
 
-# Prefix of an encrypted TicketEvent body (that column is shared with other kinds).
+# Prefix of an encrypted value in a column that also holds older plain text (TicketEvent.body).
 PREFIX = "enc:"
-_cache: dict[str, MultiFernet] = {}
 UNREADABLE = (InvalidToken, UnicodeError, ValueError)
 UNREADABLE_TEXT = "[This text cannot be read with the current key.]"
 
@@ -45,12 +45,15 @@ def fernet(setting: str | None = None) -> MultiFernet:
     setting = setting if setting is not None else current_app.config.get("FIELD_ENCRYPTION_KEY")
     if not setting:
         raise EncryptionKeyError("FIELD_ENCRYPTION_KEY is not set")
-    if setting not in _cache:
-        keys = [k.strip() for k in setting.split(",") if k.strip()]
-        if not keys:
-            raise EncryptionKeyError("FIELD_ENCRYPTION_KEY is empty")
-        _cache[setting] = MultiFernet([_fernet_for(k) for k in keys])
-    return _cache[setting]
+    return _multi_fernet(setting)
+
+
+@functools.lru_cache(maxsize=8)
+def _multi_fernet(setting: str) -> MultiFernet:
+    keys = [k.strip() for k in setting.split(",") if k.strip()]
+    if not keys:
+        raise EncryptionKeyError("FIELD_ENCRYPTION_KEY is empty")
+    return MultiFernet([_fernet_for(k) for k in keys])
 
 
 def encrypt(text: str) -> str:
@@ -101,19 +104,32 @@ def unseal(stored: str | None) -> str | None:
 
 
 class EncryptedText(TypeDecorator):
-    """A text column whose value is stored as a Fernet token and read back as plain text."""
+    """A text column whose value is stored as a Fernet token and read back as plain text:
+    the one way confidential text is encrypted (no flush hook, no template filter).
+
+    `prefixed=True` is for a column that held plain text before it was encrypted
+    (TicketEvent.body): new values are stored as "enc:" + token, a stored value without
+    the prefix is an older plain row and is read as it is; `flask rotate-field-key`
+    encrypts those too.
+    """
 
     impl = Text
     cache_ok = True
 
+    def __init__(self, prefixed: bool = False) -> None:
+        super().__init__()
+        self.prefixed = prefixed
+
     def process_bind_param(self, value, dialect):
         if value is None:
             return None
-        return encrypt(str(value))
+        return seal(str(value)) if self.prefixed else encrypt(str(value))
 
     def process_result_value(self, value, dialect):
         if value is None:
             return None
+        if self.prefixed:
+            return unseal(value)
         try:
             return decrypt(value)
         except UNREADABLE:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.accounts import User
+from app.models.audit import AuditRecord
 from app.models.base import utcnow
 
 PENDING, APPROVED, DECLINED = "pending", "approved", "declined"
@@ -45,23 +46,11 @@ class AdvocateGrant(db.Model):
             "take the advocate role from"
 
 
-class AdvocateAuditEvent(db.Model):
+class AdvocateAuditEvent(AuditRecord, db.Model):
     """One DV audit record: same fields as AuditEvent, in a store only advocates read."""
 
     __tablename__ = "advocate_audit_event"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    seq: Mapped[int] = mapped_column(unique=True)
-    occurred_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    actor_label: Mapped[str] = mapped_column(String(254), default="")
-    action: Mapped[str] = mapped_column(String(64), index=True)
-    object_type: Mapped[str] = mapped_column(String(40), default="")
-    object_id: Mapped[str] = mapped_column(String(64), default="")
-    detail: Mapped[str] = mapped_column(Text, default="")
-    ip_address: Mapped[str | None] = mapped_column(String(45))
-    prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64))
     # The HMAC key (AUDIT_HMAC_KEY, kept outside the database) that signed the row, by id.
     key_id: Mapped[str] = mapped_column(String(16))
 

@@ -10,16 +10,9 @@ from app.extensions import db
 from app.models.base import utcnow
 
 
-class AuditEvent(db.Model):
-    """Who did what to which object, when and from where.
-
-    Each row's `hash` is an HMAC (key outside the database, id in `key_id`) of its own fields
-    and the previous row's hash, so changing or deleting a row breaks the chain from there
-    on (`flask audit verify`). Detail never holds
-    passwords, tokens or confidential text.
-    """
-
-    __tablename__ = "audit_event"
+class AuditRecord:
+    """The fields of one record of a hash-chained audit trail: the general one (AuditEvent)
+    and the DV one only advocates read (app.models.advocacy.AdvocateAuditEvent)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(unique=True)
@@ -32,9 +25,22 @@ class AuditEvent(db.Model):
     detail: Mapped[str] = mapped_column(Text, default="")
     ip_address: Mapped[str | None] = mapped_column(String(45))
     prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditEvent(AuditRecord, db.Model):
+    """Who did what to which object, when and from where.
+
+    Each row's `hash` is an HMAC (key outside the database, id in `key_id`) of its own fields
+    and the previous row's hash, so changing or deleting a row breaks the chain from there
+    on (`flask audit verify`). Detail never holds
+    passwords, tokens or confidential text.
+    """
+
+    __tablename__ = "audit_event"
+
     # Which AUDIT_HMAC_KEY signed `hash` ("legacy": plain SHA-256, from before keying).
     key_id: Mapped[str] = mapped_column(String(16), server_default="legacy")
-    hash: Mapped[str] = mapped_column(String(64))
 
 
 class AuditChainHead(db.Model):

@@ -28,7 +28,19 @@ def place_label(location: Location | None, other: str | None) -> str:
     return (other or "").strip() or "a place not given"
 
 
-class EscortRequest(Ticket):
+class PlaceLabels:
+    """The "from" and "to" of an escort (one-off or recurring), as a person reads them."""
+
+    @property
+    def from_label(self) -> str:
+        return place_label(self.from_location, self.from_other)
+
+    @property
+    def to_label(self) -> str:
+        return place_label(self.to_location, self.to_other)
+
+
+class EscortRequest(PlaceLabels, Ticket):
     __tablename__ = "escort_request"
 
     id: Mapped[int] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"), primary_key=True)
@@ -57,19 +69,11 @@ class EscortRequest(Ticket):
     KIND_LABEL = "Escort"
     REFERENCE_PREFIX = "ESC"
 
-    @property
-    def from_label(self) -> str:
-        return place_label(self.from_location, self.from_other)
-
-    @property
-    def to_label(self) -> str:
-        return place_label(self.to_location, self.to_other)
-
     def build_summary(self) -> str:
         return f"Escort from {self.from_label} to {self.to_label}"[:200]
 
 
-class RecurringEscort(TimestampMixin, db.Model):
+class RecurringEscort(PlaceLabels, TimestampMixin, db.Model):
     """A member's standing escort; `weekdays` holds Python weekday numbers, e.g. "01234"."""
 
     __tablename__ = "recurring_escort"
@@ -115,14 +119,6 @@ class RecurringEscort(TimestampMixin, db.Model):
     @property
     def skip_dates(self) -> set[date]:
         return {skip.skip_date for skip in self.skips}
-
-    @property
-    def from_label(self) -> str:
-        return place_label(self.from_location, self.from_other)
-
-    @property
-    def to_label(self) -> str:
-        return place_label(self.to_location, self.to_other)
 
 
 class RecurringEscortSkip(db.Model):

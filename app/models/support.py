@@ -2,9 +2,9 @@
 
 A SupportRequest is a confidential Ticket: dispatch never sees it, only advocates do. Every
 piece of its free text is encrypted at rest (app.core.crypto): its own columns use
-EncryptedText, and the bodies of its TicketEvents (notes, messages) are sealed ("enc:" +
-token) by the `before_flush` hook below, so the dispatch service's actions can be reused
-on it unchanged. Ticket.summary is neutral, and the Ticket contact columns stay empty.
+EncryptedText, and so does TicketEvent.body (every ticket's notes and messages), so the
+dispatch service's actions can be reused on it unchanged. Ticket.summary is neutral, and the
+Ticket contact columns stay empty.
 
 After retention the request becomes a tombstone: reference, dates and outcome only.
 
@@ -16,14 +16,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, event, inspect
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core import crypto
 from app.core.crypto import EncryptedText
 from app.extensions import db
 from app.models.base import utcnow
-from app.models.tickets import Ticket, TicketEvent
+from app.models.tickets import Ticket
 
 NEUTRAL_SUMMARY = "Support request"
 
@@ -138,13 +137,3 @@ class WorkplaceAlert(Ticket):
 
     def build_summary(self) -> str:
         return f"Workplace safety alert: keep a described person out of {self.keep_out_of}"[:200]
-
-
-@event.listens_for(Session, "before_flush")
-def _seal_confidential_events(session: Session, _context, _instances) -> None:
-    """Encrypt the body of every new or changed event of a confidential ticket."""
-    for obj in list(session.new) + list(session.dirty):
-        if isinstance(obj, TicketEvent) and obj.body and obj.ticket is not None \
-                and obj.ticket.confidential and inspect(obj).attrs.body.history.has_changes() \
-                and not crypto.is_sealed(obj.body):
-            obj.body = crypto.seal(obj.body)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, text
+from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.crypto import EncryptedText
 from app.extensions import db
 from app.models.accounts import User
 from app.models.base import utcnow
@@ -172,7 +173,8 @@ class TicketEvent(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     from_status: Mapped[str | None] = mapped_column(String(20))
     to_status: Mapped[str | None] = mapped_column(String(20))
-    body: Mapped[str | None] = mapped_column(Text)
+    # Encrypted at rest for every kind of ticket (a DV note or message is one of them).
+    body: Mapped[str | None] = mapped_column(EncryptedText(prefixed=True))
     visible_to_requester: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # On an assignment event: the officer the ticket was taken from, whose live page is

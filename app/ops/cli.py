@@ -200,10 +200,17 @@ def register_support_commands(app: Flask) -> None:
 
     @app.cli.command("rotate-field-key")
     def rotate_field_key() -> None:
-        """Re-encrypt DV text under the first key of FIELD_ENCRYPTION_KEY."""
-        from app.services import support
+        """Re-encrypt every encrypted column under the first key of FIELD_ENCRYPTION_KEY."""
+        from app.core.crypto import EncryptionKeyError
+        from app.services import key_rotation
 
-        click.echo(f"DV requests re-encrypted: {support.reencrypt_all()}")
+        try:
+            counts = key_rotation.reencrypt_all()
+        except EncryptionKeyError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(f"DV requests re-encrypted: {counts.get('support_request', 0)}")
+        for table, count in sorted(counts.items()):
+            click.echo(f"  {table}: {count} rows")
 
 
 # --- Seminars: reminders (seminars block) ---------------------------------------------------

@@ -41,10 +41,7 @@ from app.models.tickets import (
     TicketEvent,
     can_transition,
 )
-from app.services import audit, outbox
-
-CONFIDENTIAL_ROLES = frozenset({"advocate"})
-CONSOLE_ROLES = frozenset({"dispatcher"})
+from app.services import audit, outbox, visibility
 
 NOTE_MAX = 2000
 REASON_MAX = 300
@@ -121,7 +118,7 @@ def clean_text(value: str | None) -> str:
 
 
 def load_ticket(ticket_id: int, actor: User, fresh: bool = False) -> Ticket | None:
-    """A ticket that `actor` may work on, or None (confidential ones only for advocates).
+    """A ticket that `actor` may see and work on (app.services.visibility), or None.
 
     `fresh` reads the row again even when this session already holds the ticket (a view
     loaded it to render or check it): an action judges the row, not a copy in memory."""
@@ -131,25 +128,19 @@ def load_ticket(ticket_id: int, actor: User, fresh: bool = False) -> Ticket | No
     if fresh:
         query = query.execution_options(populate_existing=True)
     ticket = db.session.scalar(query)
-    if ticket is None:
-        return None
-    if ticket.confidential and not actor.has_any_role(CONFIDENTIAL_ROLES):
+    if ticket is None or not visibility.staff_may_see(actor, ticket):
         return None
     return ticket
 
 
 def may_act(ticket: Ticket, actor: User) -> bool:
-    """Dispatchers act on any non-confidential ticket, officers on their own (admins on none)."""
-    if ticket.confidential:
-        return actor.has_any_role(CONFIDENTIAL_ROLES)
-    if actor.has_any_role(CONSOLE_ROLES):
-        return True
-    return ticket.assigned_officer_id is not None and ticket.assigned_officer_id == actor.id
+    """Kept for one round: the rule is app.services.visibility.staff_may_act."""
+    return visibility.staff_may_act(actor, ticket)
 
 
 def _checked(ticket_id: int, actor: User, version: int | None, seen_event_id=None) -> Ticket:
     ticket = load_ticket(ticket_id, actor, fresh=True)
-    if ticket is None or not may_act(ticket, actor):
+    if ticket is None:
         raise DispatchError("That ticket does not exist.")
     if version is not None and ticket.version != version:
         raise TicketConflict(ticket, seen_event_id)
@@ -366,8 +357,8 @@ def _bulk_close(ticket_ids: list[int], actor: User, outcome: str, reason: str) -
         raise DispatchError(f"Close at most {current_app.config['DISPATCH_BULK_CLOSE_MAX']} "
                             "tickets at once.")
     tickets = [load_ticket(i, actor, fresh=True) for i in ids]
-    refused = [t for t in tickets if t is None or t.confidential or not t.is_open
-               or not may_act(t, actor)]
+    refused = [t for t in tickets
+               if t is None or not t.is_open or not visibility.on_dispatch_board(actor, t)]
     if refused:
         raise DispatchError(f"Nothing was closed: {len(refused)} of the selected tickets "
                             "cannot be closed here (closed already, or not on this board).")

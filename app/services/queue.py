@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
-from sqlalchemy import bindparam, case, false, func, or_, select
+from sqlalchemy import bindparam, case, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.core.cache import cached
@@ -25,7 +25,7 @@ from app.models.accounts import Role, User, user_roles
 from app.models.base import utcnow
 from app.models.locations import Location
 from app.models.tickets import CLOSED_STATUSES, OPEN_STATUSES, STATUS_LABELS, Ticket
-from app.services import audit
+from app.services import audit, visibility
 from app.services.ackclock import (  # noqa: F401  (re-exported for the views and tests)
     AckClock,
     ack_clock,
@@ -118,7 +118,7 @@ class QueuePage:
 
 
 def _visible() -> ColumnElement[bool]:
-    return Ticket.confidential == false()
+    return visibility.not_confidential()
 
 
 def _open() -> ColumnElement[bool]:

@@ -22,7 +22,7 @@ from app.models.base import utcnow
 from app.models.locations import Location
 from app.models.reports import CATEGORIES, OUTCOMES, IncidentReport, ReportPhoto, report_priority
 from app.models.tickets import ACKNOWLEDGED, CANCELLED, NEW, RESOLVED, Ticket, TicketEvent
-from app.services import audit, dispatch, tickets, uploads
+from app.services import audit, dispatch, tickets, uploads, visibility
 from app.services.mail_quota import enqueue_typed
 from app.services.uploads import PreparedImage, StoredImage
 
@@ -228,6 +228,7 @@ def close_report(ticket_id: int, actor: User, version: int | None, outcome: str,
 def photo_for_staff(photo_id: int, actor: User) -> ReportPhoto | None:
     """A photo that `actor` may see (its report must be loadable by them), or None."""
     photo = db.session.get(ReportPhoto, photo_id)
-    if photo is None or dispatch.load_ticket(photo.ticket_id, actor) is None:
+    ticket = db.session.get(Ticket, photo.ticket_id) if photo is not None else None
+    if ticket is None or not visibility.may_see_photo(actor, ticket):
         return None
     return photo

@@ -18,9 +18,7 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm.attributes import flag_modified
 
-from app.core import crypto
 from app.core.database import use_case
 from app.core.search import startswith
 from app.core.tokens import hash_token, new_token, normalise_reference
@@ -43,7 +41,6 @@ from app.services import audit, dispatch, outbox
 from app.services.mail_quota import enqueue_typed
 from app.services.tickets import Opened, open_ticket, ticket_for_token
 
-ADVOCATE_ROLES = frozenset({"advocate"})
 MESSAGE_MAX = 2000
 ENCRYPTED_FIELDS = ("help_kinds", "details", "contact_value", "preferred_name",
                     "in_person_place", "in_person_time", "safe_times", "code_word")
@@ -203,7 +200,7 @@ def person_timeline(request: SupportRequest) -> list[tuple[datetime, str, str | 
             continue
         text = words.get(event.kind)
         if text:
-            body = crypto.unseal(event.body) if event.kind.startswith("message") else None
+            body = event.body if event.kind.startswith("message") else None
             lines.append((event.created_at, text, body))
     return lines
 
@@ -249,7 +246,7 @@ def record_denied(actor: User, endpoint: str) -> None:
 
 def _support(ticket_id: int, actor: User) -> SupportRequest:
     ticket = dispatch.load_ticket(ticket_id, actor, fresh=True)
-    if not isinstance(ticket, SupportRequest) or not actor.has_any_role(ADVOCATE_ROLES):
+    if not isinstance(ticket, SupportRequest):  # load_ticket: advocates only
         raise dispatch.DispatchError("That request does not exist.")
     return ticket
 
@@ -444,16 +441,10 @@ def purge_expired(now: datetime | None = None) -> int:
     return erased
 
 
-@use_case
 def reencrypt_all() -> int:
-    """Re-encrypt every DV text under the first key of FIELD_ENCRYPTION_KEY (rotation)."""
-    count = 0
-    for request in db.session.scalars(select(SupportRequest)):
-        for name in ENCRYPTED_FIELDS:
-            flag_modified(request, name)
-        for event in request.events:
-            if event.body and event.body.startswith(crypto.PREFIX):
-                event.body = crypto.PREFIX + crypto.rotate(event.body[len(crypto.PREFIX):])
-        count += 1
-    return count
+    """Kept for one round: `flask rotate-field-key` (app.services.key_rotation) re-encrypts
+    every encrypted column; this returns the number of DV requests among them."""
+    from app.services import key_rotation
+
+    return key_rotation.reencrypt_all().get(SupportRequest.__tablename__, 0)
 

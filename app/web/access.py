@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable
 
-from flask import abort, redirect, url_for
+from flask import abort, current_app, redirect, url_for
 from flask_login import current_user
 
 from app.extensions import login_manager
@@ -95,6 +95,23 @@ def roles_required(*roles: str) -> Callable[[Callable], Callable]:
 def rule_of(view: Callable):
     """The declared rule of a view: PUBLIC, MEMBER, a frozenset of roles, or None."""
     return getattr(view, "access", None)
+
+
+def can_open(user, endpoint: str) -> bool:
+    """Whether `user` (None or anonymous: nobody signed in) may open `endpoint`: its own
+    declared rule, read the way the decorators read it. Links are shown from this."""
+    view = current_app.view_functions.get(endpoint)
+    rule = rule_of(view) if view is not None else None
+    if rule is None:
+        return False
+    signed_in = user is not None and getattr(user, "is_authenticated", False)
+    return allows(rule, user.role_names if signed_in else None)
+
+
+def is_staff_page(endpoint: str) -> bool:
+    """A route for some staff roles only (not public, not every member)."""
+    view = current_app.view_functions.get(endpoint)
+    return isinstance(rule_of(view) if view is not None else None, frozenset)
 
 
 def allows(rule, roles: Iterable[str] | None) -> bool:

@@ -221,12 +221,25 @@ def test_close_refusal_is_flashed_and_writes_nothing(client, db, login_as):
 def test_staff_photo_route_headers(client, db, login_as):
     send(client, photos=[upload(image_bytes())])
     photo = db.session.query(ReportPhoto).one()
-    response = login_as("officer").get(f"/report/photo/{photo.id}")
+    officer = login_as("officer")
+    db.session.get(IncidentReport, photo.ticket_id).assigned_officer_id = officer.user.id
+    db.session.commit()
+    response = officer.get(f"/report/photo/{photo.id}")
     assert response.status_code == 200 and response.mimetype == "image/jpeg"
     assert "no-store" in response.headers["Cache-Control"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith("inline") and f"photo-{photo.id}.jpg" in disposition
+
+
+def test_officer_cannot_open_photos_of_a_report_assigned_to_someone_else(client, db, login_as):
+    send(client, photos=[upload(image_bytes())])
+    photo = db.session.query(ReportPhoto).one()
+    other = login_as("officer")
+    db.session.get(IncidentReport, photo.ticket_id).assigned_officer_id = other.user.id
+    db.session.commit()
+    assert login_as("officer").get(f"/report/photo/{photo.id}").status_code == 404
+    assert login_as("dispatcher").get(f"/report/photo/{photo.id}").status_code == 200
 
 
 def test_flooded_client_keeps_its_words_and_sees_the_numbers(limited_app, db):

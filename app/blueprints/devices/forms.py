@@ -19,6 +19,7 @@ from app.web.forms import (
     MultiCheckboxField,
     SubmissionKeyField,
     no_control_chars,
+    scope_ids,
     select_choices,
     single_line,
     strip_text,
@@ -157,3 +158,8 @@ class RecoveredForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button-only form."""
+
+
+def lock_form_for(device) -> LockRecordForm:
+    """The lock form of one device on a lockdown ticket page (ids carry the device id)."""
+    return scope_ids(LockRecordForm(formdata=None, device_id=device.id), f"device-{device.id}")

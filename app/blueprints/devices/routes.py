@@ -24,19 +24,22 @@ from app.blueprints.devices.forms import (
     LookupForm,
     RecoveredForm,
     StolenForm,
+    lock_form_for,
 )
 from app.core.csv_export import csv_response
 from app.core.timezones import to_utc
 from app.extensions import db
 from app.models.devices import Device
-from app.services import alert_report, devices, dispatch, uploads
+from app.services import alert_report, devices, dispatch, uploads, visibility
 from app.web.access import member, public, roles_required
 from app.web.forms import location_choices
 from app.web.headers import no_store
 from app.web.hostile import MAX_ID, int_arg
 from app.web.rate_limits import TICKETS, UPLOADS, form_limit
 
-STAFF = ("dispatcher", "officer")
+STAFF = tuple(sorted(visibility.DEVICE_STAFF))
+# The lock form the dispatch ticket page shows for each device of a lockdown request.
+bp.add_app_template_global(lock_form_for, "lock_record_form")
 
 
 def _user():

@@ -9,9 +9,9 @@ from flask_login import current_user
 
 from app.blueprints.dispatch import bp
 from app.blueprints.dispatch.forms import CloseForm, OfficerStepForm
+from app.blueprints.dispatch.runner import run_action
 from app.models.tickets import EN_ROUTE, ON_SCENE, RESOLVED, TRANSITIONS, Ticket
-from app.services import dispatch, queue
-from app.services.dispatch import DispatchError, TicketConflict
+from app.services import dispatch, queue, visibility
 from app.web.access import roles_required
 from app.web.forms import scope_ids
 
@@ -20,7 +20,7 @@ OFFICER_STEPS = (EN_ROUTE, ON_SCENE)
 
 def own_ticket(ticket_id: int) -> Ticket:
     ticket = dispatch.load_ticket(ticket_id, current_user)
-    if ticket is None or ticket.confidential or ticket.assigned_officer_id != current_user.id:
+    if ticket is None or not visibility.on_officer_page(current_user, ticket):
         abort(404)
     return ticket
 
@@ -74,21 +74,14 @@ def officer_ticket(ticket_id: int):
 
 
 def _officer_act(ticket_id: int, posted: str, form, call, success: str):
-    ticket = own_ticket(ticket_id)
-    if not form.validate_on_submit():
-        return render_officer_ticket(ticket, posted, form, status=400)
-    try:
-        call(form, ticket)
-    except TicketConflict as conflict:
-        return render_officer_ticket(own_ticket(ticket_id), posted, form, conflict=conflict,
-                                     status=409)
-    except DispatchError as refused:
-        return render_officer_ticket(own_ticket(ticket_id), posted, form, error=str(refused),
-                                     status=400)
-    flash(success, "success")
-    if posted == "resolve":
-        return redirect(url_for(".my_assignments"))
-    return redirect(url_for(".officer_ticket", ticket_id=ticket_id))
+    def done(_ticket: Ticket):
+        flash(success, "success")
+        if posted == "resolve":
+            return redirect(url_for(".my_assignments"))
+        return redirect(url_for(".officer_ticket", ticket_id=ticket_id))
+
+    return run_action(ticket_id, own_ticket, lambda _t: form, call,
+                      lambda t, f, **answer: render_officer_ticket(t, posted, f, **answer), done)
 
 
 @bp.route("/mine/<int:ticket_id>/<step>", methods=["POST"])

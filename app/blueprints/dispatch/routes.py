@@ -22,6 +22,7 @@ from app.blueprints.dispatch.forms import (
     QueueFilterForm,
     move_choices,
 )
+from app.blueprints.dispatch.runner import run_action
 from app.models.tickets import (
     ASSIGNED,
     CANCELLED,
@@ -32,7 +33,7 @@ from app.models.tickets import (
     TRANSITIONS,
     Ticket,
 )
-from app.services import dispatch, queue
+from app.services import dispatch, queue, visibility
 from app.services.dispatch import OUTCOME_LABELS, DispatchError, TicketConflict
 from app.services.officer_status import available_first
 from app.web.access import roles_required
@@ -105,7 +106,7 @@ def bulk_close():
 def console_ticket(ticket_id: int) -> Ticket:
     """The ticket, or 404 (unknown, or confidential: never on this board)."""
     ticket = dispatch.load_ticket(ticket_id, current_user)
-    if ticket is None or ticket.confidential:
+    if ticket is None or not visibility.on_dispatch_board(current_user, ticket):
         abort(404)
     return ticket
 
@@ -173,20 +174,12 @@ def ticket(ticket_id: int):
 
 def act(ticket_id: int, name: str, call, success: str):
     """Validate the posted form `name`, run `call(form, ticket)`, and answer."""
-    found = console_ticket(ticket_id)
-    form = _setup(name, _bound(name), found)
-    if not form.validate_on_submit():
-        return render_ticket(found, name, form, status=400)
-    try:
-        call(form, found)
-    except TicketConflict as conflict:
-        return render_ticket(console_ticket(ticket_id), name, form, conflict=conflict,
-                             status=409)
-    except DispatchError as refused:
-        return render_ticket(console_ticket(ticket_id), name, form, error=str(refused),
-                             status=400)
-    flash(success.format(ticket=found), "success")
-    return redirect(url_for(".ticket", ticket_id=ticket_id))
+    def done(found: Ticket):
+        flash(success.format(ticket=found), "success")
+        return redirect(url_for(".ticket", ticket_id=ticket_id))
+
+    return run_action(ticket_id, console_ticket, lambda t: _setup(name, _bound(name), t), call,
+                      lambda t, form, **answer: render_ticket(t, name, form, **answer), done)
 
 
 def _seen(form):

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from app.blueprints.escorts import bp
 from app.blueprints.escorts.forms import EscortForm, RecurringForm, SkipForm
-from app.blueprints.track.links import flash_held_mail, just_made, remember_link
+from app.blueprints.track.links import just_made, to_confirmation
 from app.core.timezones import local_today
 from app.services import escorts
 from app.web.access import member, public
@@ -48,10 +48,7 @@ def new():
     except escorts.EscortError as error:
         form.from_place.errors.append(str(error))
         return _render_form(form, 400)
-    if opened.token:
-        remember_link(opened.reference, opened.token)
-    flash_held_mail(opened)
-    return redirect(url_for("escorts.confirmation", reference=opened.reference), 303)
+    return to_confirmation(opened, "escorts.confirmation")
 
 
 @bp.route("/confirmation/<reference>")

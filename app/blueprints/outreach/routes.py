@@ -2,12 +2,12 @@
 with a patient's valuables. Each opens a P3 service ticket that dispatch works."""
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, url_for
+from flask import abort, render_template
 from flask_login import current_user
 
 from app.blueprints.outreach import bp
 from app.blueprints.outreach.forms import FORMS
-from app.blueprints.track.links import flash_held_mail, just_made, remember_link
+from app.blueprints.track.links import just_made, to_confirmation
 from app.models.outreach import SERVICE_TYPES
 from app.services import outreach
 from app.web.access import public
@@ -55,10 +55,7 @@ def request_type(service_type: str):
                                           form.submission_key.data)
     except outreach.OutreachError as error:
         return render_template("outreach/form.html", error=str(error), **page), 400
-    if opened.token:
-        remember_link(opened.ticket.reference, opened.token)
-    flash_held_mail(opened)
-    return redirect(url_for(".confirmation", reference=opened.ticket.reference), 303)
+    return to_confirmation(opened, "outreach.confirmation")
 
 
 @bp.route("/confirmation/<reference>")

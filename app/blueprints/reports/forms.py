@@ -16,6 +16,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import HiddenInput
 
 from app.core import timezones
 from app.models.reports import OUTCOMES
@@ -26,6 +27,7 @@ from app.web.forms import (
     SubmissionKeyField,
     no_control_chars,
     phone_number,
+    scope_ids,
     single_line,
     strip_text,
 )
@@ -127,4 +129,14 @@ class CloseReportForm(FlaskForm):
                        validators=[Length(max=120), *LINE_CHECKS])
     duplicate_reference = StringField("Reference of the other report", filters=TEXT,
                                       validators=[Length(max=20), *LINE_CHECKS])
-    version = IntegerField(validators=[Optional()])
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
+def close_form_for(ticket) -> CloseReportForm:
+    """The close form on the dispatch ticket page (its ids unique among that page's forms)."""
+    return scope_ids(CloseReportForm(formdata=None, version=ticket.version), "report")
+
+
+def add_photos_form() -> AddPhotosForm:
+    """The photo form on the reporter's follow-up page."""
+    return AddPhotosForm(formdata=None)

@@ -5,8 +5,14 @@ from flask import abort, current_app, flash, redirect, render_template, send_fil
 from flask_login import current_user
 
 from app.blueprints.reports import bp
-from app.blueprints.reports.forms import AddPhotosForm, CloseReportForm, ReportForm
-from app.blueprints.track.links import flash_held_mail, just_made, remember_link
+from app.blueprints.reports.forms import (
+    AddPhotosForm,
+    CloseReportForm,
+    ReportForm,
+    add_photos_form,
+    close_form_for,
+)
+from app.blueprints.track.links import just_made, to_confirmation
 from app.core import timezones
 from app.models.reports import CATEGORIES, GUIDANCE, OUTCOMES
 from app.services import dispatch, reports, uploads
@@ -16,6 +22,10 @@ from app.web.headers import no_store
 from app.web.rate_limits import TICKETS, UPLOADS, form_limit
 
 STAFF_PHOTO_ROLES = ("dispatcher", "officer")
+
+# The forms that other blueprints' pages show (the dispatch ticket page, the follow-up page).
+bp.add_app_template_global(close_form_for, "report_close_form")
+bp.add_app_template_global(add_photos_form, "report_add_photos_form")
 CONSOLE = ("dispatcher",)
 
 
@@ -82,10 +92,7 @@ def report(category: str):
     except reports.ReportError as error:
         form.description.errors.append(str(error))
         return _render_form(category, form, 400)
-    if opened.token:
-        remember_link(opened.ticket.reference, opened.token)
-    flash_held_mail(opened)
-    return redirect(url_for(".sent", reference=opened.ticket.reference), 303)
+    return to_confirmation(opened, "reports.sent")
 
 
 @bp.route("/sent/<reference>")

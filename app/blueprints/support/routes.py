@@ -19,7 +19,6 @@ from app.blueprints.support.forms import (
     ReplyForm,
     RequestForm,
 )
-from app.core.crypto import unseal
 from app.core.timezones import to_utc
 from app.services import support as service
 from app.services.dispatch import DispatchError, TicketConflict
@@ -41,11 +40,6 @@ def _private_and_guarded():
     if current_user.is_authenticated and not current_user.has_any_role(rule):
         service.record_denied(current_user._get_current_object(), request.endpoint)
     return None
-
-
-@bp.app_template_filter("unseal")
-def unseal_filter(value: str | None) -> str | None:
-    return unseal(value)
 
 
 @bp.context_processor

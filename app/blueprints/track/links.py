@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from flask import flash, session
+from flask import flash, redirect, session, url_for
 
 from app.services.followup import follow_up_url
 from app.services.tickets import Opened, ticket_for_token
@@ -59,3 +59,12 @@ def flash_held_mail(opened: Opened) -> None:
     """Tell the person when their confirmation mail was skipped (the address's quota)."""
     if opened.mail_held:
         flash(HELD_MAIL, "warning")
+
+
+def to_confirmation(opened: Opened, endpoint: str):
+    """After a form opened a ticket: keep its private link for the confirmation page, say
+    when the confirmation mail was held, and redirect there (303: a reload does not post)."""
+    if opened.token:
+        remember_link(opened.reference, opened.token)
+    flash_held_mail(opened)
+    return redirect(url_for(endpoint, reference=opened.reference), 303)

@@ -18,7 +18,7 @@ from app.blueprints.track.forms import CancelForm, FindForm, MessageForm
 from app.core.tokens import normalise_reference
 from app.extensions import db
 from app.models.tickets import Ticket
-from app.services import followup
+from app.services import followup, visibility
 from app.services.support import opted_in_ids as support_opted_in
 from app.services.tickets import ticket_for_token
 from app.web.access import member, public
@@ -45,7 +45,7 @@ def _by_token(reference: str, token: str) -> Followed:
     if ticket is None:
         abort(make_response(render_template("track/not_found.html", title="Request not found",
                                             message=NOT_FOUND), 404))
-    if ticket.confidential or ticket.kind == "dv":
+    if not visibility.link_may_show(ticket):
         _confidential_elsewhere(reference, token)
     args = {"reference": ticket.reference, "token": token}
     return Followed(ticket, url_for("track.follow", **args),
@@ -63,8 +63,8 @@ def _mine(reference: str) -> Followed:
     no_store()
     ticket = db.session.scalar(select(Ticket).where(
         Ticket.reference == normalise_reference(reference),
-        Ticket.requester_id == current_user.id, Ticket.confidential.is_(False)))
-    if ticket is None:
+        Ticket.requester_id == current_user.id))
+    if ticket is None or not visibility.requester_may_follow(current_user, ticket):
         abort(404)
     args = {"reference": ticket.reference}
     return Followed(ticket, url_for("track.mine_detail", **args),
@@ -160,7 +160,7 @@ def follow_cancel(reference: str, token: str):
 def mine():
     tickets = db.session.scalars(
         select(Ticket).where(Ticket.requester_id == current_user.id,
-                             Ticket.confidential.is_(False) | Ticket.id.in_(support_opted_in()))
+                             visibility.not_confidential() | Ticket.id.in_(support_opted_in()))
         .order_by(Ticket.created_at.desc(), Ticket.id.desc())
     ).all()
     return render_template("track/mine.html", tickets=tickets, title="My requests")
