@@ -187,9 +187,8 @@ def owned_device(owner: User, device_id: int, action: str) -> Device:
     return device
 
 
-@use_case
 def _refuse(owner: User, device_id: int, action: str) -> None:
-    audit.record("device.denied", owner, "device", device_id, detail=f"action={action}")
+    audit.record_refusal("device.denied", owner, "device", device_id, detail=f"action={action}")
 
 
 def update_device(owner: User, device_id: int, details: DeviceDetails) -> Device:

@@ -147,7 +147,11 @@ def may_act(ticket: Ticket, actor: User) -> bool:
     return ticket.assigned_officer_id is not None and ticket.assigned_officer_id == actor.id
 
 
-def _checked(ticket_id: int, actor: User, version: int | None, seen_event_id=None) -> Ticket:
+def checked_ticket(ticket_id: int, actor: User, version: int | None, seen_event_id=None
+                   ) -> Ticket:
+    """The ticket as the action will judge it (read again), if `actor` may act on it and it is
+    still at the `version` the member of staff saw. The one stale-form check for tickets:
+    the versioned UPDATE (Ticket's `version_id_col`) catches the race after it."""
     ticket = load_ticket(ticket_id, actor, fresh=True)
     if ticket is None or not may_act(ticket, actor):
         raise DispatchError("That ticket does not exist.")
@@ -200,7 +204,7 @@ def set_status(ticket: Ticket, actor: User, target: str, body: str | None = None
 
 @ticket_action
 def acknowledge(ticket_id: int, actor: User, version: int | None, seen_event_id=None) -> Ticket:
-    ticket = _checked(ticket_id, actor, version, seen_event_id)
+    ticket = checked_ticket(ticket_id, actor, version, seen_event_id)
     set_status(ticket, actor, ACKNOWLEDGED)
     return ticket
 
@@ -208,7 +212,7 @@ def acknowledge(ticket_id: int, actor: User, version: int | None, seen_event_id=
 @ticket_action
 def change_priority(ticket_id: int, actor: User, version: int | None, priority: int,
                     reason: str, seen_event_id=None) -> Ticket:
-    ticket = _checked(ticket_id, actor, version, seen_event_id)
+    ticket = checked_ticket(ticket_id, actor, version, seen_event_id)
     if priority not in PRIORITIES:
         raise DispatchError("Choose priority 1, 2 or 3.")
     if not (reason or "").strip():
@@ -229,7 +233,7 @@ def assign(ticket_id: int, actor: User, version: int | None, officer: User | int
            seen_event_id=None) -> Ticket:
     """Assign or reassign an officer (a User or a user id); a new ticket is acknowledged
     on the way. An officer en route or on scene can be replaced without changing status."""
-    ticket = _checked(ticket_id, actor, version, seen_event_id)
+    ticket = checked_ticket(ticket_id, actor, version, seen_event_id)
     if isinstance(officer, int):
         officer = db.session.get(User, officer) if 0 < officer <= MAX_ID else None
     if officer is None or "officer" not in officer.role_names or not officer.is_active:
@@ -254,7 +258,7 @@ def assign(ticket_id: int, actor: User, version: int | None, officer: User | int
 def move(ticket_id: int, actor: User, version: int | None, status: str,
          note: str | None = None, eta_minutes: int | None = None, seen_event_id=None) -> Ticket:
     """Move a ticket along its lifecycle (en route, on scene, ...). Closing uses `close`."""
-    ticket = _checked(ticket_id, actor, version, seen_event_id)
+    ticket = checked_ticket(ticket_id, actor, version, seen_event_id)
     if status in CLOSED_STATUSES:
         raise IllegalTransition("Use resolve or cancel to close a ticket, with its outcome.")
     if status == ASSIGNED:
@@ -279,7 +283,7 @@ def move(ticket_id: int, actor: User, version: int | None, status: str,
 def close(ticket_id: int, actor: User, version: int | None, status: str, outcome: str,
           detail: str | None = None, seen_event_id=None) -> Ticket:
     """Resolve or cancel with an outcome the requester sees in plain words."""
-    ticket = _checked(ticket_id, actor, version, seen_event_id)
+    ticket = checked_ticket(ticket_id, actor, version, seen_event_id)
     if status not in (RESOLVED, CANCELLED):
         raise IllegalTransition("A ticket closes as resolved or cancelled.")
     if outcome not in OUTCOMES[status]:
@@ -297,7 +301,7 @@ def close(ticket_id: int, actor: User, version: int | None, status: str, outcome
 @ticket_action
 def add_note(ticket_id: int, actor: User, body: str) -> Ticket:
     """An internal note: staff only, never shown to the requester."""
-    ticket = _checked(ticket_id, actor, None)
+    ticket = checked_ticket(ticket_id, actor, None)
     body = _text(body, NOTE_MAX, "note")
     _event(ticket, actor, "note", body)
     _audit("ticket.note", ticket, actor)
@@ -313,7 +317,7 @@ def message_requester(ticket_id: int, actor: User, body: str, follow_up_url: str
     the caller passes it; confidential tickets are emailed only to a safe address, which is
     the only address they store.
     """
-    ticket = _checked(ticket_id, actor, None)
+    ticket = checked_ticket(ticket_id, actor, None)
     body = _text(body, NOTE_MAX, "message")
     _event(ticket, actor, "message_out", body, visible=True)
     _audit("ticket.message", ticket, actor)

@@ -289,5 +289,4 @@ def materialise_due_escorts(now: datetime | None = None) -> int:
                                            recurring_id, day, error)
                 continue
             created += bool(opened and not opened.duplicate)
-    db.session.commit()
     return created

@@ -7,8 +7,8 @@ Privacy rules these use cases keep:
   says only that there is news.
 - Every view and change by an advocate is audited (object id = reference, no content).
 - Staff actions reuse app.services.dispatch (which lets advocates only act on
-  confidential tickets); several of them compose into one transaction through the
-  undecorated functions (`fn.__wrapped__`, kept by functools.wraps in `use_case`).
+  confidential tickets); several of them compose into one transaction, since a use case
+  called from another joins its transaction.
 - The linked escort or alert carries only what dispatch needs; the link lives here.
 """
 from __future__ import annotations
@@ -241,10 +241,9 @@ def view_request(ticket_id: int, actor: User) -> SupportRequest | None:
     return ticket
 
 
-@use_case
 def record_denied(actor: User, endpoint: str) -> None:
     """A signed-in account without the advocate role tried an advocate page."""
-    audit.record("dv.denied", actor, "route", endpoint)
+    audit.record_refusal("dv.denied", actor, "route", endpoint)
 
 
 def _support(ticket_id: int, actor: User) -> SupportRequest:
@@ -257,20 +256,20 @@ def _support(ticket_id: int, actor: User) -> SupportRequest:
 @dispatch.ticket_action
 def acknowledge(ticket_id: int, actor: User, version: int | None) -> SupportRequest:
     _support(ticket_id, actor)
-    return dispatch.acknowledge.__wrapped__(ticket_id, actor, version)
+    return dispatch.acknowledge(ticket_id, actor, version)
 
 
 @dispatch.ticket_action
 def add_note(ticket_id: int, actor: User, body: str) -> SupportRequest:
     _support(ticket_id, actor)
-    return dispatch.add_note.__wrapped__(ticket_id, actor, body)
+    return dispatch.add_note(ticket_id, actor, body)
 
 
 @dispatch.ticket_action
 def message_person(ticket_id: int, actor: User, body: str) -> SupportRequest:
     """A message on the private follow-up page; a bare notice to a safe address only."""
     request = _support(ticket_id, actor)
-    dispatch.message_requester.__wrapped__(ticket_id, actor, body)
+    dispatch.message_requester(ticket_id, actor, body)
     if request.safe_email:
         outbox.enqueue(request.safe_email, "ticket_message",
                        f"New message about your request {request.reference}",
@@ -286,17 +285,16 @@ def close_request(ticket_id: int, actor: User, version: int | None, choice: str,
 
     A request resolved straight from "new" is acknowledged on the way (the lifecycle has no
     new -> resolved step)."""
-    request = _support(ticket_id, actor)
-    if version is not None and request.version != version:
-        raise dispatch.TicketConflict(request, None)
+    _support(ticket_id, actor)
+    request = dispatch.checked_ticket(ticket_id, actor, version)
     if choice not in dict(CLOSE_CHOICES):
         raise dispatch.DispatchError("Choose how the request ended.")
     status, outcome = choice.split(":", 1)
     if note and note.strip():
-        dispatch.add_note.__wrapped__(ticket_id, actor, note)
+        dispatch.add_note(ticket_id, actor, note)
     if request.status == NEW and status == RESOLVED:
-        dispatch.acknowledge.__wrapped__(ticket_id, actor, None)
-    dispatch.close.__wrapped__(ticket_id, actor, None, status, outcome, None)
+        dispatch.acknowledge(ticket_id, actor, None)
+    dispatch.close(ticket_id, actor, None, status, outcome, None)
     return request
 
 

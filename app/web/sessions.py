@@ -15,6 +15,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import contains_eager
 
 from app.core import tokens
+from app.core.database import use_case
 from app.extensions import db, login_manager
 from app.models.accounts import LoginSession, User
 from app.models.base import utcnow
@@ -132,17 +133,29 @@ def load_user(raw: str) -> User | None:
         return None
     now = utcnow()
     if _expired(row, now):
-        row.revoked_at = now
-        db.session.commit()
-        session["_ended"] = "idle" if row.user.is_staff else "expired"
+        ended = "idle" if row.user.is_staff else "expired"
+        _end_row(row.id, now)
+        session["_ended"] = ended
         return None
     if now - row.last_seen_at > TOUCH_EVERY and not is_auto_refresh():
-        row.last_seen_at = now
-        db.session.commit()
+        _touch_row(row, now)
     user = row.user
     user.session_token = raw
     user.session_row = row
     return user
+
+
+@use_case
+def _end_row(row_id: int, now) -> None:
+    """An idle or too old session row is revoked for good (its own short transaction)."""
+    db.session.execute(update(LoginSession).where(LoginSession.id == row_id)
+                       .values(revoked_at=now))
+
+
+@use_case
+def _touch_row(row: LoginSession, now) -> None:
+    """The person is active: move the idle clock on (at most every TOUCH_EVERY)."""
+    row.last_seen_at = now
 
 
 def seconds_left(user: User) -> int | None:
