@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flask import current_app, has_request_context, request
+from flask import current_app
 from sqlalchemy import select
 
+from app.core import actor as actors
 from app.core.database import separately
 from app.extensions import db
 from app.models.accounts import User
@@ -89,7 +90,8 @@ def _chain_head() -> AuditChainHead:
 
 
 def client_ip() -> str | None:
-    return request.remote_addr if has_request_context() else None
+    """The acting client's address, as the web layer bound it (None outside a request)."""
+    return actors.bound().address
 
 
 def record(

@@ -15,9 +15,10 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from app.core import tokens
+from app.core import tokens, uploads
 from app.core.database import use_case
 from app.core.search import contains
+from app.core.uploads import PreparedImage, StoredImage
 from app.core.urls import external_url
 from app.extensions import db
 from app.models.accounts import User
@@ -36,9 +37,8 @@ from app.models.devices import (
 )
 from app.models.locations import Location
 from app.models.tickets import CANCELLED, OPEN_STATUSES, Ticket, TicketEvent
-from app.services import audit, dispatch, outbox, tickets, uploads
+from app.services import audit, dispatch, outbox, tickets
 from app.services.reports import ReportDetails, ReportError, create_incident
-from app.services.uploads import PreparedImage, StoredImage
 
 LOOKUP_MIN_CHARACTERS = 3  # letters or digits a serial look-up needs
 SEPARATORS = re.compile(r"[\s\-_./:]+")

@@ -13,8 +13,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from app.core import tokens
+from app.core import tokens, uploads
 from app.core.database import use_case
+from app.core.uploads import PreparedImage, StoredImage
 from app.core.urls import external_url
 from app.extensions import db
 from app.models.accounts import User
@@ -22,9 +23,8 @@ from app.models.base import utcnow
 from app.models.locations import Location
 from app.models.reports import CATEGORIES, OUTCOMES, IncidentReport, ReportPhoto, report_priority
 from app.models.tickets import ACKNOWLEDGED, CANCELLED, NEW, RESOLVED, Ticket, TicketEvent
-from app.services import audit, dispatch, tickets, uploads
+from app.services import audit, dispatch, tickets
 from app.services.mail_quota import enqueue_typed
-from app.services.uploads import PreparedImage, StoredImage
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
 MAX_PHOTOS_PER_REPORT = 9
@@ -200,7 +200,7 @@ def close_report(ticket_id: int, actor: User, version: int | None, outcome: str,
     Uses the dispatch actions' own checks and writers, so the lifecycle table, the
     version check, the events and the audit trail are the same as for any ticket.
     """
-    report = dispatch._checked(ticket_id, actor, version, seen_event_id)
+    report = dispatch.checked_ticket(ticket_id, actor, version, seen_event_id)
     if not isinstance(report, IncidentReport):
         raise dispatch.DispatchError("That ticket is not an incident report.")
     if outcome not in OUTCOMES:

@@ -25,16 +25,18 @@ from app.blueprints.devices.forms import (
     RecoveredForm,
     StolenForm,
 )
+from app.core import uploads
 from app.core.csv_export import csv_response
 from app.core.timezones import to_utc
 from app.extensions import db
 from app.models.devices import Device
-from app.services import alert_report, devices, dispatch, uploads
+from app.services import alert_report, devices, dispatch
 from app.web.access import member, public, roles_required
 from app.web.forms import location_choices
 from app.web.headers import no_store
 from app.web.hostile import MAX_ID, int_arg
 from app.web.rate_limits import TICKETS, UPLOADS, form_limit
+from app.web.uploads import serve_photo
 
 STAFF = ("dispatcher", "officer")
 
@@ -300,7 +302,7 @@ def photo(device_id: int):
     device = db.session.get(Device, device_id)
     if device is None or not device.photo_name:
         abort(404)
-    return uploads.serve(device.photo_name, f"{device.registration_number}-label.jpg")
+    return serve_photo(device.photo_name, f"{device.registration_number}-label.jpg")
 
 
 @bp.route("/lockdowns/<int:ticket_id>/lock", methods=["POST"])

@@ -17,9 +17,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
-from app.core import timezones
+from app.core import timezones, uploads
 from app.models.reports import OUTCOMES
-from app.services import uploads
 from app.services.reports import FUTURE_TOLERANCE
 from app.web.forms import (
     BoundedDateTimeField,
