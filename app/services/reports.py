@@ -193,14 +193,14 @@ def _duplicate_target(report: IncidentReport, reference: str | None) -> Ticket:
 
 @dispatch.ticket_action
 def close_report(ticket_id: int, actor: User, version: int | None, outcome: str,
-                 agency: str | None = None, duplicate_reference: str | None = None,
-                 seen_event_id: int | None = None) -> IncidentReport:
+                 agency: str | None = None, duplicate_reference: str | None = None
+                 ) -> IncidentReport:
     """Close a report with its outcome; the reporter reads it in plain words.
 
     Uses the dispatch actions' own checks and writers, so the lifecycle table, the
     version check, the events and the audit trail are the same as for any ticket.
     """
-    report = dispatch.checked_ticket(ticket_id, actor, version, seen_event_id)
+    report = dispatch.checked_ticket(ticket_id, actor, version)
     if not isinstance(report, IncidentReport):
         raise dispatch.DispatchError("That ticket is not an incident report.")
     if outcome not in OUTCOMES:
