@@ -6,7 +6,10 @@ lock first (BEGIN IMMEDIATE). Without it, a transaction that reads a counter and
 fails with "database is locked" as soon as another writer got in between.
 
 `use_case` wraps a service function: it starts the transaction, commits once at the end and
-rolls back on any error, so a use case writes everything or nothing.
+rolls back on any error, so a use case writes everything or nothing. A use case called from
+another one joins the open transaction: only the outermost level commits or rolls back.
+`separately` runs a small write (an audited refusal) in its own short transaction, after the
+outermost use case has ended, so it outlives that use case's rollback.
 """
 from __future__ import annotations
 
@@ -72,21 +75,56 @@ def begin_write() -> None:
     session.connection(execution_options={IMMEDIATE: True})
 
 
+OPEN = "portal_use_case_open"  # session.info: a use case owns the current transaction
+AFTERWARDS = "portal_use_case_afterwards"  # session.info: writes to make once it has ended
+
+
+def in_use_case() -> bool:
+    return bool(db.session.info.get(OPEN))
+
+
 def use_case(fn: Callable[P, R]) -> Callable[P, R]:
-    """Run a service function as one transaction: commit at its end, roll back on error."""
+    """Run a service function as one transaction: commit at its end, roll back on error.
+
+    Called while another use case runs, it joins that transaction and neither commits nor
+    rolls back: the outermost use case decides for both.
+    """
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        if in_use_case():
+            return fn(*args, **kwargs)
         begin_write()
+        db.session.info[OPEN] = True
         try:
             result = fn(*args, **kwargs)
             db.session.commit()
         except BaseException:
             db.session.rollback()
             raise
+        finally:
+            db.session.info.pop(OPEN, None)
+            _run_afterwards()
         return result
 
     return wrapper
+
+
+def separately(write: Callable[[], object]) -> None:
+    """Make `write` in its own short transaction, whatever happens to the current use case.
+
+    Inside a use case it runs right after the outermost one has committed or rolled back
+    (on SQLite the writer's lock is free by then); outside one it runs at once.
+    """
+    if in_use_case():
+        db.session.info.setdefault(AFTERWARDS, []).append(write)
+    else:
+        use_case(write)()
+
+
+def _run_afterwards() -> None:
+    for write in db.session.info.pop(AFTERWARDS, []):
+        use_case(write)()
 
 
 def is_database_busy(error: BaseException) -> bool:

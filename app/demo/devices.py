@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models.accounts import User
 from app.models.base import utcnow
 from app.models.devices import LOCKED, NOT_LOCKED, RECOVERED, Device, DeviceEvent
-from app.services import devices
+from app.services import device_theft, devices
 from app.services.devices import DeviceDetails
 
 ORDER = 50
@@ -117,11 +117,9 @@ def seed() -> None:
         ),
     )
     if stolen:
-        devices.report_stolen(
+        device_theft.report_stolen(
             member,
             stolen.id,
-            utcnow() - timedelta(hours=30),
-            None,
-            "Cafeteria, table by the window",
-            "Left it for five minutes.",
+            device_theft.Theft(utcnow() - timedelta(hours=30), None,
+                               "Cafeteria, table by the window", "Left it for five minutes."),
         )

@@ -60,10 +60,10 @@ def _place(name: str) -> Place:
 
 def _open(origin: str, destination: str, party: int = 1, needs: str | None = None,
           name: str = "Demo Visitor", requester: User | None = None) -> int:
-    opened = escorts.request_escort(
+    opened = escorts.request_escort(escorts.EscortDetails(
         origin=_place(origin), destination=_place(destination), requested_for=None,
-        party_size=party, needs=needs, phone=f"(555) 010-2{party:03d}", name=name,
-        email=None, actor=requester, submission_key=None)
+        party_size=party, needs=needs, phone=f"(555) 010-2{party:03d}", name=name),
+        actor=requester)
     return opened.ticket.id
 
 
@@ -123,10 +123,10 @@ def _recurring(member: User) -> None:
         return
     garage = _place("Parking Garage A, Level 3")
     rail = _place("Medical Center Light Rail Station")
-    escorts.create_recurring(
-        owner=member, origin=garage, destination=rail, time_of_day=time(23, 15),
+    escorts.create_recurring(member, escorts.RecurringDetails(
+        origin=garage, destination=rail, time_of_day=time(23, 15),
         weekdays={0, 1, 2, 3, 4}, start_date=date.today(), end_date=None, party_size=1,
-        needs=None, phone="(555) 010-3141")
+        needs=None, phone="(555) 010-3141"))
 
 
 def seed() -> None:
@@ -148,10 +148,9 @@ def seed() -> None:
             _work(ticket_id, plan, staff)
         _backdate(ticket_id, minutes, spread=min(2.0, minutes / 8))
     later = utcnow() + timedelta(hours=6)
-    escorts.request_escort(
+    escorts.request_escort(escorts.EscortDetails(
         origin=_place("Cancer Center"), destination=_place("Medical Center Light Rail Station"),
         requested_for=later.replace(second=0, microsecond=0), party_size=1,
-        needs="After my infusion; I may be tired.", phone="(555) 010-2718", name="Robin Hale",
-        email=None, actor=None, submission_key=None)
+        needs="After my infusion; I may be tired.", phone="(555) 010-2718", name="Robin Hale"))
     if member is not None:
         _recurring(member)

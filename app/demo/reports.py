@@ -8,12 +8,13 @@ from datetime import timedelta
 from PIL import Image, ImageDraw
 from sqlalchemy import select
 
+from app.core import uploads
 from app.extensions import db
 from app.models.accounts import User
 from app.models.base import utcnow
 from app.models.locations import Location
 from app.models.reports import IncidentReport
-from app.services import dispatch, reports, uploads
+from app.services import dispatch, reports
 from app.services.reports import ReportDetails
 
 ORDER = 40

@@ -23,11 +23,10 @@ from app.core.urls import external_url
 from app.extensions import db
 from app.models.accounts import AFFILIATIONS, STAFF_ROLES, Role, User, role_conflict
 from app.models.base import utcnow
-from app.services import audit, outbox
+from app.services import audit, login_sessions, outbox
 from app.services import login_throttle as throttle
 from app.services.mail_quota import enqueue_typed
 from app.services.sign_in import MESSAGES, LoginResult, complete_sign_in, login  # noqa: F401
-from app.web import sessions
 
 VERIFY_PURPOSE = "verify-email"
 RESET_PURPOSE = "reset-password"
@@ -210,15 +209,16 @@ def _compose_without_sending(template: str, email: str, **context) -> None:
 
 @use_case
 def logout(user: User | None) -> None:
+    """End this session's row (the view then clears the cookie)."""
     if user is not None and getattr(user, "is_authenticated", False):
         audit.record("logout", user, "user", user.id)
-    sessions.end()
+        login_sessions.revoke(getattr(user, "session_token", None))
 
 
 @use_case
 def extend_session(user: User) -> None:
     """The "Stay signed in" button: count now as activity on this session."""
-    sessions.touch(user)
+    login_sessions.touch(user)
 
 
 # --- passwords and profile -----------------------------------------------------------------
@@ -262,7 +262,7 @@ def reset_password(token: str, new_password: str) -> User:
     _set_password(user, new_password)
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()  # the link proves the address works
-    sessions.revoke_all(user)
+    login_sessions.revoke_all(user)
     _notify_password_changed(user)
     audit.record("password.reset", None, "user", user.id)
     return user
@@ -286,14 +286,14 @@ def change_password(user: User, current: str, new: str) -> str | None:
         audit.record("password.change_failed", user, "user", user.id,
                      detail="locked" if locked else "invalid")
         if locked:
-            sessions.revoke_all(user)
+            login_sessions.revoke_all(user)
         return "Your current password is not right."
     check_password_policy(new, user.name, user.email, field="new_password")
     if passwords.verify(user.password_hash, new):
         raise AccountError("Choose a new password that is different from your current one.",
                            "new_password")
     _set_password(user, new)
-    sessions.revoke_all(user, keep=getattr(user, "session_token", None))
+    login_sessions.revoke_all(user, keep=getattr(user, "session_token", None))
     _notify_password_changed(user)
     audit.record("password.change", user, "user", user.id)
     return None

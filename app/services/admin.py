@@ -23,9 +23,8 @@ from app.extensions import db
 from app.models.accounts import STAFF_ROLES, Role, User, role_conflict, user_roles
 from app.models.audit import AuditEvent
 from app.models.locations import LOCATION_KINDS, Location
-from app.services import advocate_audit, audit
+from app.services import advocate_audit, audit, login_sessions
 from app.services import advocate_grants as grants
-from app.web import sessions
 
 PER_PAGE = 25
 
@@ -185,7 +184,7 @@ def set_account_active(admin: User, user_id: int, active: bool) -> User:
             raise AdminError("You cannot disable your own account.")
         if "admin" in user.role_names and _other_active_admins(user.id) == 0:
             raise AdminError("This is the last admin account, so it cannot be disabled.")
-        sessions.revoke_all(user)
+        login_sessions.revoke_all(user)
     user.is_active_account = active
     action = "admin.account_enabled" if active else "admin.account_disabled"
     audit.record(action, admin, "user", user.id)

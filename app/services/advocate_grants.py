@@ -135,9 +135,8 @@ def _decidable(advocate: User, grant_id: int) -> AdvocateGrant:
     if not advocate.has_any_role({ADVOCATE}) or not advocate.is_active_account:
         raise GrantError("Only an advocate can decide this.")
     if advocate.id in (grant.user_id, grant.requested_by_id):
-        audit.record("advocate.self_approval_refused", advocate, "user", grant.user_id,
-                     detail=f"request={grant.id}")
-        db.session.commit()
+        audit.record_refusal("advocate.self_approval_refused", advocate, "user", grant.user_id,
+                             detail=f"request={grant.id}")
         raise GrantError("Another advocate must decide this: not the account concerned, "
                          "and not the person who asked.")
     return grant

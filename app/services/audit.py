@@ -17,9 +17,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flask import current_app, has_request_context, request
+from flask import current_app
 from sqlalchemy import select
 
+from app.core import actor as actors
+from app.core.database import separately
 from app.extensions import db
 from app.models.accounts import User
 from app.models.audit import AuditChainHead, AuditEvent
@@ -88,7 +90,8 @@ def _chain_head() -> AuditChainHead:
 
 
 def client_ip() -> str | None:
-    return request.remote_addr if has_request_context() else None
+    """The acting client's address, as the web layer bound it (None outside a request)."""
+    return actors.bound().address
 
 
 def record(
@@ -128,6 +131,20 @@ def record(
     head.last_seq, head.last_hash = event.seq, event.hash
     db.session.add(event)
     return event
+
+
+def record_refusal(
+    action: str,
+    actor: User | None = None,
+    obj_type: str = "",
+    obj_id: object = "",
+    detail: str = "",
+) -> None:
+    """Audit a refused action in its own short transaction, so that the record survives the
+    rollback of the use case that refused (a denied DV page, a self-approval, another
+    owner's device). The one way to audit a refusal: never commit by hand for it."""
+    ip = client_ip()
+    separately(lambda: record(action, actor, obj_type, obj_id, detail, ip=ip))
 
 
 @dataclass

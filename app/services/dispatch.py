@@ -1,9 +1,9 @@
 """Staff actions on a ticket: acknowledge, prioritise, assign, move, note, message, close.
 
 Every action checks the lifecycle table (app.models.tickets.TRANSITIONS), writes one
-TicketEvent and one AuditEvent, bumps the ticket's version and commits, or raises and
-writes nothing. Actions that change the ticket take the `version` the member of staff saw:
-if someone else changed the ticket since, TicketConflict says so instead of overwriting.
+TicketEvent and one AuditEvent and commits (the version counter moves by itself), or
+raises and writes nothing. Actions that change the ticket take the `version` the member of
+staff saw: if someone changed the ticket since, TicketConflict says so instead of overwriting.
 
 The check is made twice: against the row as read at the start of the action (a stale form),
 and by the UPDATE itself (`WHERE version = :read`, the version counter on Ticket), so of
@@ -22,7 +22,7 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.core.database import use_case
+from app.core.database import in_use_case, use_case
 from app.extensions import db
 from app.models.accounts import User
 from app.models.base import utcnow
@@ -91,19 +91,25 @@ R = TypeVar("R")
 
 
 def ticket_action(fn: Callable[P, R]) -> Callable[P, R]:
-    """A use case on one ticket (its first argument is the ticket id, its second the actor):
-    one transaction, and a write that lost a race becomes TicketConflict."""
+    """A use case on one ticket (first argument the ticket id, second the actor): one
+    transaction; a stale form or a write that lost a race becomes TicketConflict, listing
+    the changes after the keyword `seen_event_id` every action takes. Called from another
+    ticket action it joins that one, which reports the conflict after its rollback."""
     run = use_case(fn)
 
     @functools.wraps(fn)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+    def wrapper(*args: P.args, seen_event_id: int | None = None, **kwargs: P.kwargs) -> R:
+        if in_use_case():
+            return fn(*args, **kwargs)
         try:
             return run(*args, **kwargs)
+        except TicketConflict as conflict:
+            raise TicketConflict(conflict.ticket, seen_event_id) from None
         except StaleDataError:
             ticket = load_ticket(args[0], args[1], fresh=True)
             if ticket is None:  # gone, or no longer visible to this member of staff
                 raise DispatchError("That ticket does not exist.") from None
-            raise TicketConflict(ticket, kwargs.get("seen_event_id")) from None
+            raise TicketConflict(ticket, seen_event_id) from None
 
     return wrapper
 
@@ -138,12 +144,15 @@ def may_act(ticket: Ticket, actor: User) -> bool:
     return visibility.staff_may_act(actor, ticket)
 
 
-def _checked(ticket_id: int, actor: User, version: int | None, seen_event_id=None) -> Ticket:
+def checked_ticket(ticket_id: int, actor: User, version: int | None) -> Ticket:
+    """The ticket as the action will judge it (read again), if `actor` may act on it and it is
+    still at the `version` the member of staff saw. The one stale-form check for tickets:
+    the versioned UPDATE (Ticket's `version_id_col`) catches the race after it."""
     ticket = load_ticket(ticket_id, actor, fresh=True)
     if ticket is None:
         raise DispatchError("That ticket does not exist.")
     if version is not None and ticket.version != version:
-        raise TicketConflict(ticket, seen_event_id)
+        raise TicketConflict(ticket, None)  # ticket_action adds what was seen
     return ticket
 
 
@@ -190,16 +199,16 @@ def set_status(ticket: Ticket, actor: User, target: str, body: str | None = None
 
 
 @ticket_action
-def acknowledge(ticket_id: int, actor: User, version: int | None, seen_event_id=None) -> Ticket:
-    ticket = _checked(ticket_id, actor, version, seen_event_id)
+def acknowledge(ticket_id: int, actor: User, version: int | None) -> Ticket:
+    ticket = checked_ticket(ticket_id, actor, version)
     set_status(ticket, actor, ACKNOWLEDGED)
     return ticket
 
 
 @ticket_action
 def change_priority(ticket_id: int, actor: User, version: int | None, priority: int,
-                    reason: str, seen_event_id=None) -> Ticket:
-    ticket = _checked(ticket_id, actor, version, seen_event_id)
+                    reason: str) -> Ticket:
+    ticket = checked_ticket(ticket_id, actor, version)
     if priority not in PRIORITIES:
         raise DispatchError("Choose priority 1, 2 or 3.")
     if not (reason or "").strip():
@@ -216,11 +225,10 @@ def change_priority(ticket_id: int, actor: User, version: int | None, priority: 
 
 
 @ticket_action
-def assign(ticket_id: int, actor: User, version: int | None, officer: User | int | None,
-           seen_event_id=None) -> Ticket:
+def assign(ticket_id: int, actor: User, version: int | None, officer: User | int | None) -> Ticket:
     """Assign or reassign an officer (a User or a user id); a new ticket is acknowledged
     on the way. An officer en route or on scene can be replaced without changing status."""
-    ticket = _checked(ticket_id, actor, version, seen_event_id)
+    ticket = checked_ticket(ticket_id, actor, version)
     if isinstance(officer, int):
         officer = db.session.get(User, officer) if 0 < officer <= MAX_ID else None
     if officer is None or "officer" not in officer.role_names or not officer.is_active:
@@ -244,9 +252,9 @@ def assign(ticket_id: int, actor: User, version: int | None, officer: User | int
 
 @ticket_action
 def move(ticket_id: int, actor: User, version: int | None, status: str,
-         note: str | None = None, eta_minutes: int | None = None, seen_event_id=None) -> Ticket:
+         note: str | None = None, eta_minutes: int | None = None) -> Ticket:
     """Move a ticket along its lifecycle (en route, on scene, ...). Closing uses `close`."""
-    ticket = _checked(ticket_id, actor, version, seen_event_id)
+    ticket = checked_ticket(ticket_id, actor, version)
     if status in CLOSED_STATUSES:
         raise IllegalTransition("Use resolve or cancel to close a ticket, with its outcome.")
     if status == ASSIGNED:
@@ -270,9 +278,9 @@ def move(ticket_id: int, actor: User, version: int | None, status: str,
 
 @ticket_action
 def close(ticket_id: int, actor: User, version: int | None, status: str, outcome: str,
-          detail: str | None = None, seen_event_id=None) -> Ticket:
+          detail: str | None = None) -> Ticket:
     """Resolve or cancel with an outcome the requester sees in plain words."""
-    ticket = _checked(ticket_id, actor, version, seen_event_id)
+    ticket = checked_ticket(ticket_id, actor, version)
     if status not in (RESOLVED, CANCELLED):
         raise IllegalTransition("A ticket closes as resolved or cancelled.")
     if outcome not in OUTCOMES[status]:
@@ -290,7 +298,7 @@ def close(ticket_id: int, actor: User, version: int | None, status: str, outcome
 @ticket_action
 def add_note(ticket_id: int, actor: User, body: str) -> Ticket:
     """An internal note: staff only, never shown to the requester."""
-    ticket = _checked(ticket_id, actor, None)
+    ticket = checked_ticket(ticket_id, actor, None)
     body = _text(body, NOTE_MAX, "note")
     _event(ticket, actor, "note", body)
     _audit("ticket.note", ticket, actor)
@@ -306,7 +314,7 @@ def message_requester(ticket_id: int, actor: User, body: str, follow_up_url: str
     the caller passes it; confidential tickets are emailed only to a safe address, which is
     the only address they store.
     """
-    ticket = _checked(ticket_id, actor, None)
+    ticket = checked_ticket(ticket_id, actor, None)
     body = _text(body, NOTE_MAX, "message")
     _event(ticket, actor, "message_out", body, visible=True)
     _audit("ticket.message", ticket, actor)

@@ -38,6 +38,35 @@ class Place:
     other: str | None = None
 
 
+@dataclass(frozen=True)
+class EscortDetails:
+    """What a one-off escort request says: the trip, when, and how to reach the person."""
+
+    origin: Place
+    destination: Place
+    requested_for: datetime | None
+    party_size: int
+    needs: str | None
+    phone: str
+    name: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class RecurringDetails:
+    """A recurring escort: the trip, the time of day, the weekdays and the dates."""
+
+    origin: Place
+    destination: Place
+    time_of_day: time
+    weekdays: set[int]
+    start_date: date
+    end_date: date | None
+    party_size: int
+    needs: str | None
+    phone: str
+
+
 def default_priority(scheduled: bool) -> int:
     """DESIGN.md §3: an escort wanted now is P2, a scheduled one P3."""
     return 3 if scheduled else 2
@@ -108,18 +137,18 @@ def build_escort(origin: Place, destination: Place, requested_for: datetime | No
 
 
 @use_case
-def request_escort(*, origin: Place, destination: Place, requested_for: datetime | None,
-                   party_size: int, needs: str | None, phone: str, name: str | None,
-                   email: str | None, actor: User | None, submission_key: str | None) -> Opened:
+def request_escort(details: EscortDetails, actor: User | None = None,
+                   submission_key: str | None = None) -> Opened:
     """Open an escort ticket; mail the reference and private link when an email was given.
 
     A repeated `submission_key` returns the first ticket (duplicate=True), writing nothing.
     """
-    check_when(requested_for, utcnow())
-    escort = build_escort(origin, destination, requested_for, party_size, needs)
-    escort.contact_phone = phone.strip()[:40]
-    escort.contact_name = (name or "").strip()[:120] or None
-    escort.contact_email = (email or "").strip()[:254] or None
+    check_when(details.requested_for, utcnow())
+    escort = build_escort(details.origin, details.destination, details.requested_for,
+                          details.party_size, details.needs)
+    escort.contact_phone = details.phone.strip()[:40]
+    escort.contact_name = (details.name or "").strip()[:120] or None
+    escort.contact_email = (details.email or "").strip()[:254] or None
     opened = open_ticket(escort, actor, submission_key)
     if not opened.duplicate and escort.contact_email and not enqueue_typed(
             escort.contact_email, "escort_confirmation",
@@ -133,21 +162,22 @@ def request_escort(*, origin: Place, destination: Place, requested_for: datetime
 # --- recurring escorts ------------------------------------------------------------------
 
 @use_case
-def create_recurring(*, owner: User, origin: Place, destination: Place, time_of_day: time,
-                     weekdays: set[int], start_date: date, end_date: date | None,
-                     party_size: int, needs: str | None, phone: str) -> RecurringEscort:
-    (from_loc, from_other), (to_loc, to_other) = _check_places(origin, destination)
-    _check_party(party_size)
+def create_recurring(owner: User, details: RecurringDetails) -> RecurringEscort:
+    (from_loc, from_other), (to_loc, to_other) = _check_places(details.origin,
+                                                               details.destination)
+    _check_party(details.party_size)
+    weekdays = set(details.weekdays)
     if not weekdays or not weekdays <= set(range(7)):
         raise EscortError("Choose at least one day of the week.")
-    if end_date is not None and end_date < start_date:
+    if details.end_date is not None and details.end_date < details.start_date:
         raise EscortError("The end date is before the start date.")
     recurring = RecurringEscort(
         owner=owner, from_location=from_loc, from_other=from_other, to_location=to_loc,
-        to_other=to_other, time_of_day=time_of_day.replace(second=0, microsecond=0),
-        weekdays="".join(str(d) for d in sorted(weekdays)), start_date=start_date,
-        end_date=end_date, party_size=party_size,
-        needs=(needs or "").strip()[:500] or None, contact_phone=phone.strip()[:40],
+        to_other=to_other, time_of_day=details.time_of_day.replace(second=0, microsecond=0),
+        weekdays="".join(str(d) for d in sorted(weekdays)), start_date=details.start_date,
+        end_date=details.end_date, party_size=details.party_size,
+        needs=(details.needs or "").strip()[:500] or None,
+        contact_phone=details.phone.strip()[:40],
     )
     db.session.add(recurring)
     db.session.flush()
@@ -289,5 +319,4 @@ def materialise_due_escorts(now: datetime | None = None) -> int:
                                            recurring_id, day, error)
                 continue
             created += bool(opened and not opened.duplicate)
-    db.session.commit()
     return created

@@ -11,9 +11,9 @@ import logging
 from flask import current_app
 from limits import parse_many
 
+from app.core.tokens import keyed
 from app.extensions import limiter
 from app.services import outbox
-from app.web.rate_limits import keyed
 
 log = logging.getLogger(__name__)
 NAMESPACE = "mail-to"

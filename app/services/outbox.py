@@ -18,7 +18,7 @@ import re
 import smtplib
 import socket
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 
 from flask import current_app, render_template
@@ -63,16 +63,16 @@ def enqueue(
     template: str,
     subject: str,
     dedupe_key: str | None = None,
-    headers: dict | None = None,
-    attachments: list[Attachment] | None = None,
+    extra: Extra | None = None,
     **context,
 ) -> OutboxMessage | None:
     """Render `email/<template>.txt` (and `.html` when present) into a pending message.
 
     With a `dedupe_key` the same message is queued at most once: a second call with the
-    same key returns None and queues nothing. `attachments` are small text files (an
-    iCalendar invitation), stored with the message.
+    same key returns None and queues nothing. `extra` carries headers (List-Unsubscribe)
+    and attachments: small text files (an iCalendar invitation), stored with the message.
     """
+    extra = extra or Extra()
     if dedupe_key and db.session.scalar(
         select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
     ):
@@ -86,8 +86,8 @@ def enqueue(
         subject=subject,
         text_body=text,
         html_body=html,
-        headers=headers or {},
-        attachments=[a.as_dict() for a in attachments or ()],
+        headers=dict(extra.headers),
+        attachments=[a.as_dict() for a in extra.attachments],
         dedupe_key=dedupe_key,
     )
     db.session.add(message)
@@ -124,8 +124,14 @@ class Attachment:
     content: str
 
     def as_dict(self) -> dict:
-        return {"filename": self.filename, "content_type": self.content_type,
-                "content": self.content}
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Extra:
+    """What a message carries besides its body: extra headers and text attachments."""
+    headers: dict = field(default_factory=dict)
+    attachments: list[Attachment] = field(default_factory=list)
 
 
 @dataclass

@@ -13,8 +13,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from app.core import tokens
+from app.core import tokens, uploads
 from app.core.database import use_case
+from app.core.uploads import PreparedImage, StoredImage
 from app.core.urls import external_url
 from app.extensions import db
 from app.models.accounts import User
@@ -22,9 +23,8 @@ from app.models.base import utcnow
 from app.models.locations import Location
 from app.models.reports import CATEGORIES, OUTCOMES, IncidentReport, ReportPhoto, report_priority
 from app.models.tickets import ACKNOWLEDGED, CANCELLED, NEW, RESOLVED, Ticket, TicketEvent
-from app.services import audit, dispatch, tickets, uploads, visibility
+from app.services import audit, dispatch, tickets, visibility
 from app.services.mail_quota import enqueue_typed
-from app.services.uploads import PreparedImage, StoredImage
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
 MAX_PHOTOS_PER_REPORT = 9
@@ -193,14 +193,14 @@ def _duplicate_target(report: IncidentReport, reference: str | None) -> Ticket:
 
 @dispatch.ticket_action
 def close_report(ticket_id: int, actor: User, version: int | None, outcome: str,
-                 agency: str | None = None, duplicate_reference: str | None = None,
-                 seen_event_id: int | None = None) -> IncidentReport:
+                 agency: str | None = None, duplicate_reference: str | None = None
+                 ) -> IncidentReport:
     """Close a report with its outcome; the reporter reads it in plain words.
 
     Uses the dispatch actions' own checks and writers, so the lifecycle table, the
     version check, the events and the audit trail are the same as for any ticket.
     """
-    report = dispatch._checked(ticket_id, actor, version, seen_event_id)
+    report = dispatch.checked_ticket(ticket_id, actor, version)
     if not isinstance(report, IncidentReport):
         raise dispatch.DispatchError("That ticket is not an incident report.")
     if outcome not in OUTCOMES:

@@ -28,9 +28,8 @@ from app.extensions import db
 from app.models.accounts import User
 from app.models.base import utcnow
 from app.models.second_factor import RecoveryCode
-from app.services import audit, outbox
+from app.services import audit, login_sessions, outbox
 from app.services import login_throttle as throttle
-from app.web import sessions
 
 STEP_SECONDS = 30
 DRIFT_STEPS = 1
@@ -172,7 +171,7 @@ def check_fresh_code(user: User, code: str | None) -> str | None:
         return None
     audit.record("second_factor.fresh_code_failed", user, "user", user.id)
     if throttle.count_key_failure(f"fresh-code|{user.id}"):
-        sessions.revoke_all(user)
+        login_sessions.revoke_all(user)
     return WRONG_CODE
 
 
@@ -187,7 +186,7 @@ def reset_for(admin: User, user_id: int) -> User:
         raise SecondFactorError("This account has no second factor to reset.")
     user.totp_secret = user.totp_confirmed_at = user.totp_last_step = None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
-    sessions.revoke_all(user)
+    login_sessions.revoke_all(user)
     audit.record("second_factor.reset", admin, "user", user.id, detail=f"by admin {admin.id}")
     outbox.enqueue(user.email, "second_factor_reset", "Your two-step sign-in was reset",
                    user=user, admin_name=admin.name, login_link=external_url("auth.login"))

@@ -186,7 +186,8 @@ def _send_status_mail(registration: Registration, promoted: bool = False) -> Non
     else:
         template, subject = "seminars/waitlisted", f"You are on the waitlist: {title}"
         context["position"] = waitlist_position(registration)
-    outbox.enqueue(registration.email, template, subject, attachments=attachments, **context)
+    outbox.enqueue(registration.email, template, subject,
+                   extra=outbox.Extra(attachments=attachments), **context)
 
 
 def invitation(session) -> outbox.Attachment:

@@ -14,15 +14,15 @@ from dataclasses import dataclass
 from flask import current_app
 
 from app.core import passwords, tokens
+from app.core.actor import NOBODY, Actor
 from app.core.database import use_case
 from app.core.urls import external_url
 from app.extensions import db
 from app.models.accounts import User
 from app.models.base import utcnow
-from app.services import audit, outbox, second_factor
+from app.services import audit, login_sessions, outbox, second_factor
 from app.services import login_throttle as throttle
 from app.services.login_throttle import Client
-from app.web import sessions
 
 MESSAGES = {
     "invalid": "Email or password is not right. Check them and try again.",
@@ -60,10 +60,11 @@ def _find_user(email: str) -> User | None:
 
 
 @use_case
-def login(email: str, password: str, remember: bool = False,
-          client: Client | None = None) -> LoginResult:
-    """Check the password (unless this client is held back) and start a session, or ask
-    for the second factor."""
+def login(email: str, password: str, client: Client | None = None,
+          actor: Actor = NOBODY) -> LoginResult:
+    """Check the password (unless this client is held back) and open a session, or ask
+    for the second factor. `actor` is this browser (its user agent, the session it holds);
+    the web layer puts the new session (`LoginResult.user.session_token`) in the cookie."""
     client = client or Client()
     user = _find_user(email)
     device = client.device_for(user.id) if user else None
@@ -86,12 +87,12 @@ def login(email: str, password: str, remember: bool = False,
     if has_factor:
         audit.record("login.password_ok", None, "user", user.id)
         return LoginResult("second_factor", user)
-    return _begin(user, client, device, remember)
+    return _begin(user, client, device, actor)
 
 
 @use_case
-def complete_sign_in(user_id: int, code: str, remember: bool = False,
-                     client: Client | None = None) -> LoginResult:
+def complete_sign_in(user_id: int, code: str, client: Client | None = None,
+                     actor: Actor = NOBODY) -> LoginResult:
     """The second step: a fresh TOTP code or an unused recovery code starts the session."""
     client = client or Client()
     user = db.session.get(User, user_id, with_for_update=True, populate_existing=True)
@@ -102,7 +103,7 @@ def complete_sign_in(user_id: int, code: str, remember: bool = False,
         return _failure(user.email, user, client, device, "locked", factor=True)
     if not second_factor.use_code(user, code):
         return _failure(user.email, user, client, device, "code", factor=True)
-    return _begin(user, client, device, remember)
+    return _begin(user, client, device, actor)
 
 
 def _failure(email: str, user: User | None, client: Client, device: str | None,
@@ -127,9 +128,9 @@ def _notify_burst(user: User, burst: throttle.Burst) -> None:
     audit.record("login.burst_notified", None, "user", user.id, detail=burst.network)
 
 
-def _begin(user: User, client: Client, device: str | None, remember: bool) -> LoginResult:
+def _begin(user: User, client: Client, device: str | None, actor: Actor) -> LoginResult:
     throttle.forget(user.email, client, device)
     user.last_login_at = utcnow()
-    sessions.begin(user, remember=remember)
+    login_sessions.open_session(user, actor.user_agent, replacing=actor.session_token)
     audit.record("login.success", user, "user", user.id)
     return LoginResult("ok", user, device or tokens.new_token()[:22])

@@ -7,51 +7,32 @@ Privacy rules these use cases keep:
   says only that there is news.
 - Every view and change by an advocate is audited (object id = reference, no content).
 - Staff actions reuse app.services.dispatch (which lets advocates only act on
-  confidential tickets); several of them compose into one transaction through the
-  undecorated functions (`fn.__wrapped__`, kept by functools.wraps in `use_case`).
+  confidential tickets); several of them compose into one transaction, since a use case
+  called from another joins its transaction.
 - The linked escort or alert carries only what dispatch needs; the link lives here.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
-from flask import current_app
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import select
 
 from app.core.database import use_case
-from app.core.search import startswith
-from app.core.tokens import hash_token, new_token, normalise_reference
+from app.core.tokens import normalise_reference
 from app.core.urls import external_url
 from app.extensions import db
 from app.models.accounts import User
 from app.models.base import utcnow
-from app.models.outbox import OutboxMessage
-from app.models.support import HELP_LABELS, SupportLink, SupportRequest, WorkplaceAlert
+from app.models.support import HELP_LABELS, SupportRequest
 from app.models.tickets import (
-    CLOSED_STATUSES,
-    NEW,
-    OPEN_STATUSES,
-    RESOLVED,
-    Ticket,
     TicketEvent,
 )
-from app.ops.jobs import periodic
-from app.services import audit, dispatch, outbox
+from app.services import audit
 from app.services.mail_quota import enqueue_typed
 from app.services.tickets import Opened, open_ticket, ticket_for_token
 
 MESSAGE_MAX = 2000
-ENCRYPTED_FIELDS = ("help_kinds", "details", "contact_value", "preferred_name",
-                    "in_person_place", "in_person_time", "safe_times", "code_word")
-# DV closing outcomes: a subset of the dispatch outcome codes, as "status:outcome".
-CLOSE_CHOICES = (
-    ("resolved:assisted", dispatch.OUTCOMES["resolved"]["assisted"]),
-    ("resolved:referred", dispatch.OUTCOMES["resolved"]["referred"]),
-    ("resolved:no_contact", "We could not reach the person safely"),
-    ("cancelled:requester_cancelled", dispatch.OUTCOMES["cancelled"]["requester_cancelled"]),
-    ("cancelled:no_longer_needed", dispatch.OUTCOMES["cancelled"]["no_longer_needed"]),
-)
 
 
 class SupportError(ValueError):
@@ -205,246 +186,41 @@ def person_timeline(request: SupportRequest) -> list[tuple[datetime, str, str | 
     return lines
 
 
-# --- the advocate -------------------------------------------------------------------------
+# The advocate's side and retention live in their own modules; their public names are
+# importable from here, where the views and the CLI look for them.
+from app.services.support_advocacy import (  # noqa: E402
+    ADVOCATE_ROLES,
+    CLOSE_CHOICES,
+    LinkedEscort,
+    acknowledge,
+    add_note,
+    audit_queue_view,
+    close_request,
+    create_alert,
+    create_escort,
+    message_person,
+    queue,
+    recently_closed,
+    record_denied,
+    view_request,
+)
+from app.services.support_retention import (  # noqa: E402
+    ENCRYPTED_FIELDS,
+    counts,
+    forget_mail,
+    forget_sent_mail,
+    mail_key,
+    purge_expired,
+    reencrypt_all,
+)
 
-def queue() -> list[SupportRequest]:
-    """Open requests, oldest first (read-only; the queue page audits the listing)."""
-    return list(db.session.scalars(
-        select(SupportRequest).where(SupportRequest.status.in_(OPEN_STATUSES))
-        .order_by(SupportRequest.created_at, SupportRequest.id)
-    ))
-
-
-def recently_closed(limit: int = 50) -> list[SupportRequest]:
-    return list(db.session.scalars(
-        select(SupportRequest).where(SupportRequest.status.in_(CLOSED_STATUSES))
-        .order_by(SupportRequest.closed_at.desc()).limit(limit)
-    ))
-
-
-@use_case
-def audit_queue_view(actor: User) -> None:
-    audit.record("dv.queue", actor, "support", "queue")
-
-
-@dispatch.ticket_action
-def view_request(ticket_id: int, actor: User) -> SupportRequest | None:
-    """The request for an advocate (audited "dv.view"), or None if it is not one."""
-    ticket = dispatch.load_ticket(ticket_id, actor)
-    if not isinstance(ticket, SupportRequest):
-        return None
-    dispatch.clear_unread(ticket)
-    audit.record("dv.view", actor, "ticket", ticket.reference)
-    return ticket
-
-
-@use_case
-def record_denied(actor: User, endpoint: str) -> None:
-    """A signed-in account without the advocate role tried an advocate page."""
-    audit.record("dv.denied", actor, "route", endpoint)
-
-
-def _support(ticket_id: int, actor: User) -> SupportRequest:
-    ticket = dispatch.load_ticket(ticket_id, actor, fresh=True)
-    if not isinstance(ticket, SupportRequest):  # load_ticket: advocates only
-        raise dispatch.DispatchError("That request does not exist.")
-    return ticket
-
-
-@dispatch.ticket_action
-def acknowledge(ticket_id: int, actor: User, version: int | None) -> SupportRequest:
-    _support(ticket_id, actor)
-    return dispatch.acknowledge.__wrapped__(ticket_id, actor, version)
-
-
-@dispatch.ticket_action
-def add_note(ticket_id: int, actor: User, body: str) -> SupportRequest:
-    _support(ticket_id, actor)
-    return dispatch.add_note.__wrapped__(ticket_id, actor, body)
-
-
-@dispatch.ticket_action
-def message_person(ticket_id: int, actor: User, body: str) -> SupportRequest:
-    """A message on the private follow-up page; a bare notice to a safe address only."""
-    request = _support(ticket_id, actor)
-    dispatch.message_requester.__wrapped__(ticket_id, actor, body)
-    if request.safe_email:
-        outbox.enqueue(request.safe_email, "ticket_message",
-                       f"New message about your request {request.reference}",
-                       dedupe_key=f"{mail_key(request)}message:{request.version}",
-                       ticket=request, body=None, follow_up_url=None)
-    return request
-
-
-@dispatch.ticket_action
-def close_request(ticket_id: int, actor: User, version: int | None, choice: str,
-                  note: str | None = None) -> SupportRequest:
-    """Close with an outcome from CLOSE_CHOICES; an optional closing note stays internal.
-
-    A request resolved straight from "new" is acknowledged on the way (the lifecycle has no
-    new -> resolved step)."""
-    request = _support(ticket_id, actor)
-    if version is not None and request.version != version:
-        raise dispatch.TicketConflict(request, None)
-    if choice not in dict(CLOSE_CHOICES):
-        raise dispatch.DispatchError("Choose how the request ended.")
-    status, outcome = choice.split(":", 1)
-    if note and note.strip():
-        dispatch.add_note.__wrapped__(ticket_id, actor, note)
-    if request.status == NEW and status == RESOLVED:
-        dispatch.acknowledge.__wrapped__(ticket_id, actor, None)
-    dispatch.close.__wrapped__(ticket_id, actor, None, status, outcome, None)
-    return request
-
-
-# --- escorts and workplace alerts raised from a request ----------------------------------
-
-def _link(request: SupportRequest, actor: User, opened: Opened, what: str) -> None:
-    """Record the link on the DV side only; the new ticket shows no requester."""
-    opened.ticket.requester = None
-    request.links.append(SupportLink(ticket=opened.ticket))
-    request.events.append(TicketEvent(kind="link", actor=actor,
-                                      body=f"{what} {opened.ticket.reference} created"))
-    request.touch()
-    audit.record(f"dv.{what.lower().replace(' ', '_')}", actor, "ticket", request.reference,
-                 detail=f"linked={opened.ticket.reference}")  # the advocates' store only
-
-
-@dispatch.ticket_action
-def create_escort(ticket_id: int, actor: User, *, meet: str, meet_at: str, going_to: str,
-                  requested_for: datetime | None, phone: str | None) -> Opened:
-    """A linked escort ticket for dispatch: who to meet, where, when, a phone if any."""
-    from app.services.escorts import EscortError, Place, build_escort, check_when
-
-    request = _support(ticket_id, actor)
-    if not request.is_open:
-        raise dispatch.DispatchError("The request is closed.")
-    try:
-        check_when(requested_for, utcnow())
-        escort = build_escort(Place(other=meet_at), Place(other=going_to), requested_for, 1,
-                              f"Meet: {meet}".strip()[:500])
-    except EscortError as exc:
-        raise dispatch.DispatchError(str(exc)) from exc
-    escort.contact_name = (meet or "").strip()[:120] or None
-    escort.contact_phone = (phone or "").strip()[:40] or None
-    opened = open_ticket(escort, None, None, audit_ip=False)  # no advocate's name on it
-    _link(request, actor, opened, "Escort")
-    return opened
-
-
-@dispatch.ticket_action
-def create_alert(ticket_id: int, actor: User, *, person_description: str, keep_out_of: str,
-                 valid_until: date | None, instructions: str | None) -> Opened:
-    """A linked workplace alert for dispatch: who to keep out, where, until when."""
-    request = _support(ticket_id, actor)
-    if not request.is_open:
-        raise dispatch.DispatchError("The request is closed.")
-    if valid_until is not None and valid_until < utcnow().date():
-        raise dispatch.DispatchError("The end date has already passed.")
-    alert = WorkplaceAlert(person_description=person_description.strip()[:1000],
-                           keep_out_of=keep_out_of.strip()[:300], valid_until=valid_until,
-                           instructions=(instructions or "").strip()[:1000] or None, priority=2)
-    alert.summary = alert.build_summary()
-    opened = open_ticket(alert, None, None, audit_ip=False)  # no advocate's name on it
-    _link(request, actor, opened, "Workplace alert")
-    return opened
-
-
-# --- counts, retention, key rotation ------------------------------------------------------
-
-def counts() -> dict[str, int]:
-    """The only report of this section: numbers, never content."""
-    rows = db.session.execute(
-        select(SupportRequest.status, func.count()).group_by(SupportRequest.status)
-    ).all()
-    by_status = dict(rows)
-    return {"open": sum(by_status.get(s, 0) for s in OPEN_STATUSES),
-            "closed": sum(by_status.get(s, 0) for s in CLOSED_STATUSES)}
-
-
-def _erase(request: SupportRequest) -> None:
-    for name in ENCRYPTED_FIELDS:
-        setattr(request, name, None)
-    request.contact_method = None
-    request.may_leave_message = request.email_is_safe = request.show_in_my_requests = False
-    request.contact_name = request.contact_phone = request.contact_email = None
-    request.outcome_detail = request.location_detail = request.submission_key = None
-    request.requester_id = None
-    request.summary = "Support request"
-    request.access_token_hash = hash_token(new_token())  # the old private link opens nothing
-    for link in request.links:
-        _erase_linked(link.ticket)
-    request.links.clear()
-    request.events.clear()
-    forget_mail(request.reference)
-
-
-def mail_key(request: SupportRequest) -> str:
-    """The dedupe-key prefix of every email about a DV request."""
-    return f"dv:{request.reference}:"
-
-
-def forget_mail(reference: str | None = None, sent_only: bool = False) -> int:
-    """Delete DV emails from the outbox: they hold the safe address and the private link."""
-    query = delete(OutboxMessage).where(
-        startswith(OutboxMessage.dedupe_key, f"dv:{reference}:" if reference else "dv:")
-    )
-    if sent_only:
-        query = query.where(OutboxMessage.status == "sent")
-    return db.session.execute(query).rowcount or 0
-
-
-@periodic("support.forget_sent_mail", every_seconds=600)
-@use_case
-def forget_sent_mail() -> int:
-    """Sent DV emails are not kept: their rows would reveal the address and the link."""
-    return forget_mail(sent_only=True)
-
-
-def _erase_linked(ticket: Ticket) -> None:
-    """What a linked escort or alert carried of the person, once the request is erased."""
-    ticket.contact_name = ticket.contact_phone = ticket.contact_email = None
-    ticket.location_detail = None
-    for name in ("from_other", "to_other", "needs", "person_description", "instructions"):
-        if hasattr(ticket, name):
-            setattr(ticket, name, None)
-    for event in ticket.events:
-        event.body = None
-
-
-@periodic("support.purge_expired", every_seconds=3600)
-@use_case
-def purge_expired(now: datetime | None = None) -> int:
-    """Erase closed DV requests older than DV_RETENTION_DAYS, leaving tombstones.
-
-    Idempotent and safe with several workers: each request is claimed with a conditional
-    UPDATE (erased_at still empty), so only one worker erases and audits it.
-    """
-    now = now or utcnow()
-    cutoff = now - timedelta(days=current_app.config["DV_RETENTION_DAYS"])
-    ids = list(db.session.scalars(select(SupportRequest.id).where(
-        SupportRequest.erased_at.is_(None), SupportRequest.closed_at.is_not(None),
-        SupportRequest.closed_at < cutoff, SupportRequest.status.in_(CLOSED_STATUSES))))
-    erased = 0
-    for request_id in ids:
-        claimed = db.session.execute(
-            update(SupportRequest).where(SupportRequest.id == request_id,
-                                         SupportRequest.erased_at.is_(None))
-            .values(erased_at=now).execution_options(synchronize_session=False)).rowcount
-        if claimed != 1:
-            continue
-        request = db.session.get(SupportRequest, request_id)
-        db.session.refresh(request)
-        _erase(request)
-        audit.record("dv.purged", None, "ticket", request.reference, ip=False)
-        erased += 1
-    return erased
-
-
-def reencrypt_all() -> int:
-    """Kept for one round: `flask rotate-field-key` (app.services.key_rotation) re-encrypts
-    every encrypted column; this returns the number of DV requests among them."""
-    from app.services import key_rotation
-
-    return key_rotation.reencrypt_all().get(SupportRequest.__tablename__, 0)
-
+__all__ = [
+    "ADVOCATE_ROLES", "CLOSE_CHOICES", "ENCRYPTED_FIELDS", "LinkedEscort", "MESSAGE_MAX",
+    "RequestData",
+    "SupportError", "UnknownRequest", "acknowledge", "add_note", "audit_queue_view",
+    "close_request", "counts", "create_alert", "create_escort", "forget_mail",
+    "forget_sent_mail", "mail_key", "member_reply", "member_view", "message_person",
+    "opted_in_ids", "person_reply", "person_timeline", "person_view", "purge_expired",
+    "queue", "recently_closed", "record_denied", "reencrypt_all", "request_for_token",
+    "submit_request", "view_request",
+]

@@ -17,13 +17,12 @@ page keeps its quick exit and safety note, since it is the same template.
 from __future__ import annotations
 
 import functools
-import hashlib
-import hmac
 import time
 from collections.abc import Callable
 
 from flask import current_app, g, make_response, request
 
+from app.core.tokens import keyed
 from app.extensions import limiter
 
 # Groups of forms that share one count per client, and the setting that holds their limit.
@@ -31,12 +30,6 @@ TICKETS = ("tickets", "RATELIMIT_TICKET_LIMIT")  # escorts, reports, DV, outreac
 REPLIES = ("replies", "RATELIMIT_REPLY_LIMIT")  # follow-up messages, DV replies, cancels
 SIGNUPS = ("signups", "RATELIMIT_SIGNUP_LIMIT")  # seminar places, APB subscriptions
 UPLOADS = ("uploads", "RATELIMIT_UPLOAD_LIMIT")  # photos added to a report
-
-
-def keyed(purpose: str, value: str) -> str:
-    """A keyed hash of `value`: what the limiter stores instead of an address."""
-    secret = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(secret, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def client_key() -> str:

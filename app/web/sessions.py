@@ -15,9 +15,11 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import contains_eager
 
 from app.core import tokens
+from app.core.database import use_case
 from app.extensions import db, login_manager
 from app.models.accounts import LoginSession, User
 from app.models.base import utcnow
+from app.services import login_sessions
 
 TOUCH_EVERY = timedelta(seconds=30)
 
@@ -40,53 +42,22 @@ def init_login(app: Flask) -> None:
 
 
 def begin(user: User, remember: bool = False) -> None:
-    """Sign `user` in with a fresh session identifier (call inside the login use case).
+    """Put the session the sign-in use case opened (`user.session_token`) in the cookie.
 
-    Whatever session this browser had before (another account's included) is ended first,
-    so an identifier planted before sign-in is worthless afterwards.
+    Whatever this browser's session held before is cleared first (the use case has already
+    ended that session's row).
     """
-    _revoke_token(session.get("_user_id"))
     session.clear()
-    raw = tokens.new_token()
-    db.session.add(
-        LoginSession(
-            session_hash=tokens.hash_token(raw),
-            user=user,
-            user_agent=(request.user_agent.string or "")[:200],
-        )
-    )
-    user.session_token = raw
     login_user(user, remember=remember)
 
 
 def end() -> None:
-    """Revoke the current session row and clear the cookie (call inside a use case)."""
-    _revoke_token(session.get("_user_id"))
+    """Clear the cookie after the logout use case ended the session row."""
     logout_user()
     session.clear()
 
 
-def _revoke_token(raw) -> None:
-    if raw and isinstance(raw, str):
-        db.session.execute(
-            update(LoginSession)
-            .where(LoginSession.session_hash == tokens.hash_token(raw),
-                   LoginSession.revoked_at.is_(None))
-            .values(revoked_at=utcnow())
-        )
-
-
-def revoke_all(user: User, keep: str | None = None) -> None:
-    """End every session of `user` (disabling, password change); the caller's use case commits.
-
-    `keep` is a raw session token to spare (the person changing their own password).
-    """
-    query = update(LoginSession).where(
-        LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None)
-    )
-    if keep:
-        query = query.where(LoginSession.session_hash != tokens.hash_token(keep))
-    db.session.execute(query.values(revoked_at=utcnow()))
+revoke_all = login_sessions.revoke_all  # for callers that reach it from here
 
 
 def idle_limit(user: User) -> timedelta | None:
@@ -137,17 +108,29 @@ def load_user(raw: str) -> User | None:
         return None
     now = utcnow()
     if _expired(row, now):
-        row.revoked_at = now
-        db.session.commit()
-        session["_ended"] = "idle" if row.user.is_staff else "expired"
+        ended = "idle" if row.user.is_staff else "expired"
+        _end_row(row.id, now)
+        session["_ended"] = ended
         return None
     if now - row.last_seen_at > TOUCH_EVERY and not is_auto_refresh():
-        row.last_seen_at = now
-        db.session.commit()
+        _touch_row(row, now)
     user = row.user
     user.session_token = raw
     user.session_row = row
     return user
+
+
+@use_case
+def _end_row(row_id: int, now) -> None:
+    """An idle or too old session row is revoked for good (its own short transaction)."""
+    db.session.execute(update(LoginSession).where(LoginSession.id == row_id)
+                       .values(revoked_at=now))
+
+
+@use_case
+def _touch_row(row: LoginSession, now) -> None:
+    """The person is active: move the idle clock on (at most every TOUCH_EVERY)."""
+    row.last_seen_at = now
 
 
 def seconds_left(user: User) -> int | None:
@@ -157,21 +140,6 @@ def seconds_left(user: User) -> int | None:
     if limit is None or row is None:
         return None
     return max(0, int((row.last_seen_at + limit - utcnow()).total_seconds()))
-
-
-def touch(user: User) -> None:
-    """Extend an idle staff session (the "Stay signed in" button; the caller commits)."""
-    raw = getattr(user, "session_token", None)
-    if raw:
-        db.session.execute(
-            update(LoginSession)
-            .where(LoginSession.session_hash == tokens.hash_token(raw),
-                   LoginSession.revoked_at.is_(None))
-            .values(last_seen_at=utcnow())
-        )
-        row = getattr(user, "session_row", None)
-        if row is not None:
-            db.session.refresh(row)
 
 
 def still_valid(raw: str | None) -> User | None:

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models.apb import IssueDelivery
-from app.services import apb
+from app.services import apb_sending as apb
 from app.services.outbox import deliver_due
 
 

@@ -173,10 +173,10 @@ def test_recurring_form_errors(login_as, db, campus):
 
 def test_someone_elses_recurring_escort_is_404(login_as, db, campus, make_user):
     owner = make_user()
-    recurring = escorts.create_recurring(
-        owner=owner, origin=Place(campus["garage"].id), destination=Place(campus["rail"].id),
+    recurring = escorts.create_recurring(owner, escorts.RecurringDetails(
+        origin=Place(campus["garage"].id), destination=Place(campus["rail"].id),
         time_of_day=time(23, 15), weekdays={0}, start_date=date.today(), end_date=None,
-        party_size=1, needs=None, phone="555 010 9999")
+        party_size=1, needs=None, phone="555 010 9999"))
     client = login_as(None)
     assert client.post(f"/escorts/recurring/{recurring.id}/cancel").status_code == 404
     assert client.post(f"/escorts/recurring/{recurring.id}/skip",

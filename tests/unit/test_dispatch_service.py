@@ -151,7 +151,7 @@ def test_stale_version_is_a_conflict_listing_the_changes(db, make_ticket, staff)
     ticket = make_ticket(status=NEW)
     seen = max(e.id for e in ticket.events)
     version = ticket.version
-    dispatch.acknowledge(ticket.id, staff["dispatcher"], version, seen)
+    dispatch.acknowledge(ticket.id, staff["dispatcher"], version, seen_event_id=seen)
     before = snapshot(db, ticket.id)
     with pytest.raises(TicketConflict) as caught:
         dispatch.change_priority(ticket.id, staff["dispatcher"], version, 1, "fire alarm",

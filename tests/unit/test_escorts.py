@@ -97,10 +97,10 @@ def test_same_submission_key_makes_one_ticket(db, make_escort):
 @pytest.fixture()
 def recurring(db, campus, make_user):
     owner = make_user(email="night@example.org")
-    return escorts.create_recurring(
-        owner=owner, origin=Place(campus["garage"].id), destination=Place(campus["rail"].id),
+    return escorts.create_recurring(owner, escorts.RecurringDetails(
+        origin=Place(campus["garage"].id), destination=Place(campus["rail"].id),
         time_of_day=time(23, 15), weekdays={0, 1, 2, 3, 4}, start_date=date(2026, 1, 1),
-        end_date=None, party_size=1, needs=None, phone="555 010 9999")
+        end_date=None, party_size=1, needs=None, phone="555 010 9999"))
 
 
 def _utc(day: date, at: time) -> datetime:

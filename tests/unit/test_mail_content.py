@@ -10,7 +10,7 @@ from jinja2 import meta
 from sqlalchemy import select
 
 from app.models.outbox import OutboxMessage
-from app.services import apb, outbox
+from app.services import apb_sending, outbox
 
 EMAIL_DIR = Path(__file__).resolve().parents[2] / "app" / "templates" / "email"
 HOSTILE_MARKDOWN = """Watch for **tailgaters** at the [garage doors](/apb/) and
@@ -26,7 +26,7 @@ HOSTILE_MARKDOWN = """Watch for **tailgaters** at the [garage doors](/apb/) and
 
 def issue_mail(db, make_issue, make_subscriber) -> OutboxMessage:
     issue = make_issue(body=HOSTILE_MARKDOWN)
-    apb._enqueue_issue(issue, make_subscriber(email="reader@example.org"))
+    apb_sending._enqueue_issue(issue, make_subscriber(email="reader@example.org"))
     db.session.commit()
     return db.session.scalar(select(OutboxMessage))
 
@@ -117,7 +117,8 @@ def test_seminar_mail_puts_the_room_and_the_request_on_separate_lines(app, db, m
 def test_console_mail_lists_attachments_by_name_and_size(app, db, capsys, monkeypatch):
     monkeypatch.setitem(app.config, "MAIL_CONSOLE", True)
     invitation = outbox.Attachment("seminar-7.ics", "text/calendar", "BEGIN:VCALENDAR\r\n" * 30)
-    outbox.enqueue("ana@example.org", "apb_confirm", "Confirm", attachments=[invitation],
+    outbox.enqueue("ana@example.org", "apb_confirm", "Confirm",
+                   extra=outbox.Extra(attachments=[invitation]),
                    confirm_url="https://portal.example.org/apb/confirm/x")
     db.session.commit()
     assert outbox.deliver_due("test", 10).sent == 1

@@ -66,7 +66,8 @@ def test_text_attachments_such_as_an_invitation_arrive_with_the_mail(app, db, sm
     invitation = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
     with app.test_request_context():
         outbox.enqueue("reader@example.org", "ticket_message", "Your seat",
-                       attachments=[outbox.Attachment("seminar.ics", "text/calendar", invitation)],
+                       extra=outbox.Extra(attachments=[
+                           outbox.Attachment("seminar.ics", "text/calendar", invitation)]),
                        ticket=SimpleNamespace(reference="SEM-1"), body=None, follow_up_url=None)
         db.session.commit()
     outbox.deliver_due("test", 10)

@@ -202,8 +202,9 @@ def test_close_with_a_stale_version_is_a_conflict(db, make_dv_request, make_user
 def test_linked_escort_carries_only_what_dispatch_needs(db, make_dv_request, make_user):
     advocate = make_user(roles=("advocate",))
     ticket, _ = make_dv_request()
-    opened = support.create_escort(ticket.id, advocate, meet="Robin", meet_at="East lobby",
-                                   going_to="Bus stop 4", requested_for=None, phone=None)
+    opened = support.create_escort(ticket.id, advocate, support.LinkedEscort(
+        meet="Robin", meet_at="East lobby", going_to="Bus stop 4", requested_for=None,
+        phone=None))
     escort = db.session.get(Ticket, opened.ticket.id)
     assert escort.kind == "escort" and not escort.confidential and escort.requester_id is None
     escort_text = repr({c.key: getattr(escort, c.key) for c in escort.__mapper__.column_attrs})
@@ -231,8 +232,8 @@ def test_linked_alert(db, make_dv_request, make_user):
 def _closed(db, make_dv_request, make_user, days_ago: int):
     advocate = make_user(roles=("advocate",))
     ticket, token = make_dv_request()
-    support.create_escort(ticket.id, advocate, meet="R", meet_at="A", going_to="B",
-                          requested_for=None, phone=None)
+    support.create_escort(ticket.id, advocate, support.LinkedEscort(
+        meet="R", meet_at="A", going_to="B", requested_for=None, phone=None))
     support.close_request(ticket.id, advocate, None, "resolved:assisted", "zebra-7731 note")
     row = db.session.get(SupportRequest, ticket.id)
     row.closed_at = utcnow() - timedelta(days=days_ago)
@@ -268,9 +269,9 @@ def test_purge_also_erases_the_linked_escort_and_the_mail_about_the_request(
     advocate = make_user(roles=("advocate",))
     ticket, _ = make_dv_request(contact_method="email", contact_value="safe@example.org",
                                email_is_safe=True)
-    support.create_escort(ticket.id, advocate, meet="Sam at the north door",
-                          meet_at="North entrance", going_to="Garage B level 2",
-                          requested_for=None, phone="555 010 9999")
+    support.create_escort(ticket.id, advocate, support.LinkedEscort(
+        meet="Sam at the north door", meet_at="North entrance",
+        going_to="Garage B level 2", requested_for=None, phone="555 010 9999"))
     escort = db.session.scalar(select(EscortRequest))
     assert escort.requester_id is None
     created = db.session.scalar(select(AuditEvent).where(

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from app.services import uploads
-from app.services.uploads import UploadError
+from app.core import uploads
+from app.core.uploads import UploadError
 from tests.fixtures.reports import image_bytes, jpeg_with_gps
 
 

@@ -30,6 +30,7 @@ from app.extensions import limiter
 from app.services import accounts
 from app.web import sessions
 from app.web.access import member, must_enrol, public
+from app.web.actor import current_actor
 from app.web.headers import no_store
 
 TOO_MANY_SIGN_INS = "There have been too many sign-in attempts from this connection."
@@ -60,14 +61,14 @@ def login():
         return redirect(safe_next(form.next.data) or landing_page(current_user))
     unverified = None
     if form.validate_on_submit():
-        result = accounts.login(form.email.data, form.password.data, form.remember.data,
-                                known_device.client())
+        result = accounts.login(form.email.data, form.password.data, known_device.client(),
+                                current_actor())
         if result.outcome == "second_factor":
             session[PENDING] = {"u": result.user.id, "r": bool(form.remember.data),
                                 "n": safe_next(form.next.data), "t": int(time.time())}
             return redirect(url_for("auth.second_factor"))
         if result.ok:
-            return _signed_in(result, safe_next(form.next.data))
+            return _signed_in(result, safe_next(form.next.data), bool(form.remember.data))
         add_error(form, "email", result.message)
         unverified = form.email.data if result.outcome == "unverified" else None
     resend = EmailOnlyForm(email=unverified, formdata=None) if unverified else None
@@ -75,7 +76,8 @@ def login():
                            title="Sign in")
 
 
-def _signed_in(result: accounts.LoginResult, next_path: str | None):
+def _signed_in(result: accounts.LoginResult, next_path: str | None, remember: bool):
+    sessions.begin(result.user, remember=remember)
     flash(f"You are signed in as {result.user.name}.", "success")
     target = url_for("account.two_factor") if must_enrol(result.user) else (
         next_path or landing_page(result.user))
@@ -106,10 +108,10 @@ def second_factor():
                                expired=accounts.MESSAGES["expired"])
     form = SecondFactorForm()
     if form.validate_on_submit():
-        result = accounts.complete_sign_in(pending["u"], form.code.data, pending["r"],
-                                           known_device.client())
+        result = accounts.complete_sign_in(pending["u"], form.code.data, known_device.client(),
+                                           current_actor())
         if result.ok:
-            return _signed_in(result, pending.get("n"))
+            return _signed_in(result, pending.get("n"), bool(pending["r"]))
         if result.outcome == "expired":
             session.pop(PENDING, None)
             flash(result.message, "info")
@@ -223,6 +225,7 @@ def sessions_end_here() -> None:
 @public
 def logout():
     accounts.logout(current_user)
+    sessions.end()
     flash("You have signed out.", "success")
     return redirect(url_for("main.home"))
 

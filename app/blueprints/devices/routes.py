@@ -26,16 +26,18 @@ from app.blueprints.devices.forms import (
     StolenForm,
     lock_form_for,
 )
+from app.core import uploads
 from app.core.csv_export import csv_response
 from app.core.timezones import to_utc
 from app.extensions import db
 from app.models.devices import Device
-from app.services import alert_report, devices, dispatch, uploads, visibility
+from app.services import alert_report, device_lockdown, device_theft, devices, dispatch, visibility
 from app.web.access import member, public, roles_required
 from app.web.forms import location_choices
 from app.web.headers import no_store
 from app.web.hostile import MAX_ID, int_arg
 from app.web.rate_limits import TICKETS, UPLOADS, form_limit
+from app.web.uploads import serve_photo
 
 STAFF = tuple(sorted(visibility.DEVICE_STAFF))
 # The lock form the dispatch ticket page shows for each device of a lockdown request.
@@ -182,7 +184,7 @@ def request_lockdown():
         form.devices.data = [device]
     if form.validate_on_submit():
         try:
-            opened = devices.request_lockdown(
+            opened = device_lockdown.request_lockdown(
                 _user(),
                 form.devices.data or [],
                 form.preferred_times.data,
@@ -224,13 +226,11 @@ def report_stolen(device_id: int):
     form.location_id.choices = location_choices(with_other=False)
     if form.validate_on_submit():
         try:
-            opened = devices.report_stolen(
+            opened = device_theft.report_stolen(
                 _user(),
                 device_id,
-                to_utc(form.last_seen_at.data),
-                form.location_id.data,
-                form.where.data,
-                form.description.data or "",
+                device_theft.Theft(to_utc(form.last_seen_at.data), form.location_id.data,
+                                   form.where.data, form.description.data or ""),
                 form.submission_key.data,
             )
         except devices.DeviceError as error:
@@ -289,7 +289,7 @@ def mark_recovered(device_id: int):
         flash("Keep the note under 1,000 characters, without control characters.", "error")
     else:
         try:
-            devices.mark_recovered(_user(), device_id, form.note.data or "")
+            device_theft.mark_recovered(_user(), device_id, form.note.data or "")
         except devices.DeviceError as error:
             flash(str(error), "error")
         else:
@@ -303,7 +303,7 @@ def photo(device_id: int):
     device = db.session.get(Device, device_id)
     if device is None or not device.photo_name:
         abort(404)
-    return uploads.serve(device.photo_name, f"{device.registration_number}-label.jpg")
+    return serve_photo(device.photo_name, f"{device.registration_number}-label.jpg")
 
 
 @bp.route("/lockdowns/<int:ticket_id>/lock", methods=["POST"])
@@ -315,10 +315,10 @@ def record_lock(ticket_id: int):
         flash("Enter the lock ID and the date it was installed.", "error")
     else:
         try:
-            devices.record_lock(
+            device_lockdown.record_lock(
                 ticket_id, _user(), device_id, form.lock_id.data, form.locked_on.data
             )
-        except devices.NotYourLockdown:
+        except device_lockdown.NotYourLockdown:
             abort(404)
         except dispatch.TicketConflict:
             flash("This lockdown request changed while you were looking at it: check it "

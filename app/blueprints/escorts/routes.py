@@ -40,11 +40,11 @@ def new():
         return _render_form(form, 400)
     places, requested_for = checked
     try:
-        opened = escorts.request_escort(
+        opened = escorts.request_escort(escorts.EscortDetails(
             origin=places[0], destination=places[1], requested_for=requested_for,
             party_size=form.party_size.data, needs=form.needs.data, phone=form.phone.data,
-            name=form.name.data, email=form.email.data, actor=current_user,
-            submission_key=form.submission_key.data or None)
+            name=form.name.data, email=form.email.data),
+            actor=current_user, submission_key=form.submission_key.data or None)
     except escorts.EscortError as error:
         form.from_place.errors.append(str(error))
         return _render_form(form, 400)
@@ -89,11 +89,11 @@ def recurring_new():
         form.start_date.data = local_today()
     if form.validate_on_submit() and (places := form.places()) is not None:
         try:
-            escorts.create_recurring(
-                owner=current_user, origin=places[0], destination=places[1],
+            escorts.create_recurring(current_user, escorts.RecurringDetails(
+                origin=places[0], destination=places[1],
                 time_of_day=form.time.data, weekdays=set(form.weekdays.data),
                 start_date=form.start_date.data, end_date=form.end_date.data,
-                party_size=form.party_size.data, needs=form.needs.data, phone=form.phone.data)
+                party_size=form.party_size.data, needs=form.needs.data, phone=form.phone.data))
         except escorts.EscortError as error:
             form.from_place.errors.append(str(error))
         else:

@@ -18,9 +18,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
-from app.core import timezones
+from app.core import timezones, uploads
 from app.models.reports import OUTCOMES
-from app.services import uploads
 from app.services.reports import FUTURE_TOLERANCE
 from app.web.forms import (
     BoundedDateTimeField,

@@ -1,7 +1,7 @@
 """Reporting a concern: safety guidance first, then the form; photos; dispatch's close."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.blueprints.reports import bp
@@ -13,13 +13,14 @@ from app.blueprints.reports.forms import (
     close_form_for,
 )
 from app.blueprints.track.links import just_made, to_confirmation
-from app.core import timezones
+from app.core import timezones, uploads
 from app.models.reports import CATEGORIES, GUIDANCE, OUTCOMES
-from app.services import dispatch, reports, uploads
+from app.services import dispatch, reports
 from app.web.access import public, roles_required
 from app.web.forms import location_choices
 from app.web.headers import no_store
 from app.web.rate_limits import TICKETS, UPLOADS, form_limit
+from app.web.uploads import serve_photo
 
 STAFF_PHOTO_ROLES = ("dispatcher", "officer")
 
@@ -146,16 +147,9 @@ def add_photos(reference: str, token: str):
 def photo(photo_id: int):
     """A report photo, for staff only: never cached, never sniffed, shown inline."""
     found = reports.photo_for_staff(photo_id, current_user)
-    path = uploads.path_for(found.stored_name) if found else None
-    if path is None or not path.is_file():
+    if found is None:
         abort(404)
-    no_store()
-    response = send_file(path, mimetype=found.content_type, as_attachment=False,
-                         download_name=found.download_name, conditional=False, etag=False,
-                         max_age=0)
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return serve_photo(found.stored_name, found.download_name, found.content_type)
 
 
 def _ticket_page(ticket_id: int) -> str:

@@ -289,9 +289,9 @@ def escort(ticket_id: int):
 def _create_escort(ticket_id: int, actor, form: EscortForm):
     when = form.when.data
     requested_for = to_utc(when) if when else None
-    return service.create_escort(ticket_id, actor, meet=form.meet.data, meet_at=form.meet_at.data,
-                                 going_to=form.going_to.data, requested_for=requested_for,
-                                 phone=form.phone.data)
+    return service.create_escort(ticket_id, actor, service.LinkedEscort(
+        meet=form.meet.data, meet_at=form.meet_at.data, going_to=form.going_to.data,
+        requested_for=requested_for, phone=form.phone.data))
 
 
 @bp.route("/advocate/<int:ticket_id>/alert", methods=["POST"])

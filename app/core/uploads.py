@@ -14,7 +14,8 @@ Used by incident reports and reusable by any feature that accepts photos:
        with uploads.kept(prepared) as stored:
            my_use_case(..., stored)
 
-3. `path_for(name)` finds a stored file for an authorised view to send.
+3. `path_for(name)` finds a stored file for an authorised view to send
+   (app.web.uploads.serve_photo sends it).
 """
 from __future__ import annotations
 
@@ -221,21 +222,3 @@ def path_for(name: str) -> Path | None:
     if not STORED_NAME.match(name or ""):
         return None
     return Path(current_app.config["UPLOAD_DIR"]) / name
-
-
-def serve(name: str, download_name: str):
-    """A stored photo as a response for staff: never cached, never sniffed, sandboxed."""
-    from flask import abort, send_file
-
-    from app.web.headers import no_store
-
-    path = path_for(name)
-    if path is None or not path.is_file():
-        abort(404)
-    no_store()
-    mimetype = "image/png" if name.endswith(".png") else "image/jpeg"
-    response = send_file(path, mimetype=mimetype, as_attachment=False,
-                         download_name=download_name, conditional=False, etag=False, max_age=0)
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
