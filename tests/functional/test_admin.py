@@ -14,6 +14,7 @@ from app.models.base import utcnow
 from app.models.locations import Location
 from app.services import audit
 from tests.fixtures.accounts import totp_code
+from tests.helpers import soup
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -23,10 +24,6 @@ HOSTILE = [
     "%",
     "_",
 ]
-
-
-def soup(response) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
 
 def flashes(page: BeautifulSoup) -> str:

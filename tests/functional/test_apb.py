@@ -6,7 +6,6 @@ import re
 from datetime import timedelta
 
 import feedparser
-from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from app import create_app
@@ -14,10 +13,7 @@ from app.models.apb import CONFIRMED, PENDING, UNSUBSCRIBED, NewsletterIssue, Su
 from app.models.base import utcnow
 from app.models.outbox import OutboxMessage
 from app.services import apb
-
-
-def soup(response):
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+from tests.helpers import soup
 
 
 def link_in(message: OutboxMessage, path: str) -> str:

@@ -6,7 +6,6 @@ import io
 from datetime import timedelta
 
 import pytest
-from bs4 import BeautifulSoup
 
 from app.core.timezones import local_today
 from app.models.tickets import (
@@ -19,10 +18,7 @@ from app.models.tickets import (
     RESOLVED,
     Ticket,
 )
-
-
-def soup(response):
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+from tests.helpers import soup
 
 
 def fresh(db, ticket_id):

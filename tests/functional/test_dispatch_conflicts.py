@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import threading
 
-from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from app.models.tickets import ACKNOWLEDGED, ASSIGNED, RESOLVED, Ticket, TicketEvent
-
-
-def soup(response):
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+from tests.helpers import soup
 
 
 def hidden(page, prefix):

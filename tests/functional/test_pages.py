@@ -7,6 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from app.blueprints.main import catalog
+from tests.helpers import soup
 
 # The services the division offers, in the issue's words: every one must be in the directory.
 ISSUE_SERVICES = [
@@ -20,10 +21,6 @@ ISSUE_SERVICES = [
 ]
 EMERGENCIES = {"code-blue", "code-red", "active-shooter", "child-abduction",
                "hazardous-materials"}
-
-
-def soup(response) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
 
 def main_text(page: BeautifulSoup) -> str:

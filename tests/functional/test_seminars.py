@@ -3,16 +3,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from app.models.seminars import CONFIRMED, PENDING, WAITLISTED, Registration
 from app.services import seminars
 from tests.fixtures.seminars import link_in, mails_to
-
-
-def soup(response) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+from tests.helpers import soup
 
 
 def count(db) -> int:
