@@ -295,7 +295,7 @@ def test_adding_a_location(admin, db):
     assert page.find("label", string="Name") is not None
     shown = admin.post("/admin/locations/new", _data={
         "name": "North Garage", "kind": "garage", "description": "Level 2 entrance"},
-        _follow_redirects=True)
+                       _follow_redirects=True)
     assert "North Garage was added." in flashes(shown)
     place = db.session.scalar(select(Location).where(Location.name == "North Garage"))
     assert (place.kind, place.description, place.active) == ("garage", "Level 2 entrance", True)
@@ -361,7 +361,7 @@ def test_renaming_onto_another_location_is_refused(admin, db):
     db.session.commit()
     b = db.session.scalar(select(Location).where(Location.name == "B Place"))
     page = admin.post(f"/admin/locations/{b.id}", _data={"name": "a place", "kind": "building",
-                                                        "active": "y"}, _expected_status=400)
+                                                         "active": "y"}, _expected_status=400)
     assert "already exists" in page.select_one(".error-summary").get_text()
 
 

@@ -129,7 +129,7 @@ def test_acknowledge_assign_move_resolve(db, dispatcher, make_ticket, officer):
     offered = [o.text for o in page.select("select[name=assign-officer_id] option")]
     assert "Officer X" in offered
     dispatcher.post_response(f"{url}/assign", _data={**hidden(page, "assign"),
-                                                    "assign-officer_id": officer.id},
+                                                     "assign-officer_id": officer.id},
                              _expected_status=302)
     assert fresh(db, ticket.id).assigned_officer_id == officer.id
     page = dispatcher.get(url)
@@ -140,7 +140,7 @@ def test_acknowledge_assign_move_resolve(db, dispatcher, make_ticket, officer):
     page = dispatcher.get(url)
     dispatcher.post_response(f"{url}/resolve", _data={
         **hidden(page, "resolve"), "resolve-outcome": "completed", "resolve-detail": "Done"},
-        _expected_status=302)
+                             _expected_status=302)
     ticket = fresh(db, ticket.id)
     assert (ticket.status, ticket.outcome) == (RESOLVED, "completed")
 
@@ -171,13 +171,13 @@ def test_priority_change_needs_a_reason(db, dispatcher, make_ticket):
     url = f"/dispatch/tickets/{ticket.id}"
     page = dispatcher.get(url)
     page = dispatcher.post(f"{url}/priority", _data={**hidden(page, "priority"),
-                                                    "priority-priority": "1"},
+                                                     "priority-priority": "1"},
                            _expected_status=400)
     assert "Give a reason for changing the priority." in page.find(class_="error-summary").text
     assert fresh(db, ticket.id).priority == 3
     dispatcher.post_response(f"{url}/priority", _data={**hidden(page, "priority"),
-                                                      "priority-priority": "1",
-                                                      "priority-reason": "Caller is alone"},
+                                                       "priority-priority": "1",
+                                                       "priority-reason": "Caller is alone"},
                              _expected_status=302)
     assert fresh(db, ticket.id).priority == 1
     assert "P3 → P1: Caller is alone" in dispatcher.get_response(url).get_data(as_text=True)
@@ -188,10 +188,10 @@ def test_note_is_internal_and_message_is_sent(db, dispatcher, make_ticket):
     url = f"/dispatch/tickets/{ticket.id}"
     page = dispatcher.get(url)
     dispatcher.post_response(f"{url}/note", _data={**hidden(page, "note"),
-                                                  "note-body": "Check camera 4"},
+                                                   "note-body": "Check camera 4"},
                              _expected_status=302)
     dispatcher.post_response(f"{url}/message", _data={**hidden(page, "message"),
-                                                     "message-body": "Officer on the way"},
+                                                      "message-body": "Officer on the way"},
                              _expected_status=302)
     history = dispatcher.get(url).find(class_="ticket-history")
     note = history.find("li", class_="event-note")
