@@ -5,11 +5,14 @@
 - `sign_in(client, user)`: a signed-in session for `user` without the login form.
 - `post_login(client, email, ...)`: the login form posted, the response returned.
 - `session_cookie(app, user, url)`: a signed-in session cookie for a browser (no form).
+- `run_threads(target, arg_tuples)`: race several threads and wait for all of them.
 
 Requests that sign in, fetch a page and check its status in one step: the `client_request`
 fixture (tests/fixtures/client_request.py).
 """
 from __future__ import annotations
+
+import threading
 
 from bs4 import BeautifulSoup
 
@@ -70,3 +73,12 @@ def post_login(client, email: str, password: str = TEST_PASSWORD, environ_base=N
     if expected_status is not None:
         assert response.status_code == expected_status, response.get_data(as_text=True)
     return response
+
+
+def run_threads(target, arg_tuples, timeout: float | None = 60) -> None:
+    """Run `target(*args)` in one thread per tuple of `arg_tuples`, all at once; wait for all."""
+    threads = [threading.Thread(target=target, args=args) for args in arg_tuples]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)

@@ -10,7 +10,7 @@ from app.blueprints.auth.known_device import COOKIE
 from app.models.login_throttle import LoginCounter
 from tests.fixtures.accounts import TEST_PASSWORD, totp_code
 from tests.fixtures.auth import STRONG_PASSWORD, emails_to, error_text, link_in
-from tests.helpers import post_login
+from tests.helpers import post_login, run_threads
 
 STRANGER = {"REMOTE_ADDR": "198.51.100.7"}
 OWNER = {"REMOTE_ADDR": "203.0.113.20"}
@@ -144,11 +144,7 @@ def test_failures_counted_at_the_same_moment_are_all_counted(app, db, make_user)
         except Exception as error:  # noqa: BLE001 (reported below)
             errors.append(error)
 
-    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_threads(attempt, [(n,) for n in range(6)], timeout=None)
     assert not errors
     db.session.commit()
     counts = sorted(db.session.scalars(select(LoginCounter.failures)).all())
