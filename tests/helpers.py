@@ -6,6 +6,7 @@
 - `post_login(client, email, ...)`: the login form posted, the response returned.
 - `session_cookie(app, user, url)`: a signed-in session cookie for a browser (no form).
 - `run_threads(target, arg_tuples)`: race several threads and wait for all of them.
+- `saved(db, row)`: add and commit a row a fixture made, and return it.
 
 Requests that sign in, fetch a page and check its status in one step: the `client_request`
 fixture (tests/fixtures/client_request.py).
@@ -82,3 +83,10 @@ def run_threads(target, arg_tuples, timeout: float | None = 60) -> None:
         thread.start()
     for thread in threads:
         thread.join(timeout)
+
+
+def saved(db, row):
+    """Add `row`, commit, and return it (the last step of every make_* fixture)."""
+    db.session.add(row)
+    db.session.commit()
+    return row
