@@ -16,7 +16,6 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from app.extensions import db as _db
-from tests.fixtures.database import wipe
 
 pytest_plugins = sorted(
     f"tests.fixtures.{path.stem}"
@@ -59,14 +58,6 @@ def app(tmp_path_factory, database_url):
         _db.session.remove()
         _db.drop_all()
         _db.engine.dispose()
-
-
-@pytest.fixture()
-def db(app):
-    with app.app_context():
-        yield _db
-        _db.session.remove()
-        wipe(_db)
 
 
 @pytest.fixture()
