@@ -20,11 +20,21 @@ from app.models.outbox import OutboxMessage
 from tests.fixtures.accounts import TEST_PASSWORD, totp_code
 
 
-def sign_in(page, live_server: str, user) -> None:
-    """Sign `user` in through the login form (a fresh page or context per person)."""
+def fill_sign_in_form(page, email: str, password: str = TEST_PASSWORD) -> None:
+    """Type the email address and password into the login form on `page`."""
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+
+
+def sign_in(page, live_server: str, user, check=None) -> None:
+    """Sign `user` in through the login form (a fresh page or context per person).
+
+    `check(page)` (e.g. the axe check) runs on the login page before the form is filled.
+    """
     page.goto(live_server + "/login")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password", exact=True).fill(TEST_PASSWORD)
+    if check is not None:
+        check(page)
+    fill_sign_in_form(page, user.email)
     with page.expect_navigation():
         page.get_by_role("button", name=re.compile("Sign in", re.I)).click()
     if getattr(user, "totp_secret", None):  # admins and advocates: the second step

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from app.models.outbox import OutboxMessage
-from tests.browser.journey import expect
+from tests.browser.journey import expect, fill_sign_in_form
 
 pytestmark = pytest.mark.browser
 
@@ -56,12 +56,11 @@ def register(page, check) -> None:
     check(page)
 
 
-def sign_in(page, check) -> None:
+def follow_the_sign_in_link_and_sign_in(page, check) -> None:
     page.get_by_role("main").get_by_role("link", name="Sign in").click()
     expect(page.locator("h1")).to_have_text("Sign in")
     check(page)
-    page.get_by_label("Email address").fill(EMAIL)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    fill_sign_in_form(page, EMAIL, PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 
 
@@ -73,7 +72,7 @@ def test_register_verify_and_sign_in_on_a_phone(live_server, page, db, assert_ac
     expect(page.locator("h1")).to_have_text("Email address confirmed")
     assert_accessible(page)
 
-    sign_in(page, assert_accessible)
+    follow_the_sign_in_link_and_sign_in(page, assert_accessible)
     expect(page.locator("h1")).to_have_text("My account")
     expect(page.locator("main")).to_contain_text("River Jones")
     assert_accessible(page)

@@ -7,8 +7,7 @@ import re
 
 import pytest
 
-from tests.browser.journey import expect
-from tests.fixtures.accounts import TEST_PASSWORD
+from tests.browser.journey import expect, sign_in
 from tests.fixtures.browser import PHONE, WAIT_MS
 
 pytestmark = pytest.mark.browser
@@ -28,16 +27,6 @@ def staff_page(browser):
     yield open_page
     for context in contexts:
         context.close()
-
-
-def sign_in(page, base, user, check):
-    page.goto(base + "/login")
-    check(page)
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password", exact=True).fill(TEST_PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").first.click()
-    expect(page).not_to_have_url(re.compile(r"/login"))
 
 
 def follow_status(page, url, check) -> str:

@@ -7,12 +7,10 @@ import re
 
 import pytest
 
-from app.core import tokens
 from app.extensions import db as _db
-from app.models.accounts import LoginSession
-from app.models.base import utcnow
 from app.models.support import SupportRequest
 from tests.browser.journey import PlaywrightTimeoutError, expect
+from tests.helpers import session_cookie
 
 pytestmark = pytest.mark.browser
 
@@ -23,18 +21,6 @@ def neutral(app, live_server, monkeypatch):
     url = live_server + "/?neutral=1"
     monkeypatch.setitem(app.config, "DV_NEUTRAL_URL", url)
     return url
-
-
-def sign_in(app, context, live_server, user) -> None:
-    """Give a browser context a signed-in session cookie for `user` (no login form)."""
-    raw = tokens.new_token()
-    _db.session.add(LoginSession(session_hash=tokens.hash_token(raw), user_id=user.id,
-                                 created_at=utcnow(), last_seen_at=utcnow()))
-    _db.session.commit()
-    value = app.session_interface.get_signing_serializer(app).dumps(
-        {"_user_id": raw, "_fresh": True})
-    context.add_cookies([{"name": app.config["SESSION_COOKIE_NAME"], "value": value,
-                          "url": live_server}])
 
 
 def test_quick_exit_link_leaves_and_back_does_not_return(live_server, neutral, page,
@@ -105,7 +91,7 @@ def test_request_to_escort_journey(app, browser, live_server, neutral, page, mak
     dv_reference = request.reference
 
     advocate_context = browser.new_context(viewport={"width": 390, "height": 844})
-    sign_in(app, advocate_context, live_server, make_user(roles=("advocate",)))
+    advocate_context.add_cookies([session_cookie(app, make_user(roles=("advocate",)), live_server)])
     advocate = advocate_context.new_page()
     advocate.goto(live_server + "/support/advocate/")
     assert_accessible(advocate)
@@ -124,7 +110,8 @@ def test_request_to_escort_journey(app, browser, live_server, neutral, page, mak
     advocate_context.close()
 
     dispatch_context = browser.new_context(viewport={"width": 390, "height": 844})
-    sign_in(app, dispatch_context, live_server, make_user(roles=("dispatcher",)))
+    dispatch_context.add_cookies([session_cookie(app, make_user(roles=("dispatcher",)),
+                                                live_server)])
     dispatcher = dispatch_context.new_page()
     dispatcher.goto(live_server + "/dispatch/")
     board = dispatcher.inner_text("main")

@@ -5,32 +5,33 @@ from sqlalchemy import select
 
 from app.models.accounts import LoginSession, User
 from tests.fixtures.accounts import TEST_PASSWORD
-from tests.fixtures.auth import STRONG_PASSWORD, emails_to, error_text, page
+from tests.fixtures.auth import STRONG_PASSWORD, emails_to, error_text
+from tests.helpers import soup
 
 
 def test_account_home_shows_the_details_and_the_members_pages(app, login_as):
     client = login_as(None, name="Jo Smith", phone="555 0101")
-    soup = page(client.get("/account/"))
-    assert soup.h1.get_text(strip=True) == "My account"
-    text = soup.main.get_text(" ", strip=True)
+    doc = soup(client.get("/account/"))
+    assert doc.h1.get_text(strip=True) == "My account"
+    text = doc.main.get_text(" ", strip=True)
     assert "Jo Smith" in text and client.user.email in text and "555 0101" in text
-    links = {a.get_text(strip=True): a["href"] for a in soup.select(".cards a")}
+    links = {a.get_text(strip=True): a["href"] for a in doc.select(".cards a")}
     assert links == {"My requests": "/track/mine", "My devices": "/devices/mine",
                      "My seminars": "/seminars/mine", "My training history": "/seminars/history",
                      "APB newsletter": "/apb/subscribe"}
-    assert soup.find("a", string="Change your details")
-    assert soup.find("a", string="Change your password")
+    assert doc.find("a", string="Change your details")
+    assert doc.find("a", string="Change your password")
 
 
 def test_staff_see_their_roles(login_as):
     client = login_as("dispatcher", "officer")
-    text = page(client.get("/account/")).main.get_text(" ", strip=True)
+    text = soup(client.get("/account/")).main.get_text(" ", strip=True)
     assert "dispatcher, officer" in text
 
 
 def test_profile_edit_saves_the_details(login_as, db):
     client = login_as("officer")
-    form = page(client.get("/account/profile"))
+    form = soup(client.get("/account/profile"))
     assert form.select_one("#name")["value"] == client.user.name
     response = client.post("/account/profile", data={
         "name": "Sam Lee", "display_name": "Officer Lee", "phone": "(555) 010-1234",
@@ -68,7 +69,7 @@ def test_change_password_with_a_wrong_current_one_is_refused(login_as, db):
         "current_password": "this is not it", "new_password": STRONG_PASSWORD,
         "confirm_password": STRONG_PASSWORD})
     assert "Your current password is not right." in error_text(response)
-    assert page(response).select_one("#current_password-error")
+    assert soup(response).select_one("#current_password-error")
     assert db.session.scalar(select(LoginSession.revoked_at)) is None
 
 
@@ -78,4 +79,4 @@ def test_change_password_refuses_a_weak_new_one(login_as):
         "current_password": TEST_PASSWORD, "new_password": "qwertyuiop123",
         "confirm_password": "qwertyuiop123"})
     assert "easy to guess" in error_text(response)
-    assert page(response).select_one("#new_password-error")
+    assert soup(response).select_one("#new_password-error")

@@ -2,7 +2,6 @@
 control; a different, existing advocate must approve; every advocate hears of it."""
 from __future__ import annotations
 
-from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from app.models.accounts import User
@@ -10,10 +9,7 @@ from app.models.advocacy import AdvocateGrant
 from app.models.audit import AuditEvent
 from app.models.outbox import OutboxMessage
 from tests.fixtures.accounts import totp_code
-
-
-def text(response) -> str:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser").get_text(" ")
+from tests.helpers import text
 
 
 def roles_of(db, user) -> frozenset[str]:

@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from app.models.accounts import LoginSession, User
 from tests.fixtures.accounts import TEST_PASSWORD, totp_code
-from tests.fixtures.auth import STRONG_PASSWORD, emails_to, error_text, link_in, page
+from tests.fixtures.auth import STRONG_PASSWORD, emails_to, error_text, link_in
+from tests.helpers import soup
 
 
 def path_of(url: str) -> str:
@@ -22,24 +23,24 @@ def register(client, **overrides):
 
 
 def test_register_page_has_plain_labels(client):
-    soup = page(client.get("/register"))
-    assert soup.h1.get_text(strip=True) == "Create an account"
-    labels = [label.get_text(" ", strip=True) for label in soup.select("label")]
+    doc = soup(client.get("/register"))
+    assert doc.h1.get_text(strip=True) == "Create an account"
+    labels = [label.get_text(" ", strip=True) for label in doc.select("label")]
     for expected in ("Full name", "Email address", "Password", "Confirm password"):
         assert expected in labels
-    legend = soup.select_one("legend").get_text(strip=True)
+    legend = doc.select_one("legend").get_text(strip=True)
     assert legend == "How are you connected to the hospital?"
-    assert soup.select_one("#password")["autocomplete"] == "new-password"
-    assert not soup.select_one("#password").has_attr("maxlength") or int(
-        soup.select_one("#password")["maxlength"]) >= 1024
+    assert doc.select_one("#password")["autocomplete"] == "new-password"
+    assert not doc.select_one("#password").has_attr("maxlength") or int(
+        doc.select_one("#password")["maxlength"]) >= 1024
 
 
 def test_register_verify_and_sign_in_through_the_outbox(client, db):
     response = register(client)
     assert response.status_code == 302
     check = client.get(response.headers["Location"])
-    assert page(check).h1.get_text(strip=True) == "Check your email"
-    assert "jo@example.org" in page(check).main.get_text()
+    assert soup(check).h1.get_text(strip=True) == "Check your email"
+    assert "jo@example.org" in soup(check).main.get_text()
 
     [message] = emails_to(db, "jo@example.org")
     assert message.subject == "Confirm your email address" and message.html_body
@@ -48,10 +49,10 @@ def test_register_verify_and_sign_in_through_the_outbox(client, db):
 
     early = client.post("/login", data={"email": "jo@example.org", "password": STRONG_PASSWORD})
     assert "confirm your email address first" in error_text(early)
-    assert page(early).find("button", string="Send the link again")
+    assert soup(early).find("button", string="Send the link again")
 
     verified = client.get(path_of(link))
-    assert page(verified).h1.get_text(strip=True) == "Email address confirmed"
+    assert soup(verified).h1.get_text(strip=True) == "Email address confirmed"
 
     signed_in = client.post("/login", data={"email": "jo@example.org", "password": STRONG_PASSWORD})
     assert signed_in.status_code == 302 and signed_in.headers["Location"] == "/account/"
@@ -71,7 +72,7 @@ def test_weak_password_shows_advice_on_the_form(client, db):
     assert response.status_code == 200
     text = error_text(response)
     assert "easy to guess" in text and "commonly used password" in text
-    assert page(response).select_one("#password-error")
+    assert soup(response).select_one("#password-error")
     assert db.session.scalar(select(User)) is None
 
 
@@ -113,7 +114,7 @@ def test_next_leads_back_to_the_page_asked_for(client, db, make_user):
     user = make_user()
     asked = client.get("/account/profile")
     login_url = asked.headers["Location"]
-    form = page(client.get(login_url))
+    form = soup(client.get(login_url))
     assert form.select_one("input[name=next]")["value"] == "/account/profile"
     response = client.post("/login", data={"email": user.email, "password": TEST_PASSWORD,
                                            "next": "/account/profile"})
@@ -137,13 +138,13 @@ def test_forgot_password_to_new_password(client, db, make_user):
     user = make_user()
     response = client.post("/forgot-password", data={"email": user.email})
     assert response.headers["Location"] == "/check-email"
-    sent = page(client.get("/check-email")).main.get_text(" ", strip=True)
+    sent = soup(client.get("/check-email")).main.get_text(" ", strip=True)
     assert "If " + user.email + " has an account" in sent
 
     [message] = emails_to(db, user.email)
     reset_path = path_of(link_in(message))
     form = client.get(reset_path)
-    assert page(form).h1.get_text(strip=True) == "Choose a new password"
+    assert soup(form).h1.get_text(strip=True) == "Choose a new password"
     weak = client.post(reset_path, data={"password": "password", "confirm_password": "password"})
     assert "at least 12 characters" in error_text(weak)
     done = client.post(reset_path, data={"password": STRONG_PASSWORD,
@@ -151,7 +152,7 @@ def test_forgot_password_to_new_password(client, db, make_user):
     assert done.headers["Location"] == "/login"
     used = client.get(reset_path)
     assert used.status_code == 400
-    assert page(used).h1.get_text(strip=True) == "This link does not work"
+    assert soup(used).h1.get_text(strip=True) == "This link does not work"
     ok = client.post("/login", data={"email": user.email, "password": STRONG_PASSWORD})
     assert ok.status_code == 302
 
@@ -170,13 +171,13 @@ def test_expired_and_forged_links_give_a_clear_page(client, app, db, make_user, 
                 verify_path[:-4] + "abcd", "/reset/%00%0a<script>"):
         response = client.get(url)
         assert response.status_code in (400, 404), url
-        heading = page(response).h1.get_text(strip=True)
+        heading = soup(response).h1.get_text(strip=True)
         assert heading in ("This link does not work", "Page not found")
     monkeypatch.setitem(app.config, "EMAIL_TOKEN_MAX_AGE", -1)
     expired = client.get(verify_path)
     assert expired.status_code == 400
-    assert page(expired).h1.get_text(strip=True) == "This link has expired"
-    assert page(expired).find("button", string="Send a new confirmation link")
+    assert soup(expired).h1.get_text(strip=True) == "This link has expired"
+    assert soup(expired).find("button", string="Send a new confirmation link")
 
 
 def test_resend_from_the_login_page_sends_a_new_link(client, db, make_user):

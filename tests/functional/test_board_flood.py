@@ -2,17 +2,13 @@
 board says how many tickets it does not show, and dispatch can close the junk in bulk."""
 from __future__ import annotations
 
-from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from app.models.audit import AuditEvent
 from app.models.tickets import CANCELLED, NEW, RESOLVED, Ticket, TicketEvent
 from app.services import dispatch
 from app.services.dispatch import DispatchError
-
-
-def soup(response):
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+from tests.helpers import soup
 
 
 def board_refs(page) -> list[str]:

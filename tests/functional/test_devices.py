@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from bs4 import BeautifulSoup
 from PIL import Image
 from sqlalchemy import func, select
 
@@ -22,10 +21,7 @@ from app.models.devices import (
 from app.models.outbox import OutboxMessage
 from app.models.reports import IncidentReport
 from app.services import dispatch
-
-
-def soup(response):
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+from tests.helpers import soup
 
 
 def errors(response) -> str:

@@ -6,7 +6,6 @@ import io
 from datetime import timedelta
 
 import pytest
-from bs4 import BeautifulSoup
 
 from app.core.timezones import local_today
 from app.models.tickets import (
@@ -19,10 +18,7 @@ from app.models.tickets import (
     RESOLVED,
     Ticket,
 )
-
-
-def soup(response):
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+from tests.helpers import soup
 
 
 def fresh(db, ticket_id):
@@ -39,8 +35,9 @@ def hidden(page, prefix):
 
 
 @pytest.fixture()
-def dispatcher(login_as):
-    return login_as("dispatcher")
+def dispatcher(client_request):
+    client_request.login("dispatcher")
+    return client_request
 
 
 @pytest.fixture()
@@ -57,7 +54,7 @@ def test_queue_lists_p1_first_then_oldest_with_markers(dispatcher, make_ticket, 
                      unread_by_staff=True)
     make_ticket(priority=1, status=RESOLVED)
     make_ticket(priority=1, confidential=True, summary="Secret")
-    page = soup(dispatcher.get("/dispatch/"))
+    page = dispatcher.get("/dispatch/")
     rows = page.select("table.queue tbody tr")
     assert [r["data-reference"] for r in rows] == [p1.reference, p2.reference, p3.reference]
     assert "row-p1" in rows[0]["class"]
@@ -77,9 +74,8 @@ def test_queue_filters_and_search(dispatcher, make_ticket, make_location, office
     c = make_ticket(status=ASSIGNED, officer=officer)
 
     def listed(query):
-        response = dispatcher.get("/dispatch/", query_string=query)
-        assert response.status_code == 200
-        return [r["data-reference"] for r in soup(response).select("table.queue tbody tr")]
+        page = dispatcher.get("/dispatch/", _query_string=query)
+        return [r["data-reference"] for r in page.select("table.queue tbody tr")]
 
     assert listed({"location_id": garage.id}) == [a.reference]
     assert listed({"priority": 1}) == [b.reference]
@@ -96,9 +92,7 @@ def test_queue_filters_and_search(dispatcher, make_ticket, make_location, office
 ])
 def test_forged_filters_are_reported_not_applied(dispatcher, make_ticket, query):
     ticket = make_ticket()
-    response = dispatcher.get("/dispatch/", query_string=query)
-    assert response.status_code == 200
-    page = soup(response)
+    page = dispatcher.get("/dispatch/", _query_string=query)
     assert page.find(class_="error-summary") is not None
     assert ticket.reference in page.text
 
@@ -108,7 +102,7 @@ def test_forged_filters_are_reported_not_applied(dispatcher, make_ticket, query)
 def test_ticket_page_shows_everything_and_clears_unread(db, dispatcher, make_ticket):
     ticket = make_ticket(contact_name="Ada", contact_phone="555-0199",
                          contact_email="ada@example.org", unread_by_staff=True)
-    page = soup(dispatcher.get(f"/dispatch/tickets/{ticket.id}"))
+    page = dispatcher.get(f"/dispatch/tickets/{ticket.id}")
     assert page.h1.text.startswith(ticket.reference)
     facts = page.find("dl", class_="facts").text
     assert "Ada" in facts and "555-0199" in facts and "ada@example.org" in facts
@@ -119,7 +113,7 @@ def test_ticket_page_shows_everything_and_clears_unread(db, dispatcher, make_tic
 
 def test_only_legal_next_statuses_are_offered(dispatcher, make_ticket, officer):
     ticket = make_ticket(status=ASSIGNED, officer=officer)
-    page = soup(dispatcher.get(f"/dispatch/tickets/{ticket.id}"))
+    page = dispatcher.get(f"/dispatch/tickets/{ticket.id}")
     options = [o["value"] for o in page.select("select[name=move-status] option") if o["value"]]
     assert options == [ACKNOWLEDGED, EN_ROUTE, ON_SCENE]
 
@@ -127,44 +121,46 @@ def test_only_legal_next_statuses_are_offered(dispatcher, make_ticket, officer):
 def test_acknowledge_assign_move_resolve(db, dispatcher, make_ticket, officer):
     ticket = make_ticket(priority=1)
     url = f"/dispatch/tickets/{ticket.id}"
-    page = soup(dispatcher.get(url))
-    response = dispatcher.post(f"{url}/acknowledge", data=hidden(page, "ack"))
-    assert response.status_code == 302
-    assert "Acknowledged." in dispatcher.get(url).get_data(as_text=True)
-    page = soup(dispatcher.get(url))
+    page = dispatcher.get(url)
+    dispatcher.post_response(f"{url}/acknowledge", _data=hidden(page, "ack"),
+                             _expected_redirect=url)
+    assert "Acknowledged." in dispatcher.get_response(url).get_data(as_text=True)
+    page = dispatcher.get(url)
     offered = [o.text for o in page.select("select[name=assign-officer_id] option")]
     assert "Officer X" in offered
-    dispatcher.post(f"{url}/assign", data={**hidden(page, "assign"),
-                                           "assign-officer_id": officer.id})
+    dispatcher.post_response(f"{url}/assign", _data={**hidden(page, "assign"),
+                                                     "assign-officer_id": officer.id},
+                             _expected_status=302)
     assert fresh(db, ticket.id).assigned_officer_id == officer.id
-    page = soup(dispatcher.get(url))
-    dispatcher.post(f"{url}/move", data={**hidden(page, "move"), "move-status": EN_ROUTE,
-                                         "move-eta_minutes": "6", "move-note": "Coming"})
+    page = dispatcher.get(url)
+    dispatcher.post_response(f"{url}/move", _data={
+        **hidden(page, "move"), "move-status": EN_ROUTE, "move-eta_minutes": "6",
+        "move-note": "Coming"}, _expected_status=302)
     assert fresh(db, ticket.id).status == EN_ROUTE
-    page = soup(dispatcher.get(url))
-    response = dispatcher.post(f"{url}/resolve", data={
-        **hidden(page, "resolve"), "resolve-outcome": "completed", "resolve-detail": "Done"})
-    assert response.status_code == 302
+    page = dispatcher.get(url)
+    dispatcher.post_response(f"{url}/resolve", _data={
+        **hidden(page, "resolve"), "resolve-outcome": "completed", "resolve-detail": "Done"},
+                             _expected_status=302)
     ticket = fresh(db, ticket.id)
     assert (ticket.status, ticket.outcome) == (RESOLVED, "completed")
 
 
 def test_cancel_with_outcome(db, dispatcher, make_ticket):
     ticket = make_ticket()
-    page = soup(dispatcher.get(f"/dispatch/tickets/{ticket.id}"))
-    dispatcher.post(f"/dispatch/tickets/{ticket.id}/cancel", data={
-        **hidden(page, "cancel"), "cancel-outcome": "duplicate"})
+    page = dispatcher.get(f"/dispatch/tickets/{ticket.id}")
+    dispatcher.post_response(f"/dispatch/tickets/{ticket.id}/cancel", _data={
+        **hidden(page, "cancel"), "cancel-outcome": "duplicate"}, _expected_status=302)
     assert fresh(db, ticket.id).status == CANCELLED
 
 
 def test_illegal_transition_is_refused_with_a_message(db, dispatcher, make_ticket):
     ticket = make_ticket(status=NEW)
-    page = soup(dispatcher.get(f"/dispatch/tickets/{ticket.id}"))
+    page = dispatcher.get(f"/dispatch/tickets/{ticket.id}")
     before = fresh(db, ticket.id).version
-    response = dispatcher.post(f"/dispatch/tickets/{ticket.id}/move",
-                               data={**hidden(page, "move"), "move-status": ON_SCENE})
-    assert response.status_code == 400
-    message = soup(response).find(class_="action-error").text
+    shown = dispatcher.post(f"/dispatch/tickets/{ticket.id}/move",
+                            _data={**hidden(page, "move"), "move-status": ON_SCENE},
+                            _expected_status=400)
+    message = shown.find(class_="action-error").text
     assert message == "A ticket that is new cannot be moved to on scene."
     ticket = fresh(db, ticket.id)
     assert (ticket.status, ticket.version) == (NEW, before)
@@ -173,28 +169,31 @@ def test_illegal_transition_is_refused_with_a_message(db, dispatcher, make_ticke
 def test_priority_change_needs_a_reason(db, dispatcher, make_ticket):
     ticket = make_ticket(priority=3)
     url = f"/dispatch/tickets/{ticket.id}"
-    page = soup(dispatcher.get(url))
-    response = dispatcher.post(f"{url}/priority", data={**hidden(page, "priority"),
-                                                        "priority-priority": "1"})
-    assert response.status_code == 400
-    page = soup(response)
+    page = dispatcher.get(url)
+    page = dispatcher.post(f"{url}/priority", _data={**hidden(page, "priority"),
+                                                     "priority-priority": "1"},
+                           _expected_status=400)
     assert "Give a reason for changing the priority." in page.find(class_="error-summary").text
     assert fresh(db, ticket.id).priority == 3
-    dispatcher.post(f"{url}/priority", data={**hidden(page, "priority"),
-                                             "priority-priority": "1",
-                                             "priority-reason": "Caller is alone"})
+    dispatcher.post_response(f"{url}/priority", _data={**hidden(page, "priority"),
+                                                       "priority-priority": "1",
+                                                       "priority-reason": "Caller is alone"},
+                             _expected_status=302)
     assert fresh(db, ticket.id).priority == 1
-    assert "P3 → P1: Caller is alone" in dispatcher.get(url).get_data(as_text=True)
+    assert "P3 → P1: Caller is alone" in dispatcher.get_response(url).get_data(as_text=True)
 
 
 def test_note_is_internal_and_message_is_sent(db, dispatcher, make_ticket):
     ticket = make_ticket(contact_email="visitor@example.org")
     url = f"/dispatch/tickets/{ticket.id}"
-    page = soup(dispatcher.get(url))
-    dispatcher.post(f"{url}/note", data={**hidden(page, "note"), "note-body": "Check camera 4"})
-    dispatcher.post(f"{url}/message", data={**hidden(page, "message"),
-                                            "message-body": "Officer on the way"})
-    history = soup(dispatcher.get(url)).find(class_="ticket-history")
+    page = dispatcher.get(url)
+    dispatcher.post_response(f"{url}/note", _data={**hidden(page, "note"),
+                                                   "note-body": "Check camera 4"},
+                             _expected_status=302)
+    dispatcher.post_response(f"{url}/message", _data={**hidden(page, "message"),
+                                                      "message-body": "Officer on the way"},
+                             _expected_status=302)
+    history = dispatcher.get(url).find(class_="ticket-history")
     note = history.find("li", class_="event-note")
     assert "Check camera 4" in note.text and "Internal" in note.text
     assert "event-internal" not in history.find("li", class_="event-message_out")["class"]
@@ -225,10 +224,10 @@ def test_two_dispatchers_cannot_overwrite_each_other(db, login_as, make_ticket):
 
 def test_confidential_and_unknown_tickets_are_not_found(dispatcher, make_ticket):
     secret = make_ticket(confidential=True)
-    assert dispatcher.get(f"/dispatch/tickets/{secret.id}").status_code == 404
-    assert dispatcher.post(f"/dispatch/tickets/{secret.id}/acknowledge",
-                           data={"ack-version": "1"}).status_code == 404
-    assert dispatcher.get("/dispatch/tickets/987654").status_code == 404
+    dispatcher.get_response(f"/dispatch/tickets/{secret.id}", _expected_status=404)
+    dispatcher.post_response(f"/dispatch/tickets/{secret.id}/acknowledge",
+                             _data={"ack-version": "1"}, _expected_status=404)
+    dispatcher.get_response("/dispatch/tickets/987654", _expected_status=404)
 
 
 # --- officers ---------------------------------------------------------------------------
@@ -279,15 +278,15 @@ def test_history_and_csv_for_a_date_range(dispatcher, make_ticket):
     old = make_ticket(status=CANCELLED, closed_minutes_ago=60 * 24 * 40,
                       age_minutes=60 * 24 * 41, summary="Old one")
     make_ticket(status=NEW, summary="Still open")
-    page = soup(dispatcher.get("/dispatch/history"))
+    page = dispatcher.get("/dispatch/history")
     assert page.h1.text == "Closed tickets"
     assert "Recent one" in page.text
     assert "Old one" not in page.text and "Still open" not in page.text
     today = local_today()
     args = {"date_from": (today - timedelta(days=60)).isoformat(), "date_to": today.isoformat()}
-    page = soup(dispatcher.get("/dispatch/history", query_string=args))
+    page = dispatcher.get("/dispatch/history", _query_string=args)
     assert "Old one" in page.text
-    response = dispatcher.get("/dispatch/history.csv", query_string=args)
+    response = dispatcher.get_response("/dispatch/history.csv", _query_string=args)
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
@@ -301,9 +300,8 @@ def test_history_and_csv_for_a_date_range(dispatcher, make_ticket):
 ])
 def test_history_rejects_bad_ranges_with_a_message(dispatcher, args):
     for url in ("/dispatch/history", "/dispatch/history.csv"):
-        response = dispatcher.get(url, query_string=args)
-        assert response.status_code == 400
-        assert soup(response).find(class_="error-summary") is not None
+        page = dispatcher.get(url, _query_string=args, _expected_status=400)
+        assert page.find(class_="error-summary") is not None
 
 
 def test_change_priority_starts_from_the_tickets_own_priority(login_as, make_ticket):

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import threading
 
-from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from app.models.tickets import ACKNOWLEDGED, ASSIGNED, RESOLVED, Ticket, TicketEvent
-
-
-def soup(response):
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+from tests.helpers import run_threads, soup
 
 
 def hidden(page, prefix):
@@ -28,12 +24,7 @@ def _post_together(clients_and_posts):
         barrier.wait(timeout=30)
         responses[i] = client.post(url, data=data)
 
-    threads = [threading.Thread(target=run, args=(i, *args))
-               for i, args in enumerate(clients_and_posts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    run_threads(run, [(i, *args) for i, args in enumerate(clients_and_posts)])
     return responses
 
 

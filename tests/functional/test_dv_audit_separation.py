@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import re
 
-from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from app.models.advocacy import AdvocateAuditEvent
 from app.models.audit import AuditEvent
 from app.models.escorts import EscortRequest
 from app.models.support import WorkplaceAlert
+from tests.helpers import text
 
 DV_WORDS = re.compile(r"DVA-|\bdv\b|dv\.|advocate|support|domestic|confidential", re.I)
-
-
-def text(response) -> str:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser").get_text(" ")
 
 
 def linked_escort_and_alert(db, login_as, make_dv_request):

@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from app.core import timezones
@@ -13,10 +12,7 @@ from app.models.escorts import EscortRequest, RecurringEscort
 from app.models.outbox import OutboxMessage
 from app.services import escorts
 from app.services.escorts import Place
-
-
-def soup(response) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+from tests.helpers import soup
 
 
 def form_data(campus, **overrides) -> dict:

@@ -6,17 +6,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from app.models.devices import LOCKED, RECOVERED, REQUESTED, STOLEN, Device, LockdownRequest
 from app.models.outbox import OutboxMessage
 from app.models.tickets import CANCELLED, TicketEvent
 from app.services import dispatch
-
-
-def soup(response) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+from tests.helpers import soup
 
 
 def lock(client, ticket, device, lock_id="L-5531"):

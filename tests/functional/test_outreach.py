@@ -4,12 +4,12 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
-from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from app.models.outbox import OutboxMessage
 from app.models.outreach import ServiceRequest
 from app.models.tickets import Ticket
+from tests.helpers import soup
 
 VALID = {
     "presentation": {"department": "Nursing", "topic": "De-escalation", "audience_size": "30",
@@ -22,10 +22,6 @@ VALID = {
 }
 CONTACT = {"contact_name": "Pat Requester", "contact_phone": "(555) 010-2233",
            "contact_email": "pat@example.org"}
-
-
-def soup(response) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
 
 def tickets(db) -> int:

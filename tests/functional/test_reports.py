@@ -4,21 +4,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from bs4 import BeautifulSoup
 
 from app.models.audit import AuditEvent
 from app.models.reports import IncidentReport, ReportPhoto
 from app.models.tickets import TicketEvent
 from app.services import dispatch
 from tests.fixtures.reports import image_bytes, local_now_text, report_data, upload
-
-
-def soup(response) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
-
-
-def soup_of(html: str) -> BeautifulSoup:
-    return BeautifulSoup(html, "html.parser")
+from tests.helpers import soup
 
 
 def send(client, category="suspicious_package", environ_base=None, **overrides):
@@ -45,7 +37,7 @@ def test_guidance_comes_before_the_form_in_order(client):
     form = html.index("<form method=\"post\" action=\"/report/suspicious_package\"")
     assert call < meanwhile < form
     assert html.index("Do not touch, move or cover it") < html.index("radio") < form
-    call_link = soup_of(html).select_one(".report-call a.call-now")
+    call_link = soup(html).select_one(".report-call a.call-now")
     assert call_link["href"] == "tel:911" and "911" in call_link.get_text()
 
 

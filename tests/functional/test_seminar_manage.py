@@ -6,7 +6,6 @@ import io
 from datetime import timedelta
 
 import pytest
-from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from app.models.base import utcnow
@@ -21,10 +20,7 @@ from app.models.seminars import (
 )
 from app.services import seminars
 from app.web.templating import localtime
-
-
-def soup(response) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+from tests.helpers import soup
 
 
 def local_form_time(app, delta: timedelta) -> str:

@@ -3,19 +3,15 @@ from __future__ import annotations
 
 import re
 
-from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from app.models.advocacy import AdvocateAuditEvent
 from app.models.escorts import EscortRequest
 from app.models.support import SupportRequest, WorkplaceAlert
 from tests.fixtures.support import SECRET_CODE, SECRET_DETAILS, form_data
+from tests.helpers import soup
 
 PUBLIC_PAGES = ("/support/", "/support/browse-safely", "/support/request")
-
-
-def soup(response) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
 
 def test_every_public_page_has_quick_exit_first_safety_note_and_numbers(app, client):

@@ -1,16 +1,12 @@
 """The requester's follow-up page: private link, timeline, messages, cancel, My requests."""
 from __future__ import annotations
 
-from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from app.models.audit import AuditEvent
 from app.models.tickets import Ticket, TicketEvent
 from app.services import dispatch
-
-
-def soup(response) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+from tests.helpers import soup
 
 
 def link(opened) -> str:

@@ -3,16 +3,12 @@ and, when they gave an address, by email through the outbox. Plus the page's wor
 from __future__ import annotations
 
 import pytest
-from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from app.models.outbox import OutboxMessage
 from app.services import dispatch
 from tests.fixtures.reports import report_data
-
-
-def soup(response) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+from tests.helpers import soup
 
 
 def link(opened) -> str:

@@ -2,9 +2,8 @@
 own form (so tapping "Arrival in minutes" on ticket A's card never focuses ticket B's)."""
 from __future__ import annotations
 
-from bs4 import BeautifulSoup
-
 from tests.fixtures.many_forms import id_problems
+from tests.helpers import soup
 
 
 def test_pages_with_several_forms_have_unique_ids_and_labels_in_their_own_form(
@@ -19,8 +18,7 @@ def test_pages_with_several_forms_have_unique_ids_and_labels_in_their_own_form(
 
 def test_each_card_on_the_officer_page_names_its_ticket(login_as, many_forms_pages):
     officer, _ = many_forms_pages()["officer"]
-    page = BeautifulSoup(login_as(user=officer).get("/dispatch/mine").get_data(as_text=True),
-                         "html.parser")
+    page = soup(login_as(user=officer).get("/dispatch/mine"))
     cards = page.select("li.assignment")
     assert len(cards) >= 3
     for card in cards:

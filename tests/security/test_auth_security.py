@@ -8,8 +8,9 @@ from app.blueprints.auth.safety import safe_next
 from app.models.accounts import User
 from app.models.audit import AuditEvent
 from app.models.outbox import OutboxMessage
-from tests.fixtures.accounts import TEST_PASSWORD, sign_in
-from tests.fixtures.auth import STRONG_PASSWORD, csrf_from, error_text, page
+from tests.fixtures.accounts import TEST_PASSWORD
+from tests.fixtures.auth import STRONG_PASSWORD, csrf_from, error_text
+from tests.helpers import sign_in, soup
 
 HOSTILE = {
     "empty": "",
@@ -37,9 +38,9 @@ def valid_registration() -> dict:
 def assert_refused(response, *fields):
     assert response.status_code in (200, 400), response.status_code
     assert error_text(response), "expected an error summary"
-    soup = page(response)
+    doc = soup(response)
     for name in fields:
-        assert soup.select_one(f"#{name}-error"), f"no error shown for {name}"
+        assert doc.select_one(f"#{name}-error"), f"no error shown for {name}"
 
 
 # --- registration ----------------------------------------------------------------------------
@@ -219,7 +220,7 @@ def test_every_accounts_form_needs_its_csrf_token(custom_app, db, make_user, url
         data["csrf_token"] = token
     response = client.post(url, data=data)
     assert response.status_code == 400
-    text = page(response).main.get_text(" ", strip=True)
+    text = soup(response).main.get_text(" ", strip=True)
     assert "Your form has expired" in text
     assert STRONG_PASSWORD not in response.get_data(as_text=True)
     assert counts(db) == (1, 0)
@@ -247,9 +248,9 @@ def test_sign_in_is_rate_limited_per_client_with_a_friendly_page(custom_app, db,
         assert response.status_code == 200
     limited = client.post("/login", data={"email": user.email, "password": TEST_PASSWORD})
     assert limited.status_code == 429
-    soup = page(limited)
-    assert soup.h1.get_text(strip=True) == "Too many attempts"
-    assert "too many attempts from this connection" in soup.main.get_text(" ", strip=True)
+    doc = soup(limited)
+    assert doc.h1.get_text(strip=True) == "Too many attempts"
+    assert "too many attempts from this connection" in doc.main.get_text(" ", strip=True)
     assert client.get("/login").status_code == 200  # reading the form is not limited
     other = app.test_client()
     ok = other.post("/login", data={"email": user.email, "password": TEST_PASSWORD},

@@ -9,7 +9,6 @@ from __future__ import annotations
 import threading
 import time
 
-from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from app import create_app
@@ -20,6 +19,7 @@ from app.ops.jobs import Job
 from app.services import outbox
 from tests.fixtures.mail import point_mail_at
 from tests.functional.test_escorts import form_data
+from tests.helpers import soup
 
 TYPED = "Walks slowly, uses a blue cane"
 
@@ -27,10 +27,6 @@ TYPED = "Walks slowly, uses a blue cane"
 def outage_app(url: str):
     return create_app("testing", SQLALCHEMY_DATABASE_URI=url, TESTING=False,
                       PROPAGATE_EXCEPTIONS=False)
-
-
-def soup(response) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
 
 def assert_friendly_503(response) -> None:

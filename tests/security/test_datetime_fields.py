@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from app.models.apb import NewsletterIssue
@@ -15,10 +14,11 @@ from app.models.reports import IncidentReport
 from app.models.seminars import SeminarSession
 from app.models.tickets import Ticket
 from app.web.templating import localtime
+from tests.helpers import soup
 
 
 def errors(response) -> str:
-    summary = BeautifulSoup(response.data, "html.parser").select_one(".error-summary")
+    summary = soup(response).select_one(".error-summary")
     return summary.get_text(" ", strip=True) if summary else ""
 
 

@@ -5,21 +5,16 @@ import csv
 import io
 
 import pytest
-from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from app import create_app
 from app.models.audit import AuditEvent
 from app.models.tickets import ASSIGNED, NEW, RESOLVED, Ticket, TicketEvent
-from tests.fixtures.auth import page
+from tests.helpers import soup
 
 SCRIPT = "<script>alert('x')</script>"
 ODD = ["'; DROP TABLE ticket; --", "\u202eevil\u202c", "ｆｕｌｌ ｗｉｄｔｈ", "tab\there",
        "nul\x00byte", "\x07bell", "😀" * 50]
-
-
-def soup(response):
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
 
 def state(db, ticket_id):
@@ -138,7 +133,7 @@ def test_markup_is_rendered_escaped_everywhere(db, dispatcher, make_ticket, make
         assert SCRIPT not in html
         assert "&lt;script&gt;" in html
     client = dispatcher.application.test_client()
-    from tests.fixtures.accounts import sign_in
+    from tests.helpers import sign_in
 
     sign_in(client, officer)
     for page_url in ("/dispatch/mine", f"/dispatch/mine/{ticket.id}"):
@@ -173,7 +168,7 @@ def test_actions_need_a_csrf_token(tmp_path, login_as, make_ticket):
     app = create_app("testing", WTF_CSRF_ENABLED=True,
                      SQLALCHEMY_DATABASE_URI=_db.engine.url.render_as_string(hide_password=False))
     client = app.test_client()
-    from tests.fixtures.accounts import sign_in
+    from tests.helpers import sign_in
 
     dispatcher = login_as("dispatcher").user
     sign_in(client, dispatcher)
@@ -194,6 +189,6 @@ def test_an_admin_cannot_read_the_dispatch_board_or_act_on_a_ticket(login_as, ma
     assert admin.get("/dispatch/history.csv").status_code == 403
     assert admin.get("/devices/lookup").status_code == 403
     assert "Dispatch" not in [a.get_text(strip=True) for a in
-                              page(admin.get("/admin/")).select("nav a")]
+                              soup(admin.get("/admin/")).select("nav a")]
     db.session.expire_all()
     assert db.session.get(type(ticket), ticket.id).status == "new"

@@ -8,7 +8,6 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from bs4 import BeautifulSoup
 from flask import abort, request, session
 
 from app import create_app
@@ -17,6 +16,7 @@ from app.extensions import db as _db
 from app.models.locations import Location
 from app.web.access import public
 from app.web.errors import TITLES
+from tests.helpers import soup
 
 PASSWORD = "my secret passphrase 2026"
 
@@ -68,17 +68,13 @@ def error_app(app):
         _db.engine.dispose()
 
 
-def page(response) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
-
-
 def assert_friendly(response, code: int, heading: str | None = None) -> None:
     assert response.status_code == code
-    soup = page(response)
-    assert soup.h1.get_text(strip=True) == (heading or TITLES[code])
-    text = soup.get_text(" ")
+    doc = soup(response)
+    assert doc.h1.get_text(strip=True) == (heading or TITLES[code])
+    text = doc.get_text(" ")
     assert "911" in text, "the emergency number is on every error page"
-    assert soup.find("a", href="tel:911") is not None
+    assert doc.find("a", href="tel:911") is not None
     assert "Traceback" not in text and "werkzeug" not in text.lower()
 
 
@@ -113,7 +109,7 @@ def test_a_too_large_post_gets_the_friendly_413(app):
 
 def test_rate_limited_page_is_friendly_and_plain(error_app):
     response = error_app.test_client().get("/_test/abort/429")
-    text = page(response).get_text(" ")
+    text = soup(response).get_text(" ")
     assert "too many attempts" in text.lower() and "wait" in text
 
 
@@ -138,27 +134,27 @@ class TestExpiredForm:
         response = self.post(csrf_app, token)
         assert_friendly(response, 400, heading="Your form has expired")
         body = response.get_data(as_text=True)
-        soup = page(response)
-        assert "Ann <script>alert(1)</script>" in soup.get_text()
+        doc = soup(response)
+        assert "Ann <script>alert(1)</script>" in doc.get_text()
         assert "<script>alert(1)" not in body, "what they wrote is escaped"
         assert PASSWORD not in body and "tok-123456" not in body
         assert response.headers["Cache-Control"].startswith("no-store")
 
     def test_it_offers_to_submit_the_kept_form_again(self, csrf_app):
-        soup = page(self.post(csrf_app))
-        form = soup.find("form", action="/_test/form")
+        doc = soup(self.post(csrf_app))
+        form = doc.find("form", action="/_test/form")
         hidden = [(i["name"], i["value"]) for i in form.find_all("input", type="hidden")]
         names = [name for name, _ in hidden]
         assert "csrf_token" in names and ("submission_key", "sub-abc") in hidden
         assert ("rooms", "A") in hidden and ("rooms", "B") in hidden
         assert "password" not in names and "new_password" not in names
-        shown = soup.find("dl").get_text()
+        shown = doc.find("dl").get_text()
         assert "Ann" in shown and "sub-abc" not in shown
 
     def test_the_resubmitted_form_is_accepted(self, csrf_app):
         client = csrf_app.test_client()
-        soup = page(client.post("/_test/form", data={"name": "Ann"}))
-        form = soup.find("form", action="/_test/form")
+        doc = soup(client.post("/_test/form", data={"name": "Ann"}))
+        form = doc.find("form", action="/_test/form")
         data = {i["name"]: i["value"] for i in form.find_all("input", type="hidden")}
         response = client.post("/_test/form", data=data)
         assert response.status_code == 200

@@ -5,7 +5,6 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from app import create_app
@@ -15,10 +14,7 @@ from app.models.base import utcnow
 from app.models.escorts import EscortRequest
 from app.models.tickets import Ticket, TicketEvent
 from tests.functional.test_escorts import form_data
-
-
-def soup(response) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+from tests.helpers import soup
 
 
 def nothing_written(db) -> bool:

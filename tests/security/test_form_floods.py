@@ -5,25 +5,20 @@ note. Mail to a typed address is limited per address."""
 from __future__ import annotations
 
 import pytest
-from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from app.models.escorts import EscortRequest
 from app.models.outbox import OutboxMessage
 from app.models.seminars import Registration
 from app.models.tickets import Ticket
-from tests.fixtures.accounts import sign_in
 from tests.fixtures.reports import report_data
 from tests.fixtures.support import form_data as dv_form_data
+from tests.helpers import sign_in, soup
 
 MARKER = "Typed-words-kept-7Q"
 TWO = "2 per 10 minutes"
 LIMITS = {"RATELIMIT_TICKET_LIMIT": TWO, "RATELIMIT_REPLY_LIMIT": TWO,
           "RATELIMIT_SIGNUP_LIMIT": TWO, "RATELIMIT_UPLOAD_LIMIT": TWO}
-
-
-def soup(response) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
 
 def escort_data(campus, **overrides) -> dict:

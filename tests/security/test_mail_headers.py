@@ -4,7 +4,6 @@ through (rows saved before the check, other callers)."""
 from __future__ import annotations
 
 import pytest
-from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from app.models.apb import NewsletterIssue
@@ -13,12 +12,13 @@ from app.models.escorts import EscortRequest
 from app.models.seminars import Seminar
 from app.services import apb, outbox
 from app.services.outbox import deliver_due
+from tests.helpers import soup
 
 INJECTED = "Parking update\r\nBcc: everyone@evil.example"
 
 
 def errors(response) -> str:
-    summary = BeautifulSoup(response.data, "html.parser").select_one(".error-summary")
+    summary = soup(response).select_one(".error-summary")
     return summary.get_text(" ", strip=True) if summary else ""
 
 

@@ -15,6 +15,7 @@ import uuid
 
 import pytest
 
+from tests.helpers import run_threads
 from tests.services import service_unavailable
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -135,11 +136,7 @@ def test_five_simultaneous_escort_requests_against_redis_let_exactly_the_limit_t
             **places, "when": "now", "party_size": "1", "phone": "(555) 010-1234",
             "submission_key": f"race-{n}-" + "k" * 20}).status_code)
 
-    threads = [threading.Thread(target=request_escort, args=(n,)) for n in range(5)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    run_threads(request_escort, [(n,) for n in range(5)])
     assert sorted(codes) == [303, 303, 303, 429, 429]
     db.session.commit()  # a fresh snapshot: see what the threads wrote
     assert db.session.scalar(select(func.count(EscortRequest.id))) == 3

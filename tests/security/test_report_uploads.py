@@ -9,17 +9,13 @@ import io
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 from PIL import Image
 
 from app import create_app
 from app.models.reports import IncidentReport, ReportPhoto
 from app.models.tickets import Ticket, TicketEvent
 from tests.fixtures.reports import image_bytes, jpeg_with_gps, report_data, upload
-
-
-def soup(response) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+from tests.helpers import soup
 
 
 def send(client, photos=(), **overrides):

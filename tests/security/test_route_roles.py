@@ -14,7 +14,7 @@ from werkzeug.routing import AnyConverter, IntegerConverter, PathConverter, UUID
 
 from app.models.accounts import STAFF_ROLES
 from app.web.access import rule_of
-from tests.fixtures.accounts import sign_in
+from tests.helpers import sign_in
 from tests.security.route_access import EXPECTED_ACCESS, ROLES, allowed
 
 EXEMPT = {"static"}

@@ -12,7 +12,8 @@ from app.models.audit import AuditEvent
 from app.models.second_factor import RecoveryCode
 from app.services import second_factor
 from tests.fixtures.accounts import TEST_PASSWORD, TEST_TOTP_SECRET, totp_code
-from tests.fixtures.auth import emails_to, error_text, page
+from tests.fixtures.auth import emails_to, error_text
+from tests.helpers import soup
 
 
 def path_of(response) -> str:
@@ -21,11 +22,11 @@ def path_of(response) -> str:
 
 def enrol(client) -> tuple[str, list[str]]:
     """Set up the factor through the pages; returns the secret shown and the recovery codes."""
-    shown = page(client.get("/account/two-step"))
+    shown = soup(client.get("/account/two-step"))
     secret = shown.select_one("#totp-secret").get_text(strip=True)
     done = client.post("/account/two-step", data={"code": pyotp.TOTP(secret).now()})
     assert done.status_code == 200, error_text(done)
-    codes = [c.get_text(strip=True) for c in page(done).select(".recovery-codes code")]
+    codes = [c.get_text(strip=True) for c in soup(done).select(".recovery-codes code")]
     return secret, codes
 
 
@@ -38,7 +39,7 @@ def test_an_admin_without_a_second_factor_can_do_nothing_but_set_it_up(login_as,
     for url in ("/admin/", "/admin/audit", "/account/", "/account/profile"):
         response = admin.get(url)
         assert path_of(response) == "/account/two-step", url
-    shown = page(admin.get("/account/two-step"))
+    shown = soup(admin.get("/account/two-step"))
     assert "needs two-step sign-in" in shown.get_text()
     assert shown.select_one("svg.qr-code") is not None and shown.select_one("img") is None
     qr = str(shown.select_one(".qr"))
@@ -98,7 +99,7 @@ def test_a_recovery_code_signs_in_once(app, login_as, db):
 def test_the_code_step_without_a_password_step_signs_nobody_in(client, db, make_user):
     make_user(roles=("admin",))
     response = client.post("/login/code", data={"code": "123456"})
-    assert response.status_code == 200 and "Sign in again" in page(response).h1.get_text()
+    assert response.status_code == 200 and "Sign in again" in soup(response).h1.get_text()
     assert client.get("/admin/").status_code in (302, 401)
 
 
@@ -145,9 +146,9 @@ def test_an_admin_cannot_reset_their_own_factor(login_as, db):
 
 
 def test_every_staff_role_is_offered_the_factor_on_the_account_page(login_as):
-    home = page(login_as("editor").get("/account/"))
+    home = soup(login_as("editor").get("/account/"))
     assert home.find("a", string=re.compile("Set up two-step sign-in")) is not None
-    assert page(login_as(None).get("/account/")).find(
+    assert soup(login_as(None).get("/account/")).find(
         "a", string=re.compile("two-step")) is None
 
 
@@ -198,7 +199,7 @@ def test_outside_development_demo_accounts_get_no_published_factor_and_no_codes(
 
 def test_replacing_a_factor_needs_a_code_of_the_current_one(login_as, db):
     admin = login_as("admin")
-    shown = page(admin.get("/account/two-step?again=1"))
+    shown = soup(admin.get("/account/two-step?again=1"))
     secret = shown.select_one("#totp-secret").get_text(strip=True)
     assert secret != TEST_TOTP_SECRET
     new_code = pyotp.TOTP(secret).now()
@@ -209,6 +210,6 @@ def test_replacing_a_factor_needs_a_code_of_the_current_one(login_as, db):
     assert db.session.get(User, admin.user.id).totp_secret == TEST_TOTP_SECRET
     done = admin.post("/account/two-step?again=1",
                       data={"code": new_code, "current_code": totp_code(admin.user)})
-    assert len(page(done).select(".recovery-codes code")) == 10, error_text(done)
+    assert len(soup(done).select(".recovery-codes code")) == 10, error_text(done)
     db.session.expire_all()
     assert db.session.get(User, admin.user.id).totp_secret == secret

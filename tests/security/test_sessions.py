@@ -11,17 +11,7 @@ from app.extensions import db as _db
 from app.models.accounts import LoginSession
 from app.models.base import utcnow
 from app.web import sessions
-from tests.fixtures.accounts import TEST_PASSWORD
-from tests.fixtures.auth import page
-
-
-def sign_in(client, user, remember=False):
-    data = {"email": user.email, "password": TEST_PASSWORD}
-    if remember:
-        data["remember"] = "y"
-    response = client.post("/login", data=data)
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return response
+from tests.helpers import post_login, soup
 
 
 def copy_cookie(source, target, name="session"):
@@ -38,7 +28,7 @@ def age_session(db, **changes):
 def test_a_copied_cookie_stops_working_after_logout(app, db, make_user):
     user = make_user()
     first, second = app.test_client(), app.test_client()
-    sign_in(first, user)
+    post_login(first, user.email, expected_status=302)
     copy_cookie(first, second)
     assert second.get("/account/").status_code == 200
     first.post("/logout")
@@ -52,11 +42,11 @@ def test_login_gives_a_fresh_session_identifier(app, db, make_user):
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = "planted-by-an-attacker"
-    sign_in(client, user)
+    post_login(client, user.email, expected_status=302)
     with client.session_transaction() as session:
         first = session["_user_id"]
     assert first != "planted-by-an-attacker"
-    sign_in(client, user)
+    post_login(client, user.email, expected_status=302)
     with client.session_transaction() as session:
         second = session["_user_id"]
     assert second != first
@@ -70,7 +60,7 @@ def test_remember_me_cookie_is_httponly_secure_and_bounded(custom_app, db, make_
     app = custom_app(REMEMBER_COOKIE_SECURE=True, SESSION_COOKIE_SECURE=True)
     user = make_user()
     client = app.test_client()
-    response = sign_in(client, user, remember=True)
+    response = post_login(client, user.email, remember=True, expected_status=302)
     cookies = {c.split("=", 1)[0]: c for c in response.headers.getlist("Set-Cookie")}
     remember = cookies["remember_token"]
     assert "HttpOnly" in remember and "Secure" in remember and "SameSite=Lax" in remember
@@ -85,7 +75,7 @@ def test_remember_me_cookie_is_httponly_secure_and_bounded(custom_app, db, make_
 def test_remember_me_cookie_signs_in_until_the_session_is_revoked(app, db, make_user):
     user = make_user()
     first, later = app.test_client(), app.test_client()
-    sign_in(first, user, remember=True)
+    post_login(first, user.email, remember=True, expected_status=302)
     copy_cookie(first, later, "remember_token")  # a new browser session: no session cookie
     assert later.get("/account/").status_code == 200
     first.post("/logout")
@@ -97,7 +87,7 @@ def test_remember_me_cookie_signs_in_until_the_session_is_revoked(app, db, make_
 
 def test_without_remember_me_there_is_no_remember_cookie(app, db, make_user):
     client = app.test_client()
-    sign_in(client, make_user())
+    post_login(client, make_user().email, expected_status=302)
     assert client.get_cookie("remember_token") is None
 
 
@@ -107,7 +97,7 @@ def test_staff_sessions_end_after_the_idle_time(app, db, login_as):
     age_session(db, last_seen_at=utcnow() - timedelta(minutes=idle, seconds=5))
     response = client.get("/account/")
     assert response.status_code == 302
-    notice = page(client.get("/login")).main.get_text(" ", strip=True)
+    notice = soup(client.get("/login")).main.get_text(" ", strip=True)
     assert "no activity" in notice
     assert db.session.scalar(select(LoginSession.revoked_at)) is not None
 
@@ -140,12 +130,12 @@ def test_sessions_end_at_the_absolute_limit(app, db, login_as):
 
 
 def test_staff_pages_carry_the_idle_warning_and_members_do_not(app, login_as):
-    staff = page(login_as("trainer").get("/account/"))
+    staff = soup(login_as("trainer").get("/account/"))
     assert staff.body.has_attr("data-idle-seconds")
     dialog = staff.select_one("#idle-warning")
     assert dialog.find("button", string="Stay signed in")
     assert dialog.select_one("input[name=next]")["value"] == "/account/"
-    member = page(login_as(None).get("/account/"))
+    member = soup(login_as(None).get("/account/"))
     assert not member.body.has_attr("data-idle-seconds")
     assert member.select_one("#idle-warning") is None
 

@@ -3,7 +3,6 @@ else (dispatch, exports, "My requests", the public tracker, mail, the audit log)
 from __future__ import annotations
 
 import pytest
-from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from app.models.accounts import STAFF_ROLES
@@ -12,6 +11,7 @@ from app.models.audit import AuditEvent
 from app.models.outbox import OutboxMessage
 from app.models.support import SupportRequest
 from tests.fixtures.support import assert_no_secrets, form_data
+from tests.helpers import soup
 
 OTHER_IDENTITIES = [None, *[r for r in STAFF_ROLES if r != "advocate"]]
 
@@ -269,7 +269,7 @@ def test_an_expired_support_form_never_shows_what_was_typed_and_keeps_the_quick_
     data = form_data() | {"details": "He waits by the garage every evening"}
     response = app.test_client().post("/support/request", data=data)
     html = response.get_data(as_text=True)
-    page = BeautifulSoup(html, "html.parser")
+    page = soup(html)
     assert response.status_code == 400
     assert response.headers["Cache-Control"].startswith("no-store")
     assert page.title.get_text().startswith("Support request")

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from app import create_app
@@ -18,6 +17,7 @@ from tests.fixtures.support import form_data as dv_form_data
 from tests.functional.test_auth import STRONG_PASSWORD
 from tests.functional.test_escorts import form_data as escort_form_data
 from tests.functional.test_outreach import CONTACT, VALID
+from tests.helpers import soup
 
 EVIL = {"Host": "evil.example"}
 OTHER = {"Host": "localhost:8080"}  # trusted in testing, not SITE_URL's host and port
@@ -59,7 +59,7 @@ def test_escort_mail_and_page_link_to_site_url(client, db, campus, site):
     response = client.post("/escorts/", data=escort_form_data(campus), headers=OTHER)
     assert response.status_code == 303
     page = client.get(response.headers["Location"], headers=OTHER).get_data(as_text=True)
-    link = BeautifulSoup(page, "html.parser").select_one(".private-link a")["href"]
+    link = soup(page).select_one(".private-link a")["href"]
     assert link.startswith(site + "/track/")
     assert_links_at_site(mail_text(db, "pat@example.org"), site)
 
@@ -83,7 +83,7 @@ def test_dv_private_link_shown_at_site_url(client, db, site):
     response = client.post("/support/request", data=dv_form_data(), headers=OTHER,
                            follow_redirects=True)
     assert response.status_code == 200
-    shown = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    shown = soup(response)
     assert shown.find("a", class_="private-link").get_text().startswith(site + "/support/")
 
 

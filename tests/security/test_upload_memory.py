@@ -40,11 +40,11 @@ def child(photo_path: str, db_path: str, upload_dir: str) -> None:
     import resource
     import threading
 
-    from bs4 import BeautifulSoup
     from PIL import ImageFile
 
     from app import create_app
     from app.extensions import db
+    from tests.helpers import soup
 
     decoded = []
     original_load = ImageFile.ImageFile.load
@@ -76,7 +76,7 @@ def child(photo_path: str, db_path: str, upload_dir: str) -> None:
         client = app.test_client()
         start.wait()
         response = post(client)
-        summary = BeautifulSoup(response.data, "html.parser").select_one(".error-summary")
+        summary = soup(response).select_one(".error-summary")
         results.append((response.status_code, summary.get_text(" ", strip=True)
                         if summary else ""))
 

@@ -1,13 +1,13 @@
 """The audit trail is tamper-evident: `flask audit verify` finds changed and missing rows."""
 from __future__ import annotations
 
-import threading
-
+import pytest
 from sqlalchemy import select, text
 
 from app.core.database import use_case
 from app.models.audit import AuditEvent
 from app.services import audit
+from tests.helpers import run_threads
 
 
 @use_case
@@ -55,22 +55,14 @@ def test_a_changed_row_with_a_recomputed_hash_breaks_the_next_link(app, db):
     assert audit.verify_chain().seq == 3
 
 
-def test_a_deleted_middle_row_is_detected(app, db):
+@pytest.mark.parametrize(("deleted", "broken_at"), [(2, 3), (4, 4)], ids=["middle", "last"])
+def test_a_deleted_row_is_detected(app, db, deleted, broken_at):
     write_many(4)
-    db.session.execute(text("DELETE FROM audit_event WHERE seq = 2"))
+    db.session.execute(text("DELETE FROM audit_event WHERE seq = :seq"), {"seq": deleted})
     db.session.commit()
-    assert audit.verify_chain().seq == 3
+    assert audit.verify_chain().seq == broken_at
     result = verify(app)
-    assert result.exit_code == 1 and "seq 3" in result.output
-
-
-def test_a_deleted_last_row_is_detected(app, db):
-    write_many(4)
-    db.session.execute(text("DELETE FROM audit_event WHERE seq = 4"))
-    db.session.commit()
-    assert audit.verify_chain().seq == 4
-    result = verify(app)
-    assert result.exit_code == 1 and "seq 4" in result.output
+    assert result.exit_code == 1 and f"seq {broken_at}" in result.output
 
 
 def test_concurrent_writers_keep_the_chain_intact(app, db):
@@ -85,11 +77,7 @@ def test_concurrent_writers_keep_the_chain_intact(app, db):
         except BaseException as error:
             errors.append(error)
 
-    threads = [threading.Thread(target=writer, args=(i,)) for i in range(5)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    run_threads(writer, [(i,) for i in range(5)])
 
     assert errors == []
     db.session.rollback()

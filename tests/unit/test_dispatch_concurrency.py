@@ -18,6 +18,7 @@ from app.models.accounts import User
 from app.models.tickets import ACKNOWLEDGED, ASSIGNED, RESOLVED, Ticket, TicketEvent
 from app.services import dispatch
 from app.services.dispatch import TicketConflict
+from tests.helpers import run_threads
 
 
 def _race(app, ticket_id: int, actors: list[int], actions) -> list[BaseException | None]:
@@ -38,11 +39,7 @@ def _race(app, ticket_id: int, actors: list[int], actions) -> list[BaseException
             finally:
                 _db.session.remove()
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(actions))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    run_threads(run, [(i,) for i in range(len(actions))])
     return results
 
 

@@ -1,7 +1,6 @@
 """Escort rules: priority, time zones, requests, and recurring occurrences."""
 from __future__ import annotations
 
-import threading
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,6 +14,7 @@ from app.models.escorts import EscortRequest, RecurringEscort
 from app.models.outbox import OutboxMessage
 from app.services import escorts
 from app.services.escorts import Place
+from tests.helpers import run_threads
 
 NEW_YORK = ZoneInfo("America/New_York")
 
@@ -193,11 +193,7 @@ def test_two_workers_at_once_make_one_ticket(app, db, recurring):
                 from app.extensions import db as _db
                 _db.session.remove()
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    run_threads(worker, [()] * 2, timeout=30)
     assert errors == [] and sorted(results) == [0, 1]
     assert _count(db) == 1
 

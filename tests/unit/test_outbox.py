@@ -1,7 +1,6 @@
 """The outbox against a real SMTP server on loopback: delivery, outages, retries, workers."""
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -10,6 +9,7 @@ from sqlalchemy import select, update
 from app.models.base import utcnow
 from app.models.outbox import OutboxMessage
 from app.services import outbox
+from tests.helpers import run_threads
 
 
 def add_message(db, n: int = 1, **fields) -> OutboxMessage:
@@ -179,11 +179,7 @@ def test_several_workers_at_once_never_send_a_message_twice(app, db, smtp_server
         except BaseException as error:  # surfaced by the assertion below
             errors.append(error)
 
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    run_threads(work, [(i,) for i in range(4)])
 
     assert errors == []
     subjects = sorted(str(m["Subject"]) for m in smtp_server.wait_for(total))

@@ -5,7 +5,7 @@ import os
 
 from sqlalchemy import make_url
 
-from tests.conftest import worker_database_url
+from tests.fixtures.database import worker_database_url
 
 
 def test_a_worker_database_is_named_after_the_base_and_the_worker():

@@ -16,6 +16,7 @@ from app.extensions import db as _db
 from app.models.accounts import User
 from app.models.seminars import CONFIRMED, WAITLISTED, Registration
 from app.services import seminars
+from tests.helpers import run_threads
 
 THREADS = 20
 SEATS = 5
@@ -36,11 +37,7 @@ def _race(app, work) -> list[BaseException]:
             finally:
                 _db.session.remove()
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    run_threads(run, [(i,) for i in range(THREADS)], timeout=120)
     return errors
 
 

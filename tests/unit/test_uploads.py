@@ -91,26 +91,16 @@ def test_polyglot_with_markup_is_refused(app):
         uploads.prepare(image_bytes() + b"<script>alert(document.cookie)</script>")
 
 
-def test_over_the_byte_cap(app):
-    with app.app_context():
-        saved = app.config["UPLOAD_MAX_BYTES"]
-        app.config["UPLOAD_MAX_BYTES"] = 100
-        try:
-            with pytest.raises(UploadError, match="larger than"):
-                uploads.prepare(image_bytes(size=(200, 200)))
-        finally:
-            app.config["UPLOAD_MAX_BYTES"] = saved
+def test_over_the_byte_cap(app, monkeypatch):
+    monkeypatch.setitem(app.config, "UPLOAD_MAX_BYTES", 100)
+    with app.app_context(), pytest.raises(UploadError, match="larger than"):
+        uploads.prepare(image_bytes(size=(200, 200)))
 
 
-def test_too_many_pixels_is_refused_before_decoding(app):
-    with app.app_context():
-        saved = app.config["UPLOAD_MAX_PIXELS"]
-        app.config["UPLOAD_MAX_PIXELS"] = 10_000
-        try:
-            with pytest.raises(UploadError, match="too many pixels"):
-                uploads.prepare(image_bytes("PNG", size=(200, 200)))
-        finally:
-            app.config["UPLOAD_MAX_PIXELS"] = saved
+def test_too_many_pixels_is_refused_before_decoding(app, monkeypatch):
+    monkeypatch.setitem(app.config, "UPLOAD_MAX_PIXELS", 10_000)
+    with app.app_context(), pytest.raises(UploadError, match="too many pixels"):
+        uploads.prepare(image_bytes("PNG", size=(200, 200)))
 
 
 def test_kept_stores_under_random_names_and_cleans_up_on_error(app):
