@@ -70,8 +70,8 @@ def test_the_live_loop_from_request_to_board_to_officer_to_requester(
     visitor.get_by_label("Where should the officer meet you?").select_option(label="Main Hospital")
     visitor.get_by_label("Where are you going?").select_option(label="Garage B")
     visitor.get_by_label("Phone number we can call you on").fill("(555) 010-1234")
-    visitor.get_by_role("button", name="Request the escort").click()
-    visitor.wait_for_load_state()
+    with visitor.expect_navigation():
+        visitor.get_by_role("button", name="Request the escort").click()
     reference = re.search(r"ESC-[0-9A-Z]{6}", visitor.content()).group(0)
     follow_url = visitor.locator(".private-link a").get_attribute("href")
     follow_url = live_server + follow_url if follow_url.startswith("/") else follow_url
@@ -95,13 +95,14 @@ def test_the_live_loop_from_request_to_board_to_officer_to_requester(
     open_live(visitor, follow_url)
     desk = board.context.new_page()
     desk.goto(live_server + "/dispatch/")
-    desk.locator(f"tr[data-reference='{reference}']").get_by_role("link", name=reference).click()
-    desk.wait_for_load_state()
-    desk.get_by_role("button", name="Acknowledge").click()
-    desk.wait_for_load_state()
+    with desk.expect_navigation():
+        desk.locator(f"tr[data-reference='{reference}']").get_by_role(
+            "link", name=reference).click()
+    with desk.expect_navigation():
+        desk.get_by_role("button", name="Acknowledge").click()
     desk.get_by_label("Officer", exact=True).select_option(label="Officer X")
-    desk.get_by_role("button", name="Assign", exact=True).click()
-    desk.wait_for_load_state()
+    with desk.expect_navigation():
+        desk.get_by_role("button", name="Assign", exact=True).click()
 
     # The officer's open page shows the assignment; the board row and the visitor's page too.
     card = beat.locator("li.assignment", has_text=reference)
@@ -120,12 +121,13 @@ def test_the_live_loop_from_request_to_board_to_officer_to_requester(
     reply.type("I am by the")
     received_before = visitor.evaluate("() => window.portalLive.received.length")
     card.get_by_label(re.compile("Arrival in minutes")).fill("5")
-    card.get_by_role("button", name="En route").click()
-    beat.wait_for_load_state()
+    with beat.expect_navigation():
+        card.get_by_role("button", name="En route").click()
     desk.get_by_label("Message to the requester").fill("Which door are you at?")
-    desk.get_by_role("button", name="Send message").click()
-    desk.wait_for_load_state()
-    visitor.wait_for_timeout(700)
+    with desk.expect_navigation():
+        desk.get_by_role("button", name="Send message").click()
+    # Both changes are committed; the dropped stream is closed, so nothing reached the page.
+    assert visitor.evaluate("() => window.portalLive.received.length") == received_before
     assert "on the way" not in visitor.locator(".follow-status").inner_text()
 
     visitor.evaluate("() => window.portalLive.resume()")
@@ -158,9 +160,11 @@ def test_the_board_never_moves_the_row_in_focus_nor_resets_a_filter_being_typed(
 
     # Focus on a row: a new P1 (which sorts first) waits until the focus leaves the table.
     board.locator(f"tr[data-reference='{newer.reference}'] a").focus()
+    applied = board.evaluate("() => window.portalLive.applied || 0")
     p1 = make_ticket(priority=1, summary="Unattended bag")
     board.locator("#p1-banner").wait_for(state="visible")  # the event did arrive
-    board.wait_for_timeout(500)
+    # ... and the board fetched after it was applied (held back, since the table is in use).
+    board.wait_for_function("n => (window.portalLive.applied || 0) > n", arg=applied)
     assert board.evaluate(order) == [older.reference, newer.reference]
     assert board.evaluate("() => document.activeElement.textContent.trim()") == newer.reference
 

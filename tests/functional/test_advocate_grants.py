@@ -9,7 +9,7 @@ from app.models.advocacy import AdvocateGrant
 from app.models.audit import AuditEvent
 from app.models.outbox import OutboxMessage
 from tests.fixtures.accounts import totp_code
-from tests.helpers import text
+from tests.helpers import soup, text
 
 
 def roles_of(db, user) -> frozenset[str]:
@@ -166,7 +166,6 @@ def test_approving_without_a_fresh_code_of_ones_own_changes_nothing(db, login_as
         assert "advocate" not in roles_of(db, newcomer)
     db.session.expire_all()
     assert db.session.get(AdvocateGrant, grant.id).status == "pending"
-    page = BeautifulSoup(as_reviewer.get("/support/advocate/access").get_data(as_text=True),
-                         "html.parser")
+    page = soup(as_reviewer.get("/support/advocate/access"))
     code = page.find("input", attrs={"name": "code"})
     assert code is not None and page.find("label", attrs={"for": code["id"]}) is not None

@@ -59,7 +59,11 @@
     url.searchParams.set("auto_refresh", "1");  // not the dispatcher's activity
     window.fetch(url.toString(), { credentials: "same-origin", headers: { "Accept": "text/html" } })
       .then(function (r) { if (r.redirected || !r.ok) { throw new Error("board " + r.status); } return r.text(); })
-      .then(function (html) { apply(new window.DOMParser().parseFromString(html, "text/html")); })
+      .then(function (html) {
+        apply(new window.DOMParser().parseFromString(html, "text/html"));
+        // How many fetched boards were applied (or held back): what a test waits on.
+        if (window.portalLive) { window.portalLive.applied = (window.portalLive.applied || 0) + 1; }
+      })
       .catch(function () { /* the stream's end event or the refresh link take over */ })
       .then(function () { inFlight = false; if (again) { again = false; schedule(); } });
   }
