@@ -205,7 +205,8 @@ class Config:
     CHOICES_CACHE_SECONDS = env_int("CHOICES_CACHE_SECONDS", 30)
     # The board's rendered queue table and officer panel are kept per process for at most
     # this many seconds, and only while nothing on the board changed (a new ticket or event,
-    # an officer's status, any open ticket's row) and no listed ticket turned overdue. 0: off.
+    # an officer's status, any open ticket's row): time passing (ages, clocks, "Overdue")
+    # shows at most this late on a page without JavaScript. 0: off.
     BOARD_CACHE_SECONDS = env_int("BOARD_CACHE_SECONDS", 5)
 
     # Live streams (Server-Sent Events, app/blueprints/stream): a comment line every

@@ -3,16 +3,18 @@ once and kept per process while nothing it shows has changed.
 
 The key is what the board shows it from: queue.board_marker() (newest ticket and officer
 status events, open tickets' count and newest row change), the validated filters and the
-viewer's roles. An entry also ends after BOARD_CACHE_SECONDS (ages and "time on" labels
-move on) and at the first acknowledgement deadline among the listed tickets, so a page
-rendered without JavaScript says "Overdue" on time. The table only ever holds what
-queue.open_queue returns (confidential tickets never).
+viewer's roles. An entry also ends after BOARD_CACHE_SECONDS (5): time passing moves the
+ages, the clocks and "Overdue" on, and a page rendered without JavaScript is at most that
+late with them (live.js ticks the clocks and flips "Overdue" from each deadline at once).
+Re-rendering at each deadline instead would re-render every second while tickets arrive.
+The table only ever holds what queue.open_queue returns (confidential tickets never).
+The page's stream starts from the marker's event ids: exactly what the cached body shows.
 """
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, replace
 from datetime import datetime, timedelta
 
 from flask import current_app, render_template
@@ -20,6 +22,7 @@ from markupsafe import Markup
 
 from app.models.base import utcnow
 from app.services import queue
+from app.services.events import Cursor
 from app.services.officer_status import officer_panel
 
 MAX_ENTRIES = 32  # filter sets x role sets; the oldest is dropped first
@@ -36,25 +39,24 @@ class Board:
     shown: int
     table: Markup
     panel: Markup
+    since: Cursor | None = None  # where the page's stream starts (None: read it anew)
 
 
 def board(filters: queue.QueueFilters, roles: list[str]) -> Board:
     seconds = current_app.config["BOARD_CACHE_SECONDS"]
     now = utcnow()
     if seconds <= 0:
-        return _render(filters, now)[0]
-    key = (queue.board_marker(), astuple(filters), tuple(sorted(roles)))
+        return _render(filters)
+    marker = queue.board_marker()
+    key = (marker, astuple(filters), tuple(sorted(roles)))
     with _lock:
         hit = _entries.get(key)
         if hit is not None and hit[0] <= now < hit[1]:
             _entries.move_to_end(key)
             return hit[2]
-    rendered, flips_at = _render(filters, now)
-    until = now + timedelta(seconds=seconds)
-    if flips_at is not None:
-        until = min(until, flips_at)
+    rendered = replace(_render(filters), since=Cursor(marker[2] or 0, marker[3] or 0))
     with _lock:
-        _entries[key] = (now, until, rendered)
+        _entries[key] = (now, now + timedelta(seconds=seconds), rendered)
         _entries.move_to_end(key)
         while len(_entries) > MAX_ENTRIES:
             _entries.popitem(last=False)
@@ -66,14 +68,12 @@ def clear() -> None:
         _entries.clear()
 
 
-def _render(filters: queue.QueueFilters, now: datetime) -> tuple[Board, datetime | None]:
+def _render(filters: queue.QueueFilters) -> Board:
     page = queue.open_queue(filters)
-    deadlines = [t.clock.deadline for t in page.tickets
-                 if not t.clock.acknowledged and t.clock.deadline and t.clock.deadline > now]
     # Both are autoescaped template output, safe to insert as they are.
     table = Markup(render_template(  # noqa: S704
         "dispatch/_queue_table.html", page=page, kinds=dict(queue.queue_kinds())))
     panel = Markup(render_template(  # noqa: S704
         "dispatch/_officer_panel.html", officer_rows=officer_panel()))
-    return (Board(page.total_open, page.total_overdue, page.matching, len(page.tickets),
-                  table, panel), min(deadlines, default=None))
+    return Board(page.total_open, page.total_overdue, page.matching, len(page.tickets),
+                 table, panel)
