@@ -9,6 +9,9 @@ late with them (live.js ticks the clocks and flips "Overdue" from each deadline 
 Re-rendering at each deadline instead would re-render every second while tickets arrive.
 The table only ever holds what queue.open_queue returns (confidential tickets never).
 The page's stream starts from the marker's event ids: exactly what the cached body shows.
+A process renders one board at a time; while it re-renders one whose time ran out, its
+other threads serve the entry they have (a render of the ~1,000 urgent rows the board never
+cuts takes long enough on a loaded machine that threads all rendering it at once starved).
 """
 from __future__ import annotations
 
@@ -27,7 +30,8 @@ from app.services.officer_status import officer_panel
 
 MAX_ENTRIES = 32  # filter sets x role sets; the oldest is dropped first
 
-_lock = threading.Lock()
+_lock = threading.Lock()  # guards _entries
+_render_lock = threading.Lock()
 _entries: OrderedDict[tuple, tuple[datetime, datetime, Board]] = OrderedDict()
 
 
@@ -49,18 +53,39 @@ def board(filters: queue.QueueFilters, roles: list[str]) -> Board:
         return _render(filters)
     marker = queue.board_marker()
     key = (marker, astuple(filters), tuple(sorted(roles)))
+    fresh, stale = _lookup(key, now)
+    if fresh is not None:
+        return fresh
+    # One render at a time per process (they are CPU-bound): while one thread re-renders a
+    # board whose time ran out (nothing on it changed: same key), the others serve the
+    # entry they have instead of all rendering it at once; for a changed board they wait.
+    if not _render_lock.acquire(blocking=stale is None):
+        return stale
+    try:
+        now = utcnow()
+        fresh, _ = _lookup(key, now)
+        if fresh is not None:
+            return fresh  # rendered while this thread waited
+        rendered = replace(_render(filters), since=Cursor(marker[2] or 0, marker[3] or 0))
+        with _lock:
+            _entries[key] = (now, now + timedelta(seconds=seconds), rendered)
+            _entries.move_to_end(key)
+            while len(_entries) > MAX_ENTRIES:
+                _entries.popitem(last=False)
+        return rendered
+    finally:
+        _render_lock.release()
+
+
+def _lookup(key: tuple, now: datetime) -> tuple[Board | None, Board | None]:
+    """(the entry if still fresh, else None; the entry whatever its age, or None)."""
     with _lock:
         hit = _entries.get(key)
-        if hit is not None and hit[0] <= now < hit[1]:
-            _entries.move_to_end(key)
-            return hit[2]
-    rendered = replace(_render(filters), since=Cursor(marker[2] or 0, marker[3] or 0))
-    with _lock:
-        _entries[key] = (now, now + timedelta(seconds=seconds), rendered)
+        if hit is None:
+            return None, None
         _entries.move_to_end(key)
-        while len(_entries) > MAX_ENTRIES:
-            _entries.popitem(last=False)
-    return rendered
+        fresh = hit[0] <= now < hit[1]
+        return (hit[2] if fresh else None), hit[2]
 
 
 def clear() -> None:
