@@ -206,8 +206,9 @@ class Config:
     # The board's rendered queue table and officer panel are kept per process for at most
     # this many seconds, and only while nothing on the board changed (a new ticket or event,
     # an officer's status, any open ticket's row): time passing (ages, clocks, "Overdue")
-    # shows at most this late on a page without JavaScript. 0: off.
-    BOARD_CACHE_SECONDS = env_int("BOARD_CACHE_SECONDS", 5)
+    # shows at most this late on a page without JavaScript (live.js ticks the clocks and
+    # flips "Overdue" itself); the same as the board's refresh interval. 0: off.
+    BOARD_CACHE_SECONDS = env_int("BOARD_CACHE_SECONDS", 15)
 
     # Live streams (Server-Sent Events, app/blueprints/stream): a comment line every
     # LIVE_HEARTBEAT_SECONDS keeps proxies from closing an idle stream; the session and roles

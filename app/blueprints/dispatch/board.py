@@ -3,7 +3,7 @@ once and kept per process while nothing it shows has changed.
 
 The key is what the board shows it from: queue.board_marker() (newest ticket and officer
 status events, open tickets' count and newest row change), the validated filters and the
-viewer's roles. An entry also ends after BOARD_CACHE_SECONDS (5): time passing moves the
+viewer's roles. An entry also ends after BOARD_CACHE_SECONDS (15): time passing moves the
 ages, the clocks and "Overdue" on, and a page rendered without JavaScript is at most that
 late with them (live.js ticks the clocks and flips "Overdue" from each deadline at once).
 Re-rendering at each deadline instead would re-render every second while tickets arrive.
