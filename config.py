@@ -203,6 +203,12 @@ class Config:
     DISPATCH_BULK_CLOSE_MAX = env_int("DISPATCH_BULK_CLOSE_MAX", 200)
     DISPATCH_REFRESH_SECONDS = env_int("DISPATCH_REFRESH_SECONDS", 15)
     CHOICES_CACHE_SECONDS = env_int("CHOICES_CACHE_SECONDS", 30)
+    # The board's rendered queue table and officer panel are kept per process for at most
+    # this many seconds, and only while nothing on the board changed (a new ticket or event,
+    # an officer's status, any open ticket's row): time passing (ages, clocks, "Overdue")
+    # shows at most this late on a page without JavaScript (live.js ticks the clocks and
+    # flips "Overdue" itself); the same as the board's refresh interval. 0: off.
+    BOARD_CACHE_SECONDS = env_int("BOARD_CACHE_SECONDS", 15)
 
     # Live streams (Server-Sent Events, app/blueprints/stream): a comment line every
     # LIVE_HEARTBEAT_SECONDS keeps proxies from closing an idle stream; the session and roles
@@ -281,6 +287,7 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     TESTING = True
     CHOICES_CACHE_SECONDS = 0
+    BOARD_CACHE_SECONDS = 0  # tests that check the board's cache turn it on
     SECRET_KEY = "testing-secret-key-not-for-production-use"  # noqa: S105 (tests only)
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False

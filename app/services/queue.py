@@ -206,6 +206,21 @@ def _counts_query(now: datetime, conditions: list[ColumnElement[bool]] | None = 
     ).where(*(conditions if conditions is not None else (_open(), _visible())))
 
 
+def board_marker() -> tuple:
+    """What changes whenever anything the board shows changes: the newest ticket and officer
+    status events, and the open tickets' count and newest row change (every UPDATE of a
+    ticket sets updated_at). One statement, served by the open-board partial index."""
+    from app.models.live import OfficerStatusEvent
+    from app.models.tickets import TicketEvent
+
+    query = select(
+        func.count(Ticket.id), func.max(Ticket.updated_at),
+        select(func.max(TicketEvent.id)).scalar_subquery(),
+        select(func.max(OfficerStatusEvent.id)).scalar_subquery(),
+    ).where(_open(), _visible())
+    return tuple(db.session.execute(query).one())
+
+
 def queue_kinds() -> list[tuple[str, str]]:
     """(kind, label) of every non-confidential ticket kind the app knows."""
     kinds = []

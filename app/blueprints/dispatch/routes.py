@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.blueprints.dispatch import bp
+from app.blueprints.dispatch import board, bp
 from app.blueprints.dispatch.forms import (
     AcknowledgeForm,
     AssignForm,
@@ -72,11 +72,10 @@ def queue_view():
         queue.queue_kinds(), OPEN_STATUSES, queue.cached_choices("locations"),
         queue.cached_choices("officers"))
     form.validate()
-    page = queue.open_queue(_filters_from(form))
+    roles = [role.name for role in current_user.roles]
     return render_template(
-        "dispatch/queue.html", title="Dispatch queue", form=form, page=page,
-        bulk=BulkCloseForm(formdata=None),
-        kinds=dict(queue.queue_kinds()), duration=queue.duration,
+        "dispatch/queue.html", title="Dispatch queue", form=form,
+        board=board.board(_filters_from(form), roles), bulk=BulkCloseForm(formdata=None),
         refresh_seconds=current_app.config["DISPATCH_REFRESH_SECONDS"],
     )
 

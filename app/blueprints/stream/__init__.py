@@ -14,10 +14,10 @@ def _install(_state) -> None:
 
 
 @bp.app_template_global("live_attributes")
-def _live_attributes(ticket=None, endpoint=None):
+def _live_attributes(ticket=None, endpoint=None, since=None):
     from app.blueprints.stream.live import live_attributes
 
-    return live_attributes(ticket, endpoint)
+    return live_attributes(ticket, endpoint, since)
 
 
 @bp.app_template_global("live_officer_panel")

@@ -16,12 +16,13 @@ class LiveAttributes:
     staff: bool = False
 
 
-def live_attributes(ticket: Ticket | None = None, endpoint: str | None = None
-                    ) -> LiveAttributes:
+def live_attributes(ticket: Ticket | None = None, endpoint: str | None = None,
+                    since: events.Cursor | None = None) -> LiveAttributes:
     """For a requester's `ticket` (a signed stream ticket, never the private token), or
-    for a staff stream `endpoint` ("stream.board", "stream.officer", "stream.advocate")."""
+    for a staff stream `endpoint` ("stream.board", "stream.officer", "stream.advocate").
+    `since`: the cursor the page's content was read at, when the caller knows it."""
     from app.blueprints.stream.routes import stream_ticket_url
 
-    since = str(events.newest_cursor())
+    since = str(since or events.newest_cursor())
     url = stream_ticket_url(ticket.id) if ticket is not None else url_for(endpoint)
     return LiveAttributes(url, since, staff=ticket is None)
