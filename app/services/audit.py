@@ -108,9 +108,9 @@ def record(
     (anonymous reports); `ip=True` takes the request's. Records about confidential (DV)
     requests go to the advocates' own chain instead (app.services.advocate_audit).
     """
+    address = client_ip() if ip is True else (ip or None)
     if advocate_audit.is_confidential(action, obj_id):
-        return advocate_audit.record(action, actor, obj_type, obj_id, detail,
-                                     client_ip() if ip is True else (ip or None))
+        return advocate_audit.record(action, actor, obj_type, obj_id, detail, address)
     key_id, keys = signing_keys()
     head = _chain_head()
     actor_obj = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
@@ -123,7 +123,7 @@ def record(
         object_type=obj_type,
         object_id=str(obj_id)[:64],
         detail=detail[:2000],
-        ip_address=client_ip() if ip is True else (ip or None),
+        ip_address=address,
         prev_hash=head.last_hash,
         key_id=key_id,
     )
