@@ -139,11 +139,6 @@ def load_ticket(ticket_id: int, actor: User, fresh: bool = False) -> Ticket | No
     return ticket
 
 
-def may_act(ticket: Ticket, actor: User) -> bool:
-    """Kept for one round: the rule is app.services.visibility.staff_may_act."""
-    return visibility.staff_may_act(actor, ticket)
-
-
 def checked_ticket(ticket_id: int, actor: User, version: int | None) -> Ticket:
     """The ticket as the action will judge it (read again), if `actor` may act on it and it is
     still at the `version` the member of staff saw. The one stale-form check for tickets:
