@@ -23,8 +23,8 @@ from app.extensions import db
 from app.models.accounts import User
 from app.models.advocacy import AdvocateAuditEvent, AdvocateAuditHead
 from app.models.base import utcnow
+from app.services.audit_chain import GENESIS, locked_head, signed_in, signing_keys
 
-GENESIS = "0" * 64
 DV_PREFIX = "DVA-"
 
 
@@ -35,9 +35,7 @@ def is_confidential(action: str, obj_id: object) -> bool:
 
 def digest(event: AdvocateAuditEvent, keys: dict[str, bytes] | None = None) -> str | None:
     """The row's HMAC-SHA256 under the audit key its `key_id` names (the same keys and
-    rotation as the admin chain: app.services.audit.signing_keys); None for an unknown key."""
-    from app.services.audit import signing_keys
-
+    rotation as the admin chain: audit_chain.signing_keys); None for an unknown key."""
     key = (keys if keys is not None else signing_keys()[1]).get(event.key_id)
     if key is None:
         return None
@@ -48,29 +46,16 @@ def digest(event: AdvocateAuditEvent, keys: dict[str, bytes] | None = None) -> s
     return hmac.new(key, canonical.encode(), hashlib.sha256).hexdigest()
 
 
-def _head() -> AdvocateAuditHead:
-    head = db.session.scalars(select(AdvocateAuditHead).where(AdvocateAuditHead.id == 1)
-                              .with_for_update()).first()
-    if head is None:
-        head = AdvocateAuditHead(id=1, last_seq=0, last_hash=GENESIS)
-        db.session.add(head)
-        db.session.flush()
-    return head
-
-
 def record(action: str, actor: User | None, obj_type: str, obj_id: object, detail: str,
            ip_address: str | None) -> AdvocateAuditEvent:
     """Append to the DV chain inside the caller's transaction."""
-    from app.services.audit import signing_keys
-
     key_id, keys = signing_keys()
-    head = _head()
-    signed_in = actor if actor is not None and getattr(actor, "is_authenticated", False) \
-        else None
+    head = locked_head(AdvocateAuditHead)
+    who = signed_in(actor)
     event = AdvocateAuditEvent(
         seq=head.last_seq + 1, occurred_at=utcnow(),
-        actor_id=signed_in.id if signed_in else None,
-        actor_label=signed_in.email if signed_in else "anonymous", action=action,
+        actor_id=who.id if who else None,
+        actor_label=who.email if who else "anonymous", action=action,
         object_type=obj_type, object_id=str(obj_id)[:64], detail=detail[:2000],
         ip_address=ip_address, prev_hash=head.last_hash, key_id=key_id)
     event.hash = digest(event, keys)
@@ -81,8 +66,6 @@ def record(action: str, actor: User | None, obj_type: str, obj_id: object, detai
 
 def verify_chain() -> AdvocateAuditEvent | None:
     """The first DV record whose hash or link is wrong, or None when the chain is intact."""
-    from app.services.audit import signing_keys
-
     keys = signing_keys()[1]
     prev, expected = GENESIS, 1
     rows = db.session.scalars(select(AdvocateAuditEvent).order_by(AdvocateAuditEvent.seq))

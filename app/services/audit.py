@@ -28,8 +28,8 @@ from app.models.audit import AuditChainHead, AuditEvent
 from app.models.base import utcnow
 from app.ops.jobs import periodic
 from app.services import advocate_audit
+from app.services.audit_chain import GENESIS, locked_head, signed_in, signing_keys
 
-GENESIS = "0" * 64
 LEGACY_KEY_ID = "legacy"  # rows written before the chain was keyed (plain SHA-256)
 log = logging.getLogger(__name__)
 
@@ -62,33 +62,6 @@ def _digest(event: AuditEvent, keys: dict[str, bytes] | None = None) -> str | No
     return hmac.new(key, _canonical(event), hashlib.sha256).hexdigest()
 
 
-def signing_keys() -> tuple[str, dict[str, bytes]]:
-    """(the current key id, every known key by id): AUDIT_HMAC_KEY plus AUDIT_HMAC_KEYS."""
-    config = current_app.config
-    current = config.get("AUDIT_HMAC_KEY")
-    if not current:
-        raise RuntimeError("AUDIT_HMAC_KEY is not set: the audit trail cannot be written")
-    keys = {}
-    for item in (config.get("AUDIT_HMAC_KEYS") or "").split(","):
-        key_id, _, key = item.strip().partition(":")
-        if key_id and key:
-            keys[key_id] = key.encode()
-    current_id = str(config.get("AUDIT_HMAC_KEY_ID") or "1")
-    keys[current_id] = current.encode()
-    return current_id, keys
-
-
-def _chain_head() -> AuditChainHead:
-    head = db.session.scalars(
-        select(AuditChainHead).where(AuditChainHead.id == 1).with_for_update()
-    ).first()
-    if head is None:
-        head = AuditChainHead(id=1, last_seq=0, last_hash=GENESIS)
-        db.session.add(head)
-        db.session.flush()
-    return head
-
-
 def client_ip() -> str | None:
     """The acting client's address, as the web layer bound it (None outside a request)."""
     return actors.bound().address
@@ -112,8 +85,8 @@ def record(
     if advocate_audit.is_confidential(action, obj_id):
         return advocate_audit.record(action, actor, obj_type, obj_id, detail, address)
     key_id, keys = signing_keys()
-    head = _chain_head()
-    actor_obj = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    head = locked_head(AuditChainHead)
+    actor_obj = signed_in(actor)
     event = AuditEvent(
         seq=head.last_seq + 1,
         occurred_at=utcnow(),
