@@ -59,5 +59,17 @@ def emailed_link(db, to: str, path: str) -> str:
     raise AssertionError(f"no {path} link mailed to {to}")
 
 
+def open_live(page, url):
+    """Open `url`, mark the loaded document, wait until its stream is connected."""
+    page.goto(url)
+    page.evaluate("() => { window.loadedMarker = 'first-load'; }")
+    page.wait_for_function("() => window.portalLive && window.portalLive.state === 'live'")
+
+
+def not_reloaded(page) -> bool:
+    """True while the document `open_live` marked is still the one shown (no reload)."""
+    return page.evaluate("() => window.loadedMarker") == "first-load"
+
+
 def phone_page(browser):
     return browser.new_page(viewport={"width": 390, "height": 844})

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from tests.browser.journey import sign_in
+from tests.browser.journey import not_reloaded, open_live, sign_in
 from tests.fixtures.browser import PHONE
 
 pytestmark = pytest.mark.browser
@@ -37,17 +37,6 @@ def new_page(browser):
     yield open_page
     for context in contexts:
         context.close()
-
-
-def open_live(page, url):
-    """Open `url`, mark the loaded document, wait until its stream is connected."""
-    page.goto(url)
-    page.evaluate("() => { window.loadedMarker = 'first-load'; }")
-    page.wait_for_function("() => window.portalLive && window.portalLive.state === 'live'")
-
-
-def not_reloaded(page) -> bool:
-    return page.evaluate("() => window.loadedMarker") == "first-load"
 
 
 def test_the_live_loop_from_request_to_board_to_officer_to_requester(
@@ -194,3 +183,59 @@ def test_acknowledgement_clocks_tick_and_turn_overdue_without_a_reload(
     assert "row-overdue" in board.locator(f"tr[data-reference='{ticket.reference}']"
                                           ).get_attribute("class")
     assert not_reloaded(board)
+
+
+# Counts what the page asks of the speaker and the vibration motor, then lets it through.
+RECORD_SIGNALS = """
+window.signals = {tones: 0, vibrations: []};
+if (window.AudioContext) {
+  const oscillator = AudioContext.prototype.createOscillator;
+  AudioContext.prototype.createOscillator = function () {
+    window.signals.tones += 1;
+    return oscillator.call(this);
+  };
+}
+Object.defineProperty(navigator, "vibrate", {configurable: true, value: (pattern) => {
+  window.signals.vibrations.push(pattern);
+  return true;
+}});
+"""
+
+
+def test_p1_sound_and_assignment_vibration_are_off_until_chosen_and_the_choice_is_kept(
+        live_server, new_page, make_user, make_ticket, fast_streams):
+    dispatcher = make_user(roles=("dispatcher",))
+    officer = make_user(roles=("officer",), display_name="Officer V")
+    board = new_page(DESK)
+    board.context.add_init_script(RECORD_SIGNALS)
+    sign_in(board, live_server, dispatcher)
+    open_live(board, live_server + "/dispatch/")
+    sound = board.get_by_label("Sound for a new P1")
+    assert not sound.is_checked()
+    quiet = make_ticket(priority=1, summary="Bag by the lifts")
+    board.locator("#p1-banner", has_text=quiet.reference).wait_for()
+    assert board.evaluate("() => window.signals.tones") == 0
+
+    sound.check()
+    open_live(board, live_server + "/dispatch/")  # a reload (a new shift, a crash) keeps it
+    assert board.get_by_label("Sound for a new P1").is_checked()
+    loud = make_ticket(priority=1, summary="Smoke in stairwell C")
+    board.locator(f"tr[data-reference='{loud.reference}']").wait_for()
+    board.wait_for_function("() => window.signals.tones === 1")
+    board.get_by_label("Sound for a new P1").uncheck()
+    open_live(board, live_server + "/dispatch/")
+    assert not board.get_by_label("Sound for a new P1").is_checked()
+
+    beat = new_page()
+    beat.context.add_init_script(RECORD_SIGNALS)
+    sign_in(beat, live_server, officer)
+    open_live(beat, live_server + "/dispatch/mine")
+    vibrate = beat.get_by_label("Vibrate for a new assignment")
+    assert not vibrate.is_checked()
+    vibrate.check()
+    open_live(beat, live_server + "/dispatch/mine")
+    assert beat.get_by_label("Vibrate for a new assignment").is_checked()
+    make_ticket(priority=2, status="assigned", officer=officer, summary="Escort to Garage B")
+    beat.locator("li.assignment", has_text="Escort to Garage B").wait_for()
+    assert beat.evaluate("() => window.signals.vibrations") == [[200, 100, 200]]
+    assert not_reloaded(beat)
