@@ -94,7 +94,9 @@ def visibility(listener: Listener) -> Visibility:
     if listener.channel == ADVOCATE:
         return Visibility(_confidential(), false())
     if listener.channel == REQUESTER and listener.ticket_id is not None:
-        return Visibility(public & (Ticket.id == listener.ticket_id)
+        # Their own request, DV included: the signed stream ticket is only ever minted by
+        # a page that already checked the private token (or the member's own request).
+        return Visibility((Ticket.id == listener.ticket_id)
                           & TicketEvent.visible_to_requester.is_(True), false())
     return Visibility(false(), false())
 

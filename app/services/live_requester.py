@@ -16,7 +16,24 @@ def _officer(event: TicketEvent, ticket: Ticket) -> str:
     return officer.public_name if officer is not None else "An officer"
 
 
+def _person_data(event: TicketEvent, ticket: Ticket) -> dict:
+    """A confidential (DV) request's page: the advocate's wording, no officer, no times."""
+    from app.services.support import person_line
+
+    line = person_line(event)
+    return {
+        "event_id": event.id, "kind": event.kind, "open": ticket.is_open,
+        "status": "open" if ticket.is_open else "closed",
+        "status_label": "Open" if ticket.is_open else "Closed",
+        "officer": None, "expected": None,
+        "step": ({"at": line[0].isoformat() + "Z", "text": line[1], "body": line[2],
+                  "kind": event.kind} if line else None),
+    }
+
+
 def requester_data(event: TicketEvent, ticket: Ticket) -> dict:
+    if ticket.confidential:
+        return _person_data(event, ticket)
     step = followup._step(event, ticket, _officer(event, ticket))
     expected = followup.expected(ticket)
     officer = ticket.assigned_officer

@@ -167,23 +167,28 @@ def member_reply(reference: str, user: User, body: str) -> SupportRequest:
     return request
 
 
+PERSON_WORDS = {"created": "We received your request", "message_out": "Message from the advocate",
+                "message_in": "You wrote", "outcome": "Closed"}
+
+
+def person_line(event) -> tuple[datetime, str, str | None] | None:
+    """The line the person sees for one event of their request, or None (not for them)."""
+    if not event.visible_to_requester:
+        return None
+    if event.kind == "status":
+        if event.to_status == "acknowledged":
+            return event.created_at, "An advocate has seen your request", None
+        return None
+    text = PERSON_WORDS.get(event.kind)
+    if text is None:
+        return None
+    return event.created_at, text, event.body if event.kind.startswith("message") else None
+
+
 def person_timeline(request: SupportRequest) -> list[tuple[datetime, str, str | None]]:
-    """What the person sees: (when, what, message text) for visible events, oldest first."""
-    words = {"created": "We received your request", "message_out": "Message from the advocate",
-             "message_in": "You wrote", "outcome": "Closed"}
-    lines = []
-    for event in request.events:
-        if not event.visible_to_requester:
-            continue
-        if event.kind == "status":
-            if event.to_status == "acknowledged":
-                lines.append((event.created_at, "An advocate has seen your request", None))
-            continue
-        text = words.get(event.kind)
-        if text:
-            body = event.body if event.kind.startswith("message") else None
-            lines.append((event.created_at, text, body))
-    return lines
+    """What the person sees: (when, what, message text) for visible events, oldest first.
+    The live stream sends the same lines one at a time (app.services.live_requester)."""
+    return [line for line in map(person_line, request.events) if line is not None]
 
 
 # The advocate's side and retention live in their own modules; their public names are

@@ -119,3 +119,28 @@ def test_request_to_escort_journey(app, browser, live_server, neutral, page, mak
     assert dv_reference not in board and "bus after my shift" not in board
     assert_accessible(dispatcher)
     dispatch_context.close()
+
+
+def test_the_follow_page_shows_the_advocates_message_as_it_arrives(
+        live_server, live_config, neutral, page, make_user, make_dv_request, assert_accessible):
+    from app.services import support
+    from tests.browser.journey import not_reloaded, open_live
+
+    advocate = make_user(roles=("advocate",))
+    request, token = make_dv_request()
+    open_live(page, f"{live_server}/support/follow/{request.reference}/{token}")
+    assert_accessible(page)
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.id") == "quick-exit"  # exit first
+    reply = page.get_by_label("Your message")
+    reply.click()
+    reply.type("I can talk after")
+    support.message_person(request.id, advocate, "Is Tuesday at 3 safe to call?")
+    page.locator("#live-question", has_text="The advocate writes:").wait_for()
+    timeline = page.locator("ol.timeline")
+    expect(timeline).to_contain_text("Is Tuesday at 3 safe to call?")
+    assert reply.input_value() == "I can talk after"  # typing was never interrupted
+    assert not_reloaded(page)
+    assert_accessible(page)
+    assert page.evaluate("""() => document.getElementById("quick-exit").compareDocumentPosition(
+        document.getElementById("live-question")) & Node.DOCUMENT_POSITION_FOLLOWING""")

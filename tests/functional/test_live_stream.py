@@ -138,6 +138,33 @@ def test_requester_stream_carries_only_their_ticket_and_only_what_their_page_sho
     assert "drunk" not in text and other.reference not in text
 
 
+def test_dv_follow_page_is_live_with_the_advocates_messages_and_nothing_internal(
+        db, client, login_as, make_dv_request):
+    from app.services import support
+
+    advocate = login_as("advocate")
+    mine, token = make_dv_request()
+    other, _ = make_dv_request()
+    page = client.get(f"/support/follow/{mine.reference}/{token}").get_data(as_text=True)
+    url = events_url(page)
+    assert token not in url and "/support/" not in url
+    support.add_note(mine.id, advocate.user, "internal: safety plan drafted")
+    support.message_person(other.id, advocate.user, "For the other person")
+    support.message_person(mine.id, advocate.user, "Is Tuesday at 3 safe to call?")
+    raw: list[str] = []
+    got = ticket_events(read_sse(open_stream(client, url), raw=raw,
+                                 until=lambda e: ticket_events(e)))
+    assert [e.data["kind"] for e in got] == ["message_out"]
+    assert got[0].data["step"] == {
+        "at": got[0].data["step"]["at"], "kind": "message_out",
+        "text": "Message from the advocate", "body": "Is Tuesday at 3 safe to call?"}
+    assert got[0].data["officer"] is None and got[0].data["status_label"] == "Open"
+    text = "\n".join(raw)
+    assert "safety plan" not in text and "other person" not in text
+    assert other.reference not in text
+    assert_no_secrets(text)
+
+
 def events_url(page: str) -> str:
     import re
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.blueprints.stream.live import live_attributes
 from app.blueprints.support import bp, history
 from app.blueprints.support.forms import (
     AlertForm,
@@ -183,8 +184,10 @@ def _reply_page(view, send, here: str):
 def _follow_page(ticket, form: ReplyForm):
     if ticket is None:
         return render_template("support/not_found.html", title=TITLE), 404
+    live = live_attributes(ticket) if ticket.is_open and not ticket.is_tombstone else None
     return render_template("support/follow.html", title=TITLE, ticket=ticket, form=form,
-                           lines=service.person_timeline(ticket)), 400 if form.errors else 200
+                           lines=service.person_timeline(ticket), live=live,
+                           ), 400 if form.errors else 200
 
 
 # --- the advocates' queue ----------------------------------------------------------------

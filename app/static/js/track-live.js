@@ -1,5 +1,6 @@
-/* The requester's follow-up page, live: status, officer, expected time and messages appear
-   as they happen; a question from dispatch shows as a banner at the top. Only text nodes
+/* The requester's follow-up page (and a DV request's private page), live: status, officer,
+   expected time and messages appear as they happen; a question from dispatch (or the
+   advocate's message) shows as a banner at the top. Only text nodes
    are written (never HTML), and the reply form is never touched, so typing goes on. */
 (function () {
   "use strict";
@@ -41,7 +42,7 @@
     if (!banner) { return; }
     banner.textContent = "";
     var strong = document.createElement("strong");
-    strong.textContent = "Dispatch asks: ";
+    strong.textContent = banner.getAttribute("data-asker") || "Dispatch asks: ";
     banner.appendChild(strong);
     banner.appendChild(document.createTextNode(body + " "));
     var reply = document.querySelector("form textarea");
@@ -70,6 +71,7 @@
           " (" + fmt(d.expected.at, { weekday: "short", day: "2-digit", month: "short" }) + ").");
       }
     }
+    text(page.querySelector(".follow-state"), d.status_label);
     addStep(d.step);
     if (d.kind === "message_out" && d.step && d.step.body) { question(d.step.body); }
     if (!d.open) { text(page.querySelector(".follow-page > section .muted"), "This request is now closed."); }
