@@ -73,7 +73,7 @@ def _loop(listener: events.Listener, cursor: events.Cursor, still_allowed: Calla
           extra: Callable[[], str | None]) -> Iterator[str]:
     config = current_app.config
     heartbeat, check_every = config["LIVE_HEARTBEAT_SECONDS"], config["LIVE_SESSION_CHECK_SECONDS"]
-    started = checked = time.monotonic()
+    started = checked = spoke = time.monotonic()
     yield f"retry: {config['LIVE_RETRY_MS']}\n\n"
     while True:
         seen = hub.generation
@@ -94,8 +94,14 @@ def _loop(listener: events.Listener, cursor: events.Cursor, still_allowed: Calla
         more = extra()
         if more:
             yield more
-        wait = min(heartbeat, check_every, HELD_RETRY_SECONDS if held else heartbeat)
-        if not hub.wait(seen, wait) and not held:
+        if found or more:
+            spoke = time.monotonic()
+        # Heartbeats keep their own clock: a wake-up for an event this listener may not see
+        # (a DV request woke every board) must not move them, or their timing would tell.
+        due = max(0.0, heartbeat - (time.monotonic() - spoke))
+        hub.wait(seen, min(due, check_every, HELD_RETRY_SECONDS if held else due))
+        if time.monotonic() - spoke >= heartbeat:
+            spoke = time.monotonic()
             yield ": heartbeat\n\n"
 
 
