@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, text
+from sqlalchemy import ForeignKey, Index, Sequence, String, event, func, select, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.crypto import EncryptedText
@@ -158,6 +158,29 @@ class Ticket(db.Model):
 
     def __repr__(self) -> str:
         return f"<Ticket {self.reference}>"
+
+
+# Confidential (DV) tickets are numbered on their own, below zero, so that the ids
+# dispatch sees (in addresses, on the board, in streams) run on without a gap where a DV
+# request was filed. PostgreSQL takes them from this sequence; SQLite, whose use cases hold
+# the write lock from their first statement (app.core.database), counts down from the
+# lowest id.
+CONFIDENTIAL_TICKET_IDS = Sequence("confidential_ticket_id_seq", metadata=db.metadata)
+
+
+@event.listens_for(Ticket, "before_insert", propagate=True)
+def _number_confidential_apart(_mapper, connection, target: Ticket) -> None:
+    if target.id is not None:
+        return
+    if connection.dialect.name == "postgresql":
+        if target.confidential:
+            target.id = -connection.scalar(CONFIDENTIAL_TICKET_IDS.next_value())
+        return
+    ids = Ticket.__table__.c.id
+    if target.confidential:
+        target.id = min(connection.scalar(select(func.min(ids))) or 0, 0) - 1
+    elif (connection.scalar(select(func.max(ids))) or 0) < 1:
+        target.id = 1  # SQLite would take max(id) + 1, which is not above zero here
 
 
 class TicketEvent(db.Model):

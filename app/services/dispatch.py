@@ -128,7 +128,7 @@ def load_ticket(ticket_id: int, actor: User, fresh: bool = False) -> Ticket | No
 
     `fresh` reads the row again even when this session already holds the ticket (a view
     loaded it to render or check it): an action judges the row, not a copy in memory."""
-    if not isinstance(ticket_id, int) or not 0 < ticket_id <= MAX_ID:
+    if not isinstance(ticket_id, int) or not 0 < abs(ticket_id) <= MAX_ID:  # DV: below 0
         return None
     query = select(Ticket).where(Ticket.id == ticket_id)
     if fresh:

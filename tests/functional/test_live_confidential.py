@@ -51,3 +51,33 @@ def test_dv_requests_neither_reach_a_board_stream_nor_move_its_heartbeats(
     blocks = raw[1:]  # after "retry:"
     assert blocks and set(blocks) == {": heartbeat"}, blocks
     assert len(blocks) >= 2
+
+
+def test_the_tickets_dispatch_sees_are_numbered_as_if_no_dv_request_existed(
+        db, make_ticket, make_dv_request):
+    before = make_ticket(summary="Escort before")
+    dv, _token = make_dv_request()
+    also_confidential = make_ticket(confidential=True, summary="Advocates only")
+    after = make_ticket(summary="Escort after")
+    assert after.id == before.id + 1  # no gap where the DV requests were filed
+    assert dv.id < 0 and also_confidential.id < 0 and dv.id != also_confidential.id
+
+
+def test_an_advocate_works_a_dv_request_at_its_own_address(db, login_as, make_dv_request):
+    dv, _token = make_dv_request()
+    advocate = login_as("advocate")
+    page = advocate.get(f"/support/advocate/{dv.id}")
+    assert page.status_code == 200 and dv.reference in page.get_data(as_text=True)
+    acknowledged = advocate.post(f"/support/advocate/{dv.id}/acknowledge",
+                                 data={"version": dv.version})
+    assert acknowledged.status_code in (302, 303)
+    db.session.refresh(dv)
+    assert dv.status == "acknowledged"
+
+
+def test_the_first_ticket_after_only_dv_requests_is_numbered_above_zero(
+        db, make_ticket, make_dv_request):
+    make_dv_request()
+    make_dv_request()
+    first = make_ticket(summary="First escort of the night")
+    assert first.id > 0

@@ -201,7 +201,7 @@ def queue():
                            counts=service.counts())
 
 
-@bp.route("/advocate/<int:ticket_id>")
+@bp.route("/advocate/<int(signed=True):ticket_id>")
 @roles_required("advocate")
 def case(ticket_id: int):
     ticket = service.view_request(ticket_id, current_user._get_current_object())
@@ -246,7 +246,7 @@ def _refused(ticket_id: int, actor, message: str | None, **forms):
     return _case_page(ticket, 400, **forms)
 
 
-@bp.route("/advocate/<int:ticket_id>/acknowledge", methods=["POST"])
+@bp.route("/advocate/<int(signed=True):ticket_id>/acknowledge", methods=["POST"])
 @roles_required("advocate")
 def acknowledge(ticket_id: int):
     version = request.form.get("version", type=int)
@@ -254,7 +254,7 @@ def acknowledge(ticket_id: int):
                   None, "", "Acknowledged.")
 
 
-@bp.route("/advocate/<int:ticket_id>/note", methods=["POST"])
+@bp.route("/advocate/<int(signed=True):ticket_id>/note", methods=["POST"])
 @roles_required("advocate")
 def note(ticket_id: int):
     form = NoteForm(prefix="note")
@@ -262,7 +262,7 @@ def note(ticket_id: int):
                   form, "note_form", "Note added.")
 
 
-@bp.route("/advocate/<int:ticket_id>/message", methods=["POST"])
+@bp.route("/advocate/<int(signed=True):ticket_id>/message", methods=["POST"])
 @roles_required("advocate")
 def message(ticket_id: int):
     form = MessageForm(prefix="message")
@@ -271,7 +271,7 @@ def message(ticket_id: int):
                   form, "message_form", "Message sent to the private page.")
 
 
-@bp.route("/advocate/<int:ticket_id>/close", methods=["POST"])
+@bp.route("/advocate/<int(signed=True):ticket_id>/close", methods=["POST"])
 @roles_required("advocate")
 def close(ticket_id: int):
     form = CloseForm(prefix="close")
@@ -281,7 +281,7 @@ def close(ticket_id: int):
         "Request closed.")
 
 
-@bp.route("/advocate/<int:ticket_id>/escort", methods=["POST"])
+@bp.route("/advocate/<int(signed=True):ticket_id>/escort", methods=["POST"])
 @roles_required("advocate")
 def escort(ticket_id: int):
     form = EscortForm(prefix="escort")
@@ -297,7 +297,7 @@ def _create_escort(ticket_id: int, actor, form: EscortForm):
         requested_for=requested_for, phone=form.phone.data))
 
 
-@bp.route("/advocate/<int:ticket_id>/alert", methods=["POST"])
+@bp.route("/advocate/<int(signed=True):ticket_id>/alert", methods=["POST"])
 @roles_required("advocate")
 def alert(ticket_id: int):
     form = AlertForm(prefix="alert")
