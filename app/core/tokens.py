@@ -8,6 +8,7 @@
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import secrets
@@ -71,3 +72,46 @@ def unsign(purpose: str, token: str, max_age: int) -> Any:
         raise InvalidToken(expired=True) from exc
     except (BadSignature, UnicodeError, ValueError) as exc:
         raise InvalidToken() from exc
+
+
+# --- opaque pairs of counters (the live streams' cursors) ----------------------------------
+# Two counters of up to 40 bits and a 48-bit nonce in one AES block: a keyed permutation of
+# 16 bytes, so the token shows nothing of the numbers (neither their size nor the gap between
+# two of them) and cannot be made to say something else without the key. ECB is right for a
+# single block. With the nonce at zero the same pair always gives the same token; with a
+# random nonce two tokens of one pair differ.
+PAIR_LIMIT = 1 << 40
+
+
+def _pair_cipher():
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    secret = current_app.config["SECRET_KEY"].encode()
+    key = hmac.new(secret, b"portal.opaque-pair", hashlib.sha256).digest()[:16]
+    return Cipher(algorithms.AES(key), modes.ECB())  # noqa: S305 (one block, see above)
+
+
+def seal_pair(first: int, second: int, fresh: bool = False) -> str:
+    """An opaque token for two counters (0 <= each < 2**40); `fresh`: a new one each time."""
+    if not (0 <= first < PAIR_LIMIT and 0 <= second < PAIR_LIMIT):
+        raise ValueError("counter out of range")
+    nonce = secrets.token_bytes(6) if fresh else bytes(6)
+    block = first.to_bytes(5, "big") + second.to_bytes(5, "big") + nonce
+    encryptor = _pair_cipher().encryptor()
+    sealed = encryptor.update(block) + encryptor.finalize()
+    return base64.urlsafe_b64encode(sealed).rstrip(b"=").decode()
+
+
+def open_pair(token: str | None) -> tuple[int, int] | None:
+    """The two counters of a `seal_pair` token, or None for anything else."""
+    if not token or len(token) != 22:
+        return None
+    try:
+        sealed = base64.urlsafe_b64decode(token + "==")
+    except (ValueError, TypeError):
+        return None
+    if len(sealed) != 16:
+        return None
+    decryptor = _pair_cipher().decryptor()
+    block = decryptor.update(sealed) + decryptor.finalize()
+    return int.from_bytes(block[:5], "big"), int.from_bytes(block[5:10], "big")

@@ -80,10 +80,10 @@ class IllegalTransition(DispatchError):
 class TicketConflict(DispatchError):
     """The ticket changed since the member of staff loaded it."""
 
-    def __init__(self, ticket: Ticket, seen_event_id: int | None) -> None:
+    def __init__(self, ticket: Ticket, seen_events: int | None) -> None:
         super().__init__("This ticket changed while you were looking at it.")
         self.ticket = ticket
-        self.changes = [e for e in ticket.events if seen_event_id is None or e.id > seen_event_id]
+        self.changes = list(ticket.events[seen_events or 0:])
 
 
 P = ParamSpec("P")
@@ -93,23 +93,23 @@ R = TypeVar("R")
 def ticket_action(fn: Callable[P, R]) -> Callable[P, R]:
     """A use case on one ticket (first argument the ticket id, second the actor): one
     transaction; a stale form or a write that lost a race becomes TicketConflict, listing
-    the changes after the keyword `seen_event_id` every action takes. Called from another
+    the changes after the keyword `seen_events` every action takes. Called from another
     ticket action it joins that one, which reports the conflict after its rollback."""
     run = use_case(fn)
 
     @functools.wraps(fn)
-    def wrapper(*args: P.args, seen_event_id: int | None = None, **kwargs: P.kwargs) -> R:
+    def wrapper(*args: P.args, seen_events: int | None = None, **kwargs: P.kwargs) -> R:
         if in_use_case():
             return fn(*args, **kwargs)
         try:
             return run(*args, **kwargs)
         except TicketConflict as conflict:
-            raise TicketConflict(conflict.ticket, seen_event_id) from None
+            raise TicketConflict(conflict.ticket, seen_events) from None
         except StaleDataError:
             ticket = load_ticket(args[0], args[1], fresh=True)
             if ticket is None:  # gone, or no longer visible to this member of staff
                 raise DispatchError("That ticket does not exist.") from None
-            raise TicketConflict(ticket, seen_event_id) from None
+            raise TicketConflict(ticket, seen_events) from None
 
     return wrapper
 

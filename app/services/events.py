@@ -16,7 +16,6 @@ LIVE_GAP_GRACE_SECONDS (then it was rolled back): see `_horizon`.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -24,6 +23,7 @@ from flask import current_app
 from sqlalchemy import ColumnElement, false, func, or_, select, true
 from sqlalchemy.orm import contains_eager
 
+from app.core import tokens
 from app.extensions import db
 from app.models.base import utcnow
 from app.models.live import OfficerStatusEvent
@@ -37,7 +37,6 @@ CHANNEL_ROLES = {  # the staff roles that may open each staff channel
 }
 CONFIDENTIAL_KINDS = ("dv",)
 BATCH = 200
-_CURSOR = re.compile(r"^(\d{1,15})-(\d{1,15})$")
 
 
 @dataclass(frozen=True)
@@ -51,18 +50,24 @@ class Listener:
 
 @dataclass(frozen=True)
 class Cursor:
-    """How far a stream has read each log; sent as the SSE id "<ticket>-<officer>"."""
+    """How far a stream has read each log.
+
+    It goes out (the SSE id, a page's data-live-since) only as an opaque token: the numbers
+    are event ids of every ticket, DV included, and a listener who saw them could tell from
+    a gap that something they may not see happened, and when."""
 
     ticket: int = 0
     officer: int = 0
 
-    def __str__(self) -> str:
-        return f"{self.ticket}-{self.officer}"
+    def token(self, fresh: bool = False) -> str:
+        """The same token for the same cursor (an SSE id), or with `fresh` a new one each
+        time (a page's starting point, so two renders look alike whatever happened)."""
+        return tokens.seal_pair(self.ticket, self.officer, fresh=fresh)
 
     @classmethod
-    def parse(cls, text: str | None) -> Cursor | None:
-        match = _CURSOR.match((text or "").strip())
-        return cls(int(match[1]), int(match[2])) if match else None
+    def from_token(cls, text: str | None) -> Cursor | None:
+        pair = tokens.open_pair((text or "").strip())
+        return cls(*pair) if pair else None
 
 
 @dataclass(frozen=True)
@@ -159,10 +164,10 @@ def _merge(listener: Listener, cursor: Cursor, tickets, officers) -> list[LiveEv
         if which == 0:
             t_seen = max(t_seen, row.id)
             data = _ticket_data(listener, row)
-            out.append(LiveEvent(str(Cursor(t_seen, o_seen)), "ticket", data))
+            out.append(LiveEvent(Cursor(t_seen, o_seen).token(), "ticket", data))
         else:
             o_seen = max(o_seen, row.id)
-            out.append(LiveEvent(str(Cursor(t_seen, o_seen)), "officer", _officer_data(row)))
+            out.append(LiveEvent(Cursor(t_seen, o_seen).token(), "officer", _officer_data(row)))
     return out
 
 
@@ -172,7 +177,7 @@ def _ticket_data(listener: Listener, event: TicketEvent) -> dict:
         from app.services.live_requester import requester_data
 
         return requester_data(event, ticket)
-    return {"event_id": event.id, "ticket_id": ticket.id, "reference": ticket.reference,
+    return {"ticket_id": ticket.id, "reference": ticket.reference,
             "kind": event.kind, "status": ticket.status, "priority": ticket.priority,
             "officer_id": ticket.assigned_officer_id, "open": ticket.status in OPEN_STATUSES,
             "acknowledged": ticket.acknowledged_at is not None,
@@ -180,5 +185,5 @@ def _ticket_data(listener: Listener, event: TicketEvent) -> dict:
 
 
 def _officer_data(event: OfficerStatusEvent) -> dict:
-    return {"event_id": event.id, "officer_id": event.officer_id, "status": event.status,
+    return {"officer_id": event.officer_id, "status": event.status,
             "label": event.label, "at": event.created_at.isoformat() + "Z"}

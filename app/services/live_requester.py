@@ -22,7 +22,7 @@ def _person_data(event: TicketEvent, ticket: Ticket) -> dict:
 
     line = person_line(event)
     return {
-        "event_id": event.id, "kind": event.kind, "open": ticket.is_open,
+        "kind": event.kind, "open": ticket.is_open,
         "status": "open" if ticket.is_open else "closed",
         "status_label": "Open" if ticket.is_open else "Closed",
         "officer": None, "expected": None,
@@ -38,7 +38,6 @@ def requester_data(event: TicketEvent, ticket: Ticket) -> dict:
     expected = followup.expected(ticket)
     officer = ticket.assigned_officer
     return {
-        "event_id": event.id,
         "kind": event.kind,
         "status": ticket.status,
         "status_label": ticket.status_label,

@@ -12,6 +12,7 @@ import re
 
 import pytest
 
+from app.services import events
 from tests.browser.journey import not_reloaded, open_live, sign_in
 from tests.fixtures.browser import PHONE
 
@@ -124,8 +125,8 @@ def test_the_live_loop_from_request_to_board_to_officer_to_requester(
     visitor.locator("#live-question", has_text="Which door are you at?").wait_for()
     received = visitor.evaluate("() => window.portalLive.received")[received_before:]
     assert len(received) == len(set(received)) == 2, received  # each missed event once
-    assert [int(i.split("-")[0]) for i in received] == sorted(int(i.split("-")[0])
-                                                             for i in received)
+    order = [events.Cursor.from_token(i).ticket for i in received]
+    assert order == sorted(order)
     timeline = visitor.locator("ol.timeline").inner_text()
     assert timeline.count("Officer X is on the way") == 1
     assert timeline.index("is on the way") < timeline.index("Which door are you at?")

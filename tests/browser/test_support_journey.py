@@ -96,7 +96,7 @@ def test_request_to_escort_journey(app, browser, live_server, neutral, page, mak
     advocate.goto(live_server + "/support/advocate/")
     assert_accessible(advocate)
     advocate.click(f"text={dv_reference}")
-    expect(advocate).to_have_url(re.compile(r"/support/advocate/\d+$"))
+    expect(advocate).to_have_url(re.compile(r"/support/advocate/-?\d+$"))
     assert_accessible(advocate)
     advocate.click("button:has-text('Acknowledge')")
     advocate.wait_for_selector("text=Acknowledged.")

@@ -30,7 +30,7 @@ def hidden(page, prefix):
     """The version fields of the form with `prefix`, as the page rendered them."""
     return {
         f"{prefix}-version": page.find("input", {"name": f"{prefix}-version"})["value"],
-        f"{prefix}-seen_event_id": page.find("input", {"name": f"{prefix}-seen_event_id"})["value"],
+        f"{prefix}-seen_events": page.find("input", {"name": f"{prefix}-seen_events"})["value"],
     }
 
 

@@ -12,7 +12,7 @@ from tests.helpers import run_threads, soup
 
 def hidden(page, prefix):
     return {name: page.find("input", {"name": name})["value"]
-            for name in (f"{prefix}-version", f"{prefix}-seen_event_id")}
+            for name in (f"{prefix}-version", f"{prefix}-seen_events")}
 
 
 def _post_together(clients_and_posts):

@@ -10,7 +10,7 @@ import threading
 
 import pytest
 
-from app.services import support
+from app.services import dispatch, support
 from tests.fixtures.live import read_sse
 from tests.fixtures.support import request_data
 
@@ -81,3 +81,31 @@ def test_the_first_ticket_after_only_dv_requests_is_numbered_above_zero(
     make_dv_request()
     first = make_ticket(summary="First escort of the night")
     assert first.id > 0
+
+
+def test_what_a_dispatcher_is_shown_carries_no_event_id(db, login_as, make_ticket,
+                                                        make_dv_request):
+    import re
+
+    from app.services import events
+    from tests.functional.test_live_stream import events_url
+    from tests.fixtures.live import ticket_events
+    from tests.helpers import soup
+
+    desk = login_as("dispatcher")
+    ticket = make_ticket(summary="Escort to garage B")
+    make_dv_request()
+    board = desk.get("/dispatch/").get_data(as_text=True)
+    again = desk.get("/dispatch/").get_data(as_text=True)
+    first, second = (events_url(page).rsplit("since=", 1)[1] for page in (board, again))
+    assert first != second  # a page's starting point looks new every time...
+    assert events.Cursor.from_token(first) == events.Cursor.from_token(second)  # ...and is not
+    dispatch.acknowledge(ticket.id, desk.user, None)
+    got = ticket_events(read_sse(desk.get(events_url(board), buffered=False),
+                                 until=lambda e: ticket_events(e)))
+    assert re.fullmatch(r"[A-Za-z0-9_-]{22}", got[0].id)
+    assert "event_id" not in got[0].data
+    page = soup(desk.get(f"/dispatch/tickets/{ticket.id}"))
+    assert [li["id"] for li in page.select("li.event")] == ["event-1", "event-2"]
+    seen = {i["value"] for i in page.select("input[name$='-seen_events']")}
+    assert seen == {"2"}  # how many events the page showed, not the newest one's id

@@ -6,6 +6,7 @@ from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from app.models.live import OfficerStatusEvent
+from app.services import events
 from tests.fixtures.live import read_sse
 
 
@@ -26,7 +27,7 @@ def test_an_officer_sets_their_own_status_and_the_board_stream_is_told(
         db, login_as, live_config):
     officer = login_as("officer", display_name="Officer Lee")
     desk = login_as("dispatcher")
-    since = "0-0"
+    since = events.Cursor().token()
     response = set_status(officer, "on_break")
     assert response.status_code == 303
     rows = db.session.scalars(select(OfficerStatusEvent)).all()

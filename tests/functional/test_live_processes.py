@@ -41,7 +41,7 @@ def test_an_event_committed_by_another_process_reaches_an_open_board_stream(
     live_config.update(LIVE_HEARTBEAT_SECONDS=30, LIVE_SESSION_CHECK_SECONDS=30)
     desk = login_as("dispatcher")
     db.session.commit()
-    since = str(events.newest_cursor())
+    since = events.newest_cursor().token()
     db.session.commit()
     response = desk.get(f"/live/board?since={since}", buffered=False)
     try:

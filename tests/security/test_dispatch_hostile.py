@@ -30,7 +30,7 @@ def state(db, ticket_id):
 def fields(client, ticket, prefix):
     page = soup(client.get(f"/dispatch/tickets/{ticket.id}"))
     return {name: page.find("input", {"name": name})["value"]
-            for name in (f"{prefix}-version", f"{prefix}-seen_event_id")}
+            for name in (f"{prefix}-version", f"{prefix}-seen_events")}
 
 
 @pytest.fixture()
@@ -84,7 +84,7 @@ def test_forged_versions_never_write(db, dispatcher, make_ticket, version):
     ticket = make_ticket(status=NEW)
     before = state(db, ticket.id)
     response = dispatcher.post(f"/dispatch/tickets/{ticket.id}/acknowledge",
-                               data={"ack-version": version, "ack-seen_event_id": "x"})
+                               data={"ack-version": version, "ack-seen_events": "x"})
     assert response.status_code in (400, 409)
     assert state(db, ticket.id) == before
 

@@ -149,13 +149,13 @@ def test_move_refuses_assigned_and_forged_statuses(db, make_ticket, staff):
 
 def test_stale_version_is_a_conflict_listing_the_changes(db, make_ticket, staff):
     ticket = make_ticket(status=NEW)
-    seen = max(e.id for e in ticket.events)
+    seen = len(ticket.events)
     version = ticket.version
-    dispatch.acknowledge(ticket.id, staff["dispatcher"], version, seen_event_id=seen)
+    dispatch.acknowledge(ticket.id, staff["dispatcher"], version, seen_events=seen)
     before = snapshot(db, ticket.id)
     with pytest.raises(TicketConflict) as caught:
         dispatch.change_priority(ticket.id, staff["dispatcher"], version, 1, "fire alarm",
-                                 seen_event_id=seen)
+                                 seen_events=seen)
     assert [e.to_status for e in caught.value.changes] == [ACKNOWLEDGED]
     assert "changed while you were looking" in str(caught.value)
     assert snapshot(db, ticket.id) == before

@@ -55,7 +55,7 @@ def optional_int(value):
 class TicketActionForm(FlaskForm):
     version = IntegerField(widget=HiddenInput(),
                            validators=[InputRequired(STALE), NumberRange(min=1, message=STALE)])
-    seen_event_id = IntegerField(widget=HiddenInput(),
+    seen_events = IntegerField(widget=HiddenInput(),
                                  validators=[Optional(), NumberRange(min=0, message=STALE)])
 
 

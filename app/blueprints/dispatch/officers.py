@@ -32,9 +32,9 @@ def next_steps(ticket: Ticket) -> list[str]:
 def _forms(ticket: Ticket, posted: str | None = None, form=None, card: bool = False) -> dict:
     """The officer's forms for `ticket`; on a page of cards (`card`), their ids carry the
     ticket id so that no two cards share one."""
-    from app.blueprints.dispatch.routes import last_event_id
+    from app.blueprints.dispatch.routes import events_seen
 
-    seen = {"version": ticket.version, "seen_event_id": last_event_id(ticket)}
+    seen = {"version": ticket.version, "seen_events": events_seen(ticket)}
     forms = {
         step: OfficerStepForm(formdata=None, prefix=step, **seen)
         for step in next_steps(ticket)
@@ -94,7 +94,7 @@ def officer_move(ticket_id: int, step: str):
         ticket_id, step, OfficerStepForm(prefix=step),
         lambda f, t: dispatch.move(t.id, current_user, f.version.data, step, note=f.note.data,
                                    eta_minutes=f.eta_minutes.data,
-                                   seen_event_id=f.seen_event_id.data),
+                                   seen_events=f.seen_events.data),
         "Marked en route." if step == EN_ROUTE else "Marked on scene.")
 
 
@@ -105,5 +105,5 @@ def officer_resolve(ticket_id: int):
         ticket_id, "resolve", CloseForm(prefix="resolve").set_status(RESOLVED),
         lambda f, t: dispatch.close(t.id, current_user, f.version.data, RESOLVED,
                                     f.outcome.data, f.detail.data,
-                                    seen_event_id=f.seen_event_id.data),
+                                    seen_events=f.seen_events.data),
         "Resolved. Thank you.")

@@ -110,15 +110,18 @@ def console_ticket(ticket_id: int) -> Ticket:
     return ticket
 
 
-def last_event_id(ticket: Ticket) -> int:
-    return max((event.id for event in ticket.events), default=0)
+def events_seen(ticket: Ticket) -> int:
+    """How many of the ticket's events the page shows: what an action's form carries to
+    tell what changed since (a count, not an event id: ids would show the gaps where
+    events the page may not show, DV ones, were written)."""
+    return len(ticket.events)
 
 
 def _fresh(name: str, ticket: Ticket):
     """An unbound form for `name`, carrying the version the page shows."""
     current = {"priority": ticket.priority} if name == "priority" else {}
     return FORM_CLASSES[name](formdata=None, prefix=name, version=ticket.version,
-                              seen_event_id=last_event_id(ticket), **current)
+                              seen_events=events_seen(ticket), **current)
 
 
 def _bound(name: str):
@@ -141,7 +144,7 @@ def _setup(name: str, form, ticket: Ticket):
 def keep_current(form, ticket: Ticket) -> None:
     """After a conflict: keep what was typed, but carry the version now shown."""
     for field, value in ((form.version, ticket.version),
-                         (form.seen_event_id, last_event_id(ticket))):
+                         (form.seen_events, events_seen(ticket))):
         field.data, field.raw_data = value, [str(value)]
 
 
@@ -182,7 +185,7 @@ def act(ticket_id: int, name: str, call, success: str):
 
 
 def _seen(form):
-    return {"version": form.version.data, "seen_event_id": form.seen_event_id.data}
+    return {"version": form.version.data, "seen_events": form.seen_events.data}
 
 
 @bp.route("/tickets/<int:ticket_id>/acknowledge", methods=["POST"])

@@ -23,6 +23,6 @@ def live_attributes(ticket: Ticket | None = None, endpoint: str | None = None,
     `since`: the cursor the page's content was read at, when the caller knows it."""
     from app.blueprints.stream.routes import stream_ticket_url
 
-    since = str(since or events.newest_cursor())
+    since = (since or events.newest_cursor()).token(fresh=True)
     url = stream_ticket_url(ticket.id) if ticket is not None else url_for(endpoint)
     return LiveAttributes(url, since, staff=ticket is None)

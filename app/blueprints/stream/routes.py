@@ -23,8 +23,8 @@ STREAM_TICKET = "live-stream"
 
 
 def resume_cursor() -> events.Cursor:
-    return (events.Cursor.parse(request.headers.get("Last-Event-ID"))
-            or events.Cursor.parse(request.args.get("since"))
+    return (events.Cursor.from_token(request.headers.get("Last-Event-ID"))
+            or events.Cursor.from_token(request.args.get("since"))
             or events.newest_cursor())
 
 
