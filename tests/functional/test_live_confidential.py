@@ -88,8 +88,8 @@ def test_what_a_dispatcher_is_shown_carries_no_event_id(db, login_as, make_ticke
     import re
 
     from app.services import events
-    from tests.functional.test_live_stream import events_url
     from tests.fixtures.live import ticket_events
+    from tests.functional.test_live_stream import events_url
     from tests.helpers import soup
 
     desk = login_as("dispatcher")
