@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 
 from flask import current_app, request
+from werkzeug.exceptions import HTTPException
 
 from app.blueprints.open311 import bp, filing
 from app.blueprints.open311.definitions import attributes
@@ -166,6 +167,16 @@ def create_request(fmt: str):
     return document(fmt, "service_requests", [{
         "service_request_id": opened.reference, "service_notice": _notice(opened),
         "account_id": None}])
+
+
+@bp.errorhandler(HTTPException)
+def refused(error: HTTPException):
+    """A refusal raised before a view answers (a NUL byte in the path, a wrong method) is
+    an errors document too, never an HTML page."""
+    if error.code is None or error.code >= 500:
+        return error
+    fmt = "xml" if request.path.endswith(".xml") else "json"
+    return errors(fmt, error.code, error.name)
 
 
 @bp.route("/<path:anything>", methods=["GET", "POST"])
