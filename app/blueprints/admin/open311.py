@@ -19,13 +19,14 @@ from app.web.forms import (
     no_control_chars,
     scope_ids,
     select_choices,
+    single_line,
     strip_text,
 )
 
 
 class KeyNameForm(FlaskForm):
     name = StringField("New name", filters=[strip_text], validators=[
-        InputRequired("Give the key a name."), Length(max=80), no_control_chars])
+        InputRequired("Give the key a name."), Length(max=80), no_control_chars, single_line])
 
 
 class RevokeForm(FlaskForm):
