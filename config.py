@@ -166,10 +166,10 @@ class Config:
     RATELIMIT_MAIL_PER_ADDRESS = os.environ.get(
         "RATELIMIT_MAIL_PER_ADDRESS", "3 per hour;10 per day")
     # Open311 API (docs/open311.md): requests filed per API key (one key serves a whole
-    # system, a kiosk or an app, so it is counted per key, not per address), and reads of
-    # the public documents per client address.
+    # system, a kiosk or an app, so it is counted per key, not per address), and every
+    # read or POST per client address (a flood of made-up keys included).
     OPEN311_KEY_LIMIT = os.environ.get("OPEN311_KEY_LIMIT", "60 per 10 minutes;600 per day")
-    OPEN311_READ_LIMIT = os.environ.get("OPEN311_READ_LIMIT", "120 per minute")
+    OPEN311_CLIENT_LIMIT = os.environ.get("OPEN311_CLIENT_LIMIT", "120 per minute")
     # What discovery.{xml,json} calls this endpoint: "production" or "test".
     OPEN311_ENDPOINT_TYPE = os.environ.get("OPEN311_ENDPOINT_TYPE", "production")
 

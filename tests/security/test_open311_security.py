@@ -182,10 +182,18 @@ def test_each_key_has_its_own_rate_limit(limited_app, api_key, lobby, db):
 
 
 def test_reads_are_rate_limited_per_client(limited_app):
-    limited = limited_app(OPEN311_READ_LIMIT="3 per minute")
+    limited = limited_app(OPEN311_CLIENT_LIMIT="3 per minute")
     client = limited.test_client()
     statuses = [client.get("/open311/v2/services.json").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
+
+
+def test_a_flood_of_made_up_keys_is_cut_off_per_client(limited_app, lobby):
+    limited = limited_app(OPEN311_CLIENT_LIMIT="3 per minute")
+    client = limited.test_client()
+    statuses = [client.post("/open311/v2/requests.json",
+                            data=good(f"o311_made-up-{n}", lobby)).status_code for n in range(4)]
+    assert statuses == [403, 403, 403, 429]
 
 
 def test_the_api_answers_without_a_csrf_token_or_a_cookie(app, api_key, lobby):

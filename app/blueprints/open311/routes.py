@@ -50,7 +50,8 @@ def limited(setting: str, key_func, methods: list[str]):
                                 key_func=key_func, methods=methods, on_breach=_too_many)
 
 
-reading = limited("OPEN311_READ_LIMIT", client_key, ["GET"])
+# Per client address: every read, and every POST too (a flood of made-up keys included).
+reading = limited("OPEN311_CLIENT_LIMIT", client_key, ["GET", "POST"])
 
 
 @bp.route(f"/discovery.{FMT}")
@@ -148,6 +149,7 @@ def _notice(opened) -> str:
 
 @bp.route(f"/requests.{FMT}", methods=["POST"], endpoint="create_request")
 @api_key
+@reading
 @limited("OPEN311_KEY_LIMIT", _key_bucket, ["POST"])
 def create_request(fmt: str):
     no_store()  # the answer holds the requester's private link
