@@ -202,3 +202,47 @@ def test_the_api_answers_without_a_csrf_token_or_a_cookie(app, api_key, lobby):
     assert response.status_code == 200
     assert "Set-Cookie" not in response.headers
     assert "no-store" in response.headers["Cache-Control"]
+
+
+@pytest.fixture()
+def redis_prefix():
+    import uuid
+
+    from tests.security.test_rate_limits import _redis
+
+    client = _redis()
+    value = f"portal-test-open311-{uuid.uuid4().hex}"
+    yield value
+    for key in client.scan_iter(match=f"*{value}*"):
+        client.delete(key)
+
+
+def test_five_simultaneous_posts_with_one_key_against_redis_file_exactly_the_limit(
+        app, db, isolated_limiter, redis_prefix, api_key, lobby):
+    """The per-key count is one atomic step in Redis, shared by every worker: of five
+    POSTs sent at the same instant with one key, exactly three (the limit) are filed."""
+    import threading
+
+    from app.models.audit import AuditChainHead
+    from app.services.audit import GENESIS
+    from tests.helpers import run_threads
+    from tests.security.test_rate_limits import REDIS_URL
+
+    limited = create_app("testing", RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=REDIS_URL,
+                         RATELIMIT_KEY_PREFIX=redis_prefix, OPEN311_KEY_LIMIT="3 per minute",
+                         SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"])
+    limited.test_client_class = type(app.test_client())
+    isolated_limiter._key_prefix = redis_prefix
+    if db.session.get(AuditChainHead, 1) is None:
+        db.session.add(AuditChainHead(id=1, last_seq=0, last_hash=GENESIS))  # as migrated
+    params = good(api_key(), lobby)
+    start, codes = threading.Barrier(5), []
+
+    def post(_n: int) -> None:
+        client = limited.test_client()
+        start.wait()
+        codes.append(client.post("/open311/v2/requests.json", data=params).status_code)
+
+    run_threads(post, [(n,) for n in range(5)])
+    assert sorted(codes) == [200, 200, 200, 429, 429]
+    assert tickets(db) == 3
