@@ -124,18 +124,19 @@ def _statuses(query: Query) -> tuple[str, ...]:
 
 
 def _kind_query(model, column, subtypes: list[str], query: Query):
-    statement = select(model).where(column.in_(subtypes), model.confidential.is_(False),
-                                    model.status.in_(_statuses(query)))
+    statement = select(model).where(column.in_(subtypes), model.confidential.is_(False))
     if query.references:
         return statement.where(model.reference.in_(query.references))
-    return statement.where(model.created_at >= query.start, model.created_at <= query.end
+    return statement.where(model.status.in_(_statuses(query)), model.created_at >= query.start,
+                           model.created_at <= query.end
                            ).order_by(model.created_at.desc()).limit(MAX_RESULTS)
 
 
 def find_requests(query: Query) -> list[Ticket]:
     """Published requests matching `query`, newest first, at most MAX_RESULTS. A list of
     references (service_request_id) overrides the other filters, as the spec says."""
-    codes = published_codes() & set(query.codes or SERVICES)
+    codes = published_codes() & set(query.codes if query.codes and not query.references
+                                    else SERVICES)
     found: list[Ticket] = []
     for kind, model, column in ((REPORT, IncidentReport, IncidentReport.category),
                                 (OUTREACH, ServiceRequest, ServiceRequest.service_type)):

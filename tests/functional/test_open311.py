@@ -222,6 +222,9 @@ def test_filters_narrow_the_list_by_service_status_and_id(spec, api_key, lobby, 
                            f"{survey[0]['service_request_id']}")
     assert {r["service_request_id"] for r in listed} == {second.reference,
                                                        survey[0]["service_request_id"]}
+    overriding = spec.requests("json", service_request_id=first.reference, status="open",
+                               service_code="outreach-survey")
+    assert [r["service_request_id"] for r in overriding] == [first.reference]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -51,12 +51,12 @@ def limited(setting: str, key_func, methods: list[str]):
 
 
 # Per client address: every read, and every POST too (a flood of made-up keys included).
-reading = limited("OPEN311_CLIENT_LIMIT", client_key, ["GET", "POST"])
+per_client = limited("OPEN311_CLIENT_LIMIT", client_key, ["GET", "POST"])
 
 
 @bp.route(f"/discovery.{FMT}")
 @public
-@reading
+@per_client
 def discovery(fmt: str):
     config = current_app.config
     return document(fmt, "discovery", {
@@ -74,7 +74,7 @@ def discovery(fmt: str):
 
 @bp.route(f"/locations.{FMT}")
 @public
-@reading
+@per_client
 def locations(fmt: str):
     """The campus places a request's address_id may name (an extension to the spec)."""
     return document(fmt, "locations", [
@@ -91,7 +91,7 @@ def _service_entry(service: open311.Service) -> dict:
 
 @bp.route(f"/services.{FMT}")
 @public
-@reading
+@per_client
 def services(fmt: str):
     published = sorted(open311.published_codes())
     return document(fmt, "services", [_service_entry(open311.SERVICES[c]) for c in published])
@@ -99,7 +99,7 @@ def services(fmt: str):
 
 @bp.route(f"/services/<code>.{FMT}")
 @public
-@reading
+@per_client
 def service_definition(code: str, fmt: str):
     service = open311.published_service(code)
     if service is None:
@@ -120,7 +120,7 @@ def _listing(fmt: str, tickets) -> object:
 
 @bp.route(f"/requests.{FMT}", methods=["GET"])
 @public
-@reading
+@per_client
 def requests(fmt: str):
     try:
         query = read_query(request.args)
@@ -131,7 +131,7 @@ def requests(fmt: str):
 
 @bp.route(f"/requests/<service_request_id>.{FMT}")
 @public
-@reading
+@per_client
 def single_request(service_request_id: str, fmt: str):
     ticket = open311_requests.find_request(service_request_id)
     if ticket is None:
@@ -149,7 +149,7 @@ def _notice(opened) -> str:
 
 @bp.route(f"/requests.{FMT}", methods=["POST"], endpoint="create_request")
 @api_key
-@reading
+@per_client
 @limited("OPEN311_KEY_LIMIT", _key_bucket, ["POST"])
 def create_request(fmt: str):
     no_store()  # the answer holds the requester's private link
