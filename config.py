@@ -165,6 +165,13 @@ class Config:
     # request is still taken and the mail skipped (seminar places are refused: they need it).
     RATELIMIT_MAIL_PER_ADDRESS = os.environ.get(
         "RATELIMIT_MAIL_PER_ADDRESS", "3 per hour;10 per day")
+    # Open311 API (docs/open311.md): requests filed per API key (one key serves a whole
+    # system, a kiosk or an app, so it is counted per key, not per address), and every
+    # read or POST per client address (a flood of made-up keys included).
+    OPEN311_KEY_LIMIT = os.environ.get("OPEN311_KEY_LIMIT", "60 per 10 minutes;600 per day")
+    OPEN311_CLIENT_LIMIT = os.environ.get("OPEN311_CLIENT_LIMIT", "120 per minute")
+    # What discovery.{xml,json} calls this endpoint: "production" or "test".
+    OPEN311_ENDPOINT_TYPE = os.environ.get("OPEN311_ENDPOINT_TYPE", "production")
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
     MAIL_PORT = env_int("MAIL_PORT", 25)

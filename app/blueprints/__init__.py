@@ -7,6 +7,7 @@ from app.blueprints.devices import bp as devices
 from app.blueprints.dispatch import bp as dispatch
 from app.blueprints.escorts import bp as escorts
 from app.blueprints.main import bp as main
+from app.blueprints.open311 import bp as open311
 from app.blueprints.outreach import bp as outreach
 from app.blueprints.reports import bp as reports
 from app.blueprints.seminars import bp as seminars
@@ -16,5 +17,5 @@ from app.blueprints.track import bp as track
 
 BLUEPRINTS = [
     main, auth, account, admin, escorts, dispatch, track,
-    reports, devices, support, seminars, outreach, apb, stream,
+    reports, devices, support, seminars, outreach, apb, stream, open311,
 ]

@@ -37,6 +37,7 @@ def init_cli(app: Flask) -> None:
     register_account_commands(app)
     register_support_commands(app)
     register_seminar_commands(app)
+    register_open311_commands(app)
 
 
 # --- Operations: outbox, audit and worker commands (ops/admin block) ---------------------
@@ -226,3 +227,24 @@ def register_seminar_commands(app: Flask) -> None:
         from app.services import seminar_reminders as service
 
         click.echo(f"Seminar reminders queued: {service.send_reminders()}")
+
+
+# --- Open311 API keys (open311 block) ------------------------------------------------------
+
+
+def register_open311_commands(app: Flask) -> None:
+    open311 = AppGroup("open311", help="The Open311 GeoReport v2 API.")
+    app.cli.add_command(open311)
+
+    @open311.command("create-key")
+    @click.argument("name")
+    def create_key(name: str) -> None:
+        """Make an API key for the system NAME and print it once (only its hash is kept)."""
+        from app.services import open311_keys
+
+        try:
+            made = open311_keys.create_key(name, None)
+        except open311_keys.ApiKeyError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"API key for {made.key.name} (shown once; keep it in that system's "
+                   f"secrets):\n{made.raw}")

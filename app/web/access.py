@@ -18,6 +18,7 @@ from app.models.accounts import STAFF_ROLES
 
 PUBLIC = "public"
 MEMBER = "member"
+API_KEY = "api_key"
 
 
 def _mark(view: Callable, rule) -> None:
@@ -27,6 +28,14 @@ def _mark(view: Callable, rule) -> None:
 def public(view: Callable) -> Callable:
     """Anyone, signed in or not."""
     _mark(view, PUBLIC)
+    return view
+
+
+def api_key(view: Callable) -> Callable:
+    """A program holding an Open311 API key (app/blueprints/open311): no account, no
+    cookie; the view itself refuses a missing, unknown or revoked key with 403, in the
+    API's own error format."""
+    _mark(view, API_KEY)
     return view
 
 
@@ -118,7 +127,7 @@ def allows(rule, roles: Iterable[str] | None) -> bool:
     """Whether a visitor with `roles` (None: not signed in) may open a route with `rule`."""
     if rule == PUBLIC:
         return True
-    if roles is None:
+    if roles is None or rule == API_KEY:
         return False
     if rule == MEMBER:
         return True

@@ -10,6 +10,8 @@ Markers:
 - PUBLIC: anyone, signed in or not.
 - TOKEN: anyone who holds the secret in the URL (a follow-up, confirmation, reset or
   unsubscribe token); no account is needed, so for the role matrix it is public.
+- API_KEY: a program that sends an Open311 API key (api_key) with the request; nobody in
+  the role matrix holds one, so everyone gets 403.
 - MEMBER: any signed-in account (staff included); the view itself restricts to the
   member's own records.
 - a frozenset of staff roles: signed-in accounts holding at least one of them. No role
@@ -20,6 +22,9 @@ from __future__ import annotations
 PUBLIC = "public"
 TOKEN = "token"
 MEMBER = "member"
+# A program holding an Open311 API key: no account is enough (or needed); without a key
+# everyone, staff included, gets 403.
+API_KEY = "api_key"
 
 # The staff roles this table knows about. Adding a role to app.models.accounts.STAFF_ROLES
 # fails the suite until each route below has been decided for it.
@@ -64,6 +69,10 @@ EXPECTED_ACCESS: dict[str, object] = {
     "admin.disable_user": ADMIN,               # POST /admin/users/<id>/disable
     "admin.enable_user": ADMIN,                # POST /admin/users/<id>/enable
     "admin.audit_log": ADMIN,                  # /admin/audit
+    "admin.api_keys": ADMIN,                   # /admin/api-keys (Open311 keys, services)
+    "admin.rename_api_key": ADMIN,             # POST /admin/api-keys/<id>/name
+    "admin.revoke_api_key": ADMIN,             # POST /admin/api-keys/<id>/revoke
+    "admin.publish_services": ADMIN,           # POST /admin/api-keys/services
     "admin.locations": ADMIN,                  # /admin/locations
     "admin.new_location": ADMIN,               # /admin/locations/new
     "admin.edit_location": ADMIN,              # /admin/locations/<id>
@@ -190,6 +199,16 @@ EXPECTED_ACCESS: dict[str, object] = {
     "track.mine_detail": MEMBER,               # /track/mine/<ref>
     "track.mine_cancel": MEMBER,               # /track/mine/<ref>/cancel
     "track.mine_message": MEMBER,              # POST /track/mine/<ref>/message
+    # Open311 GeoReport v2 (/open311/v2/): reading is public and shows nothing personal;
+    # filing a request needs an API key
+    "open311.discovery": PUBLIC,               # /open311/v2/discovery.{xml,json}
+    "open311.services": PUBLIC,                # /open311/v2/services.{xml,json}
+    "open311.service_definition": PUBLIC,      # /open311/v2/services/<code>.{xml,json}
+    "open311.locations": PUBLIC,               # /open311/v2/locations.{xml,json}
+    "open311.requests": PUBLIC,                # GET /open311/v2/requests.{xml,json}
+    "open311.single_request": PUBLIC,          # /open311/v2/requests/<id>.{xml,json}
+    "open311.create_request": API_KEY,         # POST /open311/v2/requests.{xml,json}
+    "open311.not_found": PUBLIC,               # /open311/v2/<anything else>: an errors 404
 }
 
 
@@ -197,7 +216,7 @@ def allowed(expected, roles: set[str] | None) -> bool:
     """Whether a visitor with `roles` (None: not signed in) should get past the gate."""
     if expected in (PUBLIC, TOKEN):
         return True
-    if roles is None:
+    if roles is None or expected == API_KEY:
         return False
     if expected == MEMBER:
         return True

@@ -1,6 +1,6 @@
-"""Administration: users and roles, locations, the audit log."""
+"""Administration: users and roles, locations, the audit log, the Open311 API keys."""
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from app.blueprints.admin import routes  # noqa: E402,F401
+from app.blueprints.admin import open311, routes  # noqa: E402,F401

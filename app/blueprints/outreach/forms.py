@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, StringField, TelField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
+from app.services import outreach
 from app.web.forms import (
     SubmissionKeyField,
     no_control_chars,
@@ -77,6 +78,14 @@ class ValuablesForm(ContactForm):
     area = _text("Unit and room", "Enter the unit and room.", 200)
     details = _text("What needs safekeeping or returning", "Describe the valuables.", 2000,
                     multiline=True)
+
+
+def request_values(form: ContactForm) -> tuple[dict, outreach.Contact]:
+    """The request's own fields and who asks, from a validated form (web page and API)."""
+    fields = {name: field.data for name, field in form._fields.items()
+              if name in outreach.FIELDS}
+    return fields, outreach.Contact(form.contact_name.data, form.contact_phone.data,
+                                    form.contact_email.data)
 
 
 FORMS = {

@@ -6,7 +6,7 @@ from flask import abort, render_template
 from flask_login import current_user
 
 from app.blueprints.outreach import bp
-from app.blueprints.outreach.forms import FORMS
+from app.blueprints.outreach.forms import FORMS, request_values
 from app.blueprints.track.links import just_made, to_confirmation
 from app.models.outreach import SERVICE_TYPES
 from app.services import outreach
@@ -46,10 +46,7 @@ def request_type(service_type: str):
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
         return render_template("outreach/form.html", **page), status
-    fields = {name: field.data for name, field in form._fields.items()
-              if name in outreach.FIELDS}
-    contact = outreach.Contact(form.contact_name.data, form.contact_phone.data,
-                               form.contact_email.data)
+    fields, contact = request_values(form)
     try:
         opened = outreach.request_service(service_type, fields, contact, current_user,
                                           form.submission_key.data)

@@ -20,10 +20,12 @@ from wtforms.widgets import HiddenInput
 
 from app.core import timezones, uploads
 from app.models.reports import OUTCOMES
+from app.services import reports
 from app.services.reports import FUTURE_TOLERANCE
 from app.web.forms import (
     BoundedDateTimeField,
     SubmissionKeyField,
+    location_choices,
     no_control_chars,
     phone_number,
     scope_ids,
@@ -110,6 +112,28 @@ class ReportForm(PhotoMixin, FlaskForm):
     @property
     def location_id(self) -> int | None:
         return int(self.location.data) if self.location.data else None
+
+
+def report_form(**kwargs) -> ReportForm:
+    """The report form with its place list (the web page and the Open311 API share it)."""
+    form = ReportForm(**kwargs)
+    form.location.choices = location_choices(
+        with_other=False, placeholder="Choose a place (or describe it below)")
+    return form
+
+
+def report_details(category: str, form: ReportForm) -> reports.ReportDetails:
+    """What a validated report form says, as the service takes it."""
+    return reports.ReportDetails(
+        category=category, description=form.description.data,
+        location_id=form.location_id, location_detail=form.location_detail.data,
+        observed_at=timezones.to_utc(form.observed_at.data),
+        still_happening=form.still_happening.data, anonymous=form.anonymous.data,
+        person_height=form.person_height.data,
+        person_clothing=form.person_clothing.data, person_direction=form.person_direction.data,
+        contact_name=form.contact_name.data, contact_phone=form.contact_phone.data,
+        contact_email=form.contact_email.data, submission_key=form.submission_key.data or None,
+    )
 
 
 class AddPhotosForm(PhotoMixin, FlaskForm):

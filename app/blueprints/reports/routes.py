@@ -11,13 +11,14 @@ from app.blueprints.reports.forms import (
     ReportForm,
     add_photos_form,
     close_form_for,
+    report_details,
+    report_form,
 )
 from app.blueprints.track.links import just_made, to_confirmation
-from app.core import timezones, uploads
+from app.core import uploads
 from app.models.reports import CATEGORIES, GUIDANCE, OUTCOMES
 from app.services import dispatch, reports
 from app.web.access import public, roles_required
-from app.web.forms import location_choices
 from app.web.headers import no_store
 from app.web.rate_limits import TICKETS, UPLOADS, form_limit
 from app.web.uploads import serve_photo
@@ -34,13 +35,6 @@ def _actor():
     return current_user._get_current_object() if current_user.is_authenticated else None
 
 
-def _report_form() -> ReportForm:
-    form = ReportForm()
-    form.location.choices = location_choices(
-        with_other=False, placeholder="Choose a place (or describe it below)")
-    return form
-
-
 def _render_form(category: str, form: ReportForm, status: int = 200):
     return render_template(
         "reports/form.html", form=form, category=category, label=CATEGORIES[category],
@@ -48,19 +42,6 @@ def _render_form(category: str, form: ReportForm, status: int = 200):
         max_photos=current_app.config["REPORT_MAX_PHOTOS"],
         max_photo_size=uploads.megabytes(current_app.config["UPLOAD_MAX_BYTES"]),
     ), status
-
-
-def _details(category: str, form: ReportForm) -> reports.ReportDetails:
-    return reports.ReportDetails(
-        category=category, description=form.description.data,
-        location_id=form.location_id, location_detail=form.location_detail.data,
-        observed_at=timezones.to_utc(form.observed_at.data),
-        still_happening=form.still_happening.data, anonymous=form.anonymous.data,
-        person_height=form.person_height.data,
-        person_clothing=form.person_clothing.data, person_direction=form.person_direction.data,
-        contact_name=form.contact_name.data, contact_phone=form.contact_phone.data,
-        contact_email=form.contact_email.data, submission_key=form.submission_key.data or None,
-    )
 
 
 @bp.route("/")
@@ -74,7 +55,7 @@ def _refilled(category: str):
     """The report form again with what was sent (the rate limit's answer; no photo decoded)."""
     if category not in CATEGORIES:
         abort(404)
-    return _render_form(category, _report_form())
+    return _render_form(category, report_form())
 
 
 @bp.route("/<category>", methods=["GET", "POST"])
@@ -83,13 +64,13 @@ def _refilled(category: str):
 def report(category: str):
     if category not in CATEGORIES:
         abort(404)
-    form = _report_form()
+    form = report_form()
     if not form.is_submitted():
         return _render_form(category, form)
     if not form.validate():
         return _render_form(category, form, 400)
     try:
-        opened = reports.submit_report(_details(category, form), _actor(), form.prepared)
+        opened = reports.submit_report(report_details(category, form), _actor(), form.prepared)
     except reports.ReportError as error:
         form.description.errors.append(str(error))
         return _render_form(category, form, 400)
