@@ -2,13 +2,13 @@
 (open311_service).
 
 Revision ID: o311api0001k
-Revises: l1live0001ev
+Revises: dvid0001seq
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "o311api0001k"
-down_revision = "l1live0001ev"
+down_revision = "dvid0001seq"
 branch_labels = None
 depends_on = None
 
