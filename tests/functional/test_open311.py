@@ -261,7 +261,7 @@ def test_the_live_board_stream_carries_a_request_filed_through_the_api(
 
     desk = login_as("dispatcher")
     db.session.commit()
-    since = str(events.newest_cursor())
+    since = events.newest_cursor().token()
     db.session.commit()
     report = filed(spec, api_key(), lobby)
     stream = desk.get(f"/live/board?since={since}", buffered=False)
