@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from app.models.base import utcnow
 from app.models.walks import SafetyTimerTicket, SavedWalk, VirtualWalk
 from app.services import walks
+from tests.fixtures.many_forms import id_problems
 from tests.helpers import sign_in, soup, text
 
 
@@ -174,3 +175,31 @@ def test_the_escort_page_offers_a_virtual_walk_with_its_places(client, make_esco
     form = soup(client.get(link["href"]))
     assert form.select_one("#from_place option[selected]")["value"] == str(campus["garage"].id)
     assert form.select_one("#to_place option[selected]")["value"] == str(campus["rail"].id)
+
+
+def test_a_double_submit_leads_to_the_one_walk_it_started(client, db, campus):
+    first = started(client, campus, submission_key="walk-" + "d" * 20)
+    again = client.post("/walk/", data=walk_data(campus, submission_key="walk-" + "d" * 20))
+    assert again.status_code == 303 and again.headers["Location"] == first
+    assert walk_count(db) == 1
+
+
+def test_a_double_tap_on_a_saved_walk_starts_one_walk(client, db, campus, make_user):
+    sign_in(client, make_user())
+    started(client, campus, save="y")
+    saved_id = db.session.scalars(select(SavedWalk.id)).one()
+    page = soup(client.get("/walk/"))
+    key = page.select_one(f"#submission_key-{saved_id}")["value"]
+    taps = [client.post(f"/walk/saved/{saved_id}/start", data={"submission_key": key})
+            for _ in range(2)]
+    assert taps[0].headers["Location"] == taps[1].headers["Location"]
+    assert walk_count(db) == 2  # the first walk (from the form) and this one
+
+
+def test_the_start_page_with_saved_walks_has_unique_ids(client, campus, make_user):
+    sign_in(client, make_user())
+    started(client, campus, save="y", submission_key="walk-" + "1" * 20)
+    started(client, campus, save="y", minutes="20", submission_key="walk-" + "2" * 20)
+    html = client.get("/walk/").get_data(as_text=True)
+    assert html.count("Start this walk") == 2
+    assert id_problems(html) == []

@@ -72,6 +72,12 @@ class ButtonForm(FlaskForm):
     """Only the CSRF token: the walk page's buttons (I'm safe, Add 5 minutes, Help now)."""
 
 
+class SavedStartForm(FlaskForm):
+    """"Start this walk" on a saved walk: a double tap starts one walk, not two."""
+
+    submission_key = SubmissionKeyField()
+
+
 class PositionForm(FlaskForm):
     """What the page's script posts when the walker shares their position."""
 

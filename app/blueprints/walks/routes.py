@@ -9,12 +9,14 @@ from __future__ import annotations
 from flask import abort, current_app, flash, make_response, redirect, render_template, url_for
 from flask_login import current_user
 
+from app.blueprints.track.links import remember_link, remembered_token
 from app.blueprints.walks import bp
-from app.blueprints.walks.forms import ButtonForm, PositionForm, WalkForm
+from app.blueprints.walks.forms import ButtonForm, PositionForm, SavedStartForm, WalkForm
 from app.models.base import utcnow
 from app.models.walks import VirtualWalk
 from app.services import saved_walks, walks
 from app.web.access import member, public
+from app.web.forms import scope_ids
 from app.web.headers import no_store
 from app.web.rate_limits import HELP, REPLIES, WALKS, form_limit
 
@@ -26,7 +28,9 @@ def _start_page(form: WalkForm | None = None, status: int = 200):
         form = WalkForm()
         form.load_places()
     saved = saved_walks.saved_walks(current_user) if current_user.is_authenticated else []
-    return render_template("walks/start.html", form=form, saved=saved, buttons=ButtonForm(),
+    starts = {item.id: scope_ids(SavedStartForm(formdata=None), item.id) for item in saved}
+    return render_template("walks/start.html", form=form, saved=saved, starts=starts,
+                           buttons=ButtonForm(),
                            title="Start a virtual walk"), status
 
 
@@ -37,10 +41,16 @@ def _details(form: WalkForm, places) -> walks.WalkDetails:
 
 
 def _to_walk(started: walks.Started):
-    if started.token is None:  # a double submit: the first walk's page is in its redirect
+    """To the walk's page. Its token is kept briefly in this browser's session (as a
+    ticket's confirmation link is), so a double submit, whose second answer is the one the
+    browser shows, still leads to the walk instead of leaving it running unseen."""
+    key = f"walk:{started.walk.id}"
+    token = started.token or remembered_token(key)
+    if token is None:
         flash("Your walk had already started. Use the link you were given.", "warning")
         return redirect(url_for("walks.start"), 303)
-    return redirect(url_for("walks.walk", token=started.token), 303)
+    remember_link(key, token)
+    return redirect(url_for("walks.walk", token=token), 303)
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -179,8 +189,10 @@ def stop_position(token: str):
 @member
 @form_limit(WALKS, lambda saved_id: _start_page())
 def start_saved(saved_id: int):
+    form = SavedStartForm()
+    form.validate()
     try:
-        started = saved_walks.start_saved(current_user, saved_id)
+        started = saved_walks.start_saved(current_user, saved_id, form.submission_key.data)
     except walks.WalkError as error:  # e.g. one of its places was retired since
         flash(str(error), "error")
         return redirect(url_for("walks.start"), 303)
