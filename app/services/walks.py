@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.core import tokens
@@ -25,7 +25,7 @@ from app.core.timezones import to_local
 from app.extensions import db
 from app.models.accounts import User
 from app.models.base import utcnow
-from app.models.tickets import Ticket
+from app.models.tickets import CLOSED_STATUSES, Ticket
 from app.models.walks import (
     ALERTED,
     HELP_NOW,
@@ -313,3 +313,15 @@ def fire_due_walks(now: datetime | None = None) -> int:
     while fire_next_due(now) is not None:
         fired += 1
     return fired
+
+
+@periodic("walks.forget_alerted", every_seconds=3600)
+@use_case
+def forget_alerted_walks() -> int:
+    """Delete walks that fired once their ticket is closed (or gone): the ticket is the
+    record, and its follow-up link (the walk's token) keeps working. Returns how many."""
+    closed = select(Ticket.id).where(Ticket.status.in_(CLOSED_STATUSES))
+    done = db.session.execute(delete(VirtualWalk).where(
+        VirtualWalk.status == ALERTED,
+        or_(VirtualWalk.ticket_id.is_(None), VirtualWalk.ticket_id.in_(closed))))
+    return done.rowcount

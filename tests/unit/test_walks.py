@@ -185,3 +185,16 @@ def test_a_double_submit_starts_one_walk(db, start_walk):
     second = start_walk(submission_key="walk-" + "k" * 20)
     assert second.token is None and second.walk.id == first.walk.id
     assert walk_count(db) == 1
+
+
+def test_a_walk_that_fired_is_forgotten_once_its_ticket_is_closed(db, start_walk):
+    from app.services import followup
+
+    first, second = start_walk(now=T0), start_walk(now=T0)
+    walks.fire_due_walks(now=T0 + timedelta(minutes=6))
+    ticket = db.session.get(VirtualWalk, first.walk.id).ticket
+    followup.requester_cancel(ticket, None)
+    assert walks.forget_alerted_walks() == 1
+    assert walk_count(db) == 1 and db.session.get(VirtualWalk, second.walk.id) is not None
+    assert ticket_for_token(ticket.reference, first.token).id == ticket.id
+    assert walks.walk_for_token(first.token) is None
