@@ -160,6 +160,9 @@ class Config:
     RATELIMIT_SIGNUP_LIMIT = os.environ.get("RATELIMIT_SIGNUP_LIMIT", "10 per hour")
     # photos added to a report afterwards (each decoded image costs memory and CPU).
     RATELIMIT_UPLOAD_LIMIT = os.environ.get("RATELIMIT_UPLOAD_LIMIT", "10 per 10 minutes")
+    # Starting virtual walks, and "Help now" on a walk (generous: it may be an emergency).
+    RATELIMIT_WALK_LIMIT = os.environ.get("RATELIMIT_WALK_LIMIT", "10 per 10 minutes;40 per day")
+    RATELIMIT_HELP_LIMIT = os.environ.get("RATELIMIT_HELP_LIMIT", "20 per 10 minutes")
     # Mail to an address someone typed (escort, report and outreach confirmations, APB and
     # seminar confirmation links, DV receipts): at most this many per address; beyond it the
     # request is still taken and the mail skipped (seminar places are refused: they need it).
@@ -241,6 +244,13 @@ class Config:
     ESCORT_MAX_DAYS_AHEAD = env_int("ESCORT_MAX_DAYS_AHEAD", 30)
     ESCORT_LEAD_MINUTES = env_int("ESCORT_LEAD_MINUTES", 20)
     ESCORT_LATE_GRACE_MINUTES = env_int("ESCORT_LATE_GRACE_MINUTES", 30)
+
+    # Virtual walks (the safety timer): the longest and shortest walk, and "Add 5 minutes"
+    # (how many minutes, how many times per walk).
+    WALK_MIN_MINUTES = env_int("WALK_MIN_MINUTES", 5)
+    WALK_MAX_MINUTES = env_int("WALK_MAX_MINUTES", 120)
+    WALK_EXTENSION_MINUTES = env_int("WALK_EXTENSION_MINUTES", 5)
+    WALK_MAX_EXTENSIONS = env_int("WALK_MAX_EXTENSIONS", 3)
 
     # Seminars: reminder lead time (hours before a session starts), per-session override.
     SEMINAR_REMINDER_HOURS = env_int("SEMINAR_REMINDER_HOURS", 24)

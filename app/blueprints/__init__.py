@@ -14,8 +14,9 @@ from app.blueprints.seminars import bp as seminars
 from app.blueprints.stream import bp as stream
 from app.blueprints.support import bp as support
 from app.blueprints.track import bp as track
+from app.blueprints.walks import bp as walks
 
 BLUEPRINTS = [
     main, auth, account, admin, escorts, dispatch, track,
-    reports, devices, support, seminars, outreach, apb, stream, open311,
+    reports, devices, support, seminars, outreach, apb, stream, open311, walks,
 ]

@@ -5,7 +5,7 @@
   cannot forge a second log line;
 - values of sensitive keys (password=..., "token": "...", Authorization: ...) become
   [redacted];
-- the token of every private-link route (/track/<ref>/<token>, /verify/<token>, ...),
+- the token of every private-link route (/track/<ref>/<token>, /verify/<token>, /walk/<token>, ...),
   whatever its length, anything that looks like a random token or signed link inside a URL
   path (a segment of 24 or more URL-safe characters) and long query values become
   [redacted];
@@ -42,7 +42,8 @@ _SEGMENT = r"[^/?#\s\"']+"
 _TOKEN_SEGMENT = re.compile(
     r"(?P<prefix>/(?:track/(?!mine/)" + _SEGMENT + r"|report/(?!sent/)" + _SEGMENT
     + r"|support/follow/" + _SEGMENT + r"|verify|reset|seminars/confirm"
-    r"|seminars/registration|apb/(?:confirm|unsubscribe|resubscribe))/)" + _SEGMENT
+    r"|seminars/registration|apb/(?:confirm|unsubscribe|resubscribe)"
+    r"|walk(?=/(?!saved/|ended\b)))/)" + _SEGMENT
 )
 # Query values that could be a token or an encoded private link.
 _QUERY_VALUE = re.compile(r"(?P<key>[?&][^=&\s#\"']+=)[A-Za-z0-9_\-.%~+]{16,}")

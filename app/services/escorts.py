@@ -87,7 +87,10 @@ def _resolve(place: Place, which: str, known: dict[int, Location]
     return None, other[:200]
 
 
-def _check_places(origin: Place, destination: Place) -> tuple:
+def check_places(origin: Place, destination: Place) -> tuple:
+    """((location, other), (location, other)) of a trip's two ends, checked (EscortError):
+    a known active place or a description each, and not the same place twice. Escorts and
+    virtual walks share it."""
     ids = {p.location_id for p in (origin, destination) if p.location_id is not None}
     # Both places in one query (held here: the session's identity map keeps no strong
     # references, so a loaded-and-dropped Location would be fetched again).
@@ -123,7 +126,7 @@ def _check_party(party_size: int) -> None:
 def build_escort(origin: Place, destination: Place, requested_for: datetime | None,
                  party_size: int, needs: str | None) -> EscortRequest:
     """A new, unsaved EscortRequest, its places checked, with summary and priority."""
-    (from_loc, from_other), (to_loc, to_other) = _check_places(origin, destination)
+    (from_loc, from_other), (to_loc, to_other) = check_places(origin, destination)
     _check_party(party_size)
     scheduled = requested_for is not None
     escort = EscortRequest(
@@ -163,7 +166,7 @@ def request_escort(details: EscortDetails, actor: User | None = None,
 
 @use_case
 def create_recurring(owner: User, details: RecurringDetails) -> RecurringEscort:
-    (from_loc, from_other), (to_loc, to_other) = _check_places(details.origin,
+    (from_loc, from_other), (to_loc, to_other) = check_places(details.origin,
                                                                details.destination)
     _check_party(details.party_size)
     weekdays = set(details.weekdays)

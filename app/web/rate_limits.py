@@ -27,9 +27,11 @@ from app.extensions import limiter
 
 # Groups of forms that share one count per client, and the setting that holds their limit.
 TICKETS = ("tickets", "RATELIMIT_TICKET_LIMIT")  # escorts, reports, DV, outreach, devices
-REPLIES = ("replies", "RATELIMIT_REPLY_LIMIT")  # follow-up messages, DV replies, cancels
+REPLIES = ("replies", "RATELIMIT_REPLY_LIMIT")  # follow-up messages, DV replies, cancels, walks
 SIGNUPS = ("signups", "RATELIMIT_SIGNUP_LIMIT")  # seminar places, APB subscriptions
 UPLOADS = ("uploads", "RATELIMIT_UPLOAD_LIMIT")  # photos added to a report
+WALKS = ("walks", "RATELIMIT_WALK_LIMIT")  # starting a virtual walk
+HELP = ("help", "RATELIMIT_HELP_LIMIT")  # a walk's Help now (its own count: never spent elsewhere)
 
 
 def client_key() -> str:

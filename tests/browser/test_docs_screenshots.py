@@ -49,6 +49,7 @@ ROLES = {
         Shot("requester-escort", "/escorts/", r"Request an escort"),
         Shot("requester-report", "/report/", r"Report a concern"),
         Shot("requester-support", "/support/", r"Confidential support"),
+        Shot("requester-walk", "/walk/", r"Start a virtual walk"),
     ]),
     "member": ("member@demo.example", PHONE, [
         Shot("requester-my-requests", "/track/mine", r"My requests"),
@@ -57,6 +58,7 @@ ROLES = {
         Shot("dispatch-board", "/dispatch/", r"Dispatch queue"),
         Shot("dispatch-ticket", "/dispatch/tickets/{ticket}", r"ESC-"),
         Shot("dispatch-history", "/dispatch/history", r"Closed tickets"),
+        Shot("dispatch-safety-timer", "/dispatch/tickets/{safety}", r"SAF-"),
     ]),
     "officer": ("officer@demo.example", PHONE, [
         Shot("dispatch-officer-assignments", "/dispatch/mine", r"My assignments"),
@@ -90,6 +92,8 @@ def _demo_ids(db) -> dict[str, int]:
         "ticket": first(select(Ticket.id).where(Ticket.kind == "escort",
                                                 Ticket.confidential.is_(False),
                                                 Ticket.closed_at.is_(None))
+                        .order_by(Ticket.id)),
+        "safety": first(select(Ticket.id).where(Ticket.kind == "safety_timer")
                         .order_by(Ticket.id)),
         "dv": first(select(Ticket.id).where(Ticket.confidential.is_(True)).order_by(Ticket.id)),
         "session": first(select(SeminarSession.id).order_by(SeminarSession.id)),

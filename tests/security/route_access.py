@@ -192,6 +192,17 @@ EXPECTED_ACCESS: dict[str, object] = {
     "support.dv_audit": ADVOCATE,              # /support/advocate/audit (DV-only audit chain)
     # Following a request
     "track.entry": PUBLIC,                     # /track/
+    # Virtual walks (safety timer)
+    "walks.start": PUBLIC,                     # /walk/
+    "walks.ended": PUBLIC,                     # /walk/ended
+    "walks.walk": TOKEN,                       # /walk/<token>
+    "walks.safe": TOKEN,                       # POST /walk/<token>/safe
+    "walks.more_time": TOKEN,                  # POST /walk/<token>/more-time
+    "walks.help_now": TOKEN,                   # POST /walk/<token>/help
+    "walks.position": TOKEN,                   # POST /walk/<token>/position
+    "walks.stop_position": TOKEN,              # POST /walk/<token>/position/stop
+    "walks.start_saved": MEMBER,               # POST /walk/saved/<id>/start
+    "walks.delete_saved": MEMBER,              # POST /walk/saved/<id>/delete
     "track.follow": TOKEN,                     # /track/<ref>/<token>
     "track.follow_cancel": TOKEN,              # /track/<ref>/<token>/cancel
     "track.follow_message": TOKEN,             # POST /track/<ref>/<token>/message

@@ -43,6 +43,7 @@ GROUPS = (
 )
 
 ESCORT = Action("Request an escort", "escorts.new")
+VIRTUAL_WALK = Action("Start a virtual walk (safety timer)", "walks.start")
 REPORT = Action("Report a concern", "reports.start")
 SERVICE_REQUEST = Action("Ask for this service", "outreach.request_form")
 
@@ -150,7 +151,7 @@ SERVICES: tuple[Service, ...] = (
         "now or at a time you choose, including regular escorts after a late shift.",
         ("You feel unsafe walking alone, especially at night.",
          "You are carrying valuables or have a mobility need."),
-        actions=(ESCORT,),
+        actions=(ESCORT, VIRTUAL_WALK),
     ),
     Service(
         "suspicious-activity", "Response to reports of suspicious individuals, packages or "
