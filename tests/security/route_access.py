@@ -103,6 +103,11 @@ EXPECTED_ACCESS: dict[str, object] = {
     "devices.report": ADMIN | SUPERVISOR,      # /devices/report (README: the ALERT report)
     "devices.report_chart": ADMIN | SUPERVISOR, # /devices/report.svg
     "devices.report_csv": ADMIN | SUPERVISOR,  # /devices/report.csv
+    # Operations dashboard and shift reports: supervisors and admins; supervisors sign off
+    "dashboard.home": SUPERVISOR | ADMIN,      # /dashboard/
+    "dashboard.table_csv": SUPERVISOR | ADMIN,  # /dashboard/<name>.csv
+    "dashboard.shift_report": SUPERVISOR | ADMIN,  # /dashboard/shift-report
+    "dashboard.sign_off": SUPERVISOR,          # POST /dashboard/shift-report/<day>/<name>/sign-off
     # Dispatch console: dispatchers work the queue; officers see their own assignments
     "dispatch.queue": BOARD_READERS,           # /dispatch/
     "dispatch.bulk_close": DISPATCHER,         # POST /dispatch/bulk-close (junk, audited)

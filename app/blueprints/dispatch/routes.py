@@ -232,7 +232,8 @@ def move(ticket_id: int):
 @roles_required(*CONSOLE)
 def add_note(ticket_id: int):
     return act(ticket_id, "note",
-               lambda f, t: dispatch.add_note(t.id, current_user, f.body.data),
+               lambda f, t: dispatch.add_note(t.id, current_user, f.body.data,
+                                              f.for_shift_report.data),
                "Internal note added.")
 
 
