@@ -28,11 +28,11 @@ def _chosen(form: ShiftChoiceForm) -> shifts.Shift | None:
     return shifts.shift(form.day.data, form.shift.data)
 
 
-def _page(form, found, sign_form=None, status: int = 200):
+def _page(form, found, sign_form=None, status: int = 200, error: str | None = None):
     report = shifts.shift_report(found) if found else None
     return render_template(
         "dashboard/shift_report.html", title=found.label if found else "Shift report",
-        form=form, report=report, sign_form=sign_form or SignOffForm(formdata=None),
+        form=form, report=report, sign_form=sign_form or SignOffForm(formdata=None), error=error,
         outcome_labels=OUTCOME_LABELS, link_tickets=can_open(current_user, "dispatch.ticket"),
         may_sign=current_user.has_any_role({"supervisor"}) and found is not None
         and found.end <= utcnow(),
@@ -70,7 +70,6 @@ def sign_off(day: str, name: str):
     try:
         shifts.sign_off(found, current_user, sign_form.comment.data)
     except shifts.ShiftError as refused:
-        sign_form.comment.errors = [str(refused)]
-        return _page(form, found, sign_form, 400)
+        return _page(form, found, sign_form, 400, error=str(refused))
     flash(f"{found.label} signed off.", "success")
     return redirect(url_for(".shift_report", day=found.day.isoformat(), shift=found.name))
