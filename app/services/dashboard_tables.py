@@ -44,6 +44,10 @@ def build(where: Scope) -> Dashboard:
         dashboard.repeat_places(where), dashboard.outreach(where))
 
 
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def seconds_text(seconds: float | None) -> str:
     return "—" if seconds is None else duration(round(seconds))
 
@@ -63,7 +67,7 @@ def volume_table(d: Dashboard) -> Table:
     rows = [[f"{day:%a %d %b}", *(v.per_day[day][k] for k in v.kinds), v.day_total(day)]
             for day in v.days]
     busiest = max(v.days, key=v.day_total) if v.total else None
-    summary = (f"{v.total} requests in {d.scope.label.lower()}; busiest day "
+    summary = (f"{plural(v.total, 'request')} in {d.scope.label.lower()}; busiest day "
                f"{busiest:%a %d %b} ({v.day_total(busiest)})." if busiest
                else "No requests in this period.")
     labels = dict(dashboard.kind_choices())

@@ -190,6 +190,8 @@ EXPECTED_ACCESS: dict[str, object] = {
     "support.approve_access": ADVOCATE,        # POST /support/advocate/access/<id>/approve
     "support.decline_access": ADVOCATE,        # POST /support/advocate/access/<id>/decline
     "support.dv_audit": ADVOCATE,              # /support/advocate/audit (DV-only audit chain)
+    "support.counts": ADVOCATE,                # /support/advocate/counts (per week, no content)
+    "support.counts_csv": ADVOCATE,            # /support/advocate/counts.csv
     # Following a request
     "track.entry": PUBLIC,                     # /track/
     "track.follow": TOKEN,                     # /track/<ref>/<token>
