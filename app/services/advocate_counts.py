@@ -48,7 +48,8 @@ def weekly(weeks: int = WEEKS) -> list[Week]:
 def _contact(monday: date) -> tuple[int, float | None, float | None]:
     start = combine(monday, datetime.min.time())
     end = combine(monday + timedelta(days=7), datetime.min.time())
-    found = percentiles_by(Ticket.kind, seconds_between(Ticket.acknowledged_at, Ticket.created_at),
-                           [_requests(), Ticket.created_at >= start, Ticket.created_at < end,
-                            Ticket.acknowledged_at.is_not(None)])
-    return found.get("dv", (0, None, None))
+    waited = seconds_between(Ticket.acknowledged_at, Ticket.created_at)
+    found = percentiles_by(Ticket.kind, [waited], [
+        _requests(), Ticket.created_at >= start, Ticket.created_at < end,
+        Ticket.acknowledged_at.is_not(None)])
+    return found["dv"][0][0] if "dv" in found else (0, None, None)

@@ -49,16 +49,34 @@ def percentile_cont(values: Sequence[float], fraction: float) -> float | None:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-def percentiles_by(group, value, conditions: list) -> dict[object, tuple[int, float, float]]:
-    """{group: (how many values, median, 90th percentile)} of `value` over the rows that
-    match `conditions` (which must exclude rows where `value` is NULL)."""
+Stats = tuple[int, float | None, float | None]  # (values, median, 90th percentile)
+
+
+def percentiles_by(group, values: list, conditions: list, extras: list | None = None
+                   ) -> dict[object, tuple[list[Stats], tuple]]:
+    """{group: ([(count, median, p90) of each of `values`], (each of `extras`))} over the
+    rows matching `conditions`, in one scan on PostgreSQL (its ordered-set aggregates skip
+    NULLs, as the fallback does). `extras` are further aggregates (sums, counts)."""
+    extras = extras or []
     if on_postgres():
-        cuts = [func.percentile_cont(f).within_group(value) for f in FRACTIONS]
+        columns = [agg for value in values for agg in (
+            func.count(value), *(func.percentile_cont(f).within_group(value) for f in FRACTIONS))]
         rows = db.session.execute(
-            select(group, func.count(), *cuts).where(*conditions).group_by(group))
-        return {key: (count, float(p50), float(p90)) for key, count, p50, p90 in rows}
-    values: dict[object, list[float]] = defaultdict(list)
-    for key, seconds in db.session.execute(select(group, value).where(*conditions)):
-        values[key].append(float(seconds))
-    return {key: (len(found), *(percentile_cont(found, f) for f in FRACTIONS))
-            for key, found in values.items()}
+            select(group, *columns, *extras).where(*conditions).group_by(group))
+        width = 3 * len(values)
+        return {row[0]: ([_stats(row[1 + 3 * n:4 + 3 * n]) for n in range(len(values))],
+                         tuple(row[1 + width:])) for row in rows}
+    found: dict[object, list[list[float]]] = defaultdict(lambda: [[] for _ in values])
+    for row in db.session.execute(select(group, *values).where(*conditions)):
+        for n, value in enumerate(row[1:]):
+            if value is not None:
+                found[row[0]][n].append(float(value))
+    more = {row[0]: tuple(row[1:]) for row in db.session.execute(
+        select(group, *extras).where(*conditions).group_by(group))} if extras else {}
+    return {key: ([(len(v), *(percentile_cont(v, f) for f in FRACTIONS)) for v in lists],
+                  more.get(key, ())) for key, lists in found.items()}
+
+
+def _stats(row) -> Stats:
+    count, p50, p90 = row
+    return (count, None if p50 is None else float(p50), None if p90 is None else float(p90))

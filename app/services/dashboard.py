@@ -25,7 +25,7 @@ from app.models.seminars import Registration, SeminarSession
 from app.models.tickets import CANCELLED, OPEN_STATUSES, RESOLVED, Ticket
 from app.services import visibility
 from app.services.aggregates import hour_bucket
-from app.services.queue import queue_kinds
+from app.services.queue import cached_choices, queue_kinds
 from app.services.shifts import current_shift
 
 PERIODS = {"today": "Today", "shift": "This shift", "7d": "Last 7 days",
@@ -123,17 +123,26 @@ class Volume:
         return sum(c[kind] for c in self.per_day.values())
 
 
-def volume(where: Scope) -> Volume:
-    """Requests per local day and kind, and per weekday and hour: one grouped query by UTC
-    hour, folded into local time here."""
+def received_hours(where: Scope) -> list[tuple[str, str, int]]:
+    """(UTC hour, kind, tickets) received from the period's start on, to now (beyond the
+    period's end too: the backlog counts what arrived after each day of it)."""
     bucket = hour_bucket(Ticket.created_at)
-    rows = db.session.execute(
-        select(bucket, Ticket.kind, func.count()).where(*received_in(where))
-        .group_by(bucket, Ticket.kind))
+    return list(db.session.execute(
+        select(bucket, Ticket.kind, func.count())
+        .where(*public_tickets(where), Ticket.created_at >= where.start)
+        .group_by(bucket, Ticket.kind)))
+
+
+def volume(where: Scope, hours: list[tuple[str, str, int]]) -> Volume:
+    """Requests per local day and kind, and per weekday and hour, from `received_hours`
+    (grouped by UTC hour in SQL, folded into local time here)."""
     days = where.days()
     per_day: dict[date, Counter] = {day: Counter() for day in days}
     heat: dict[tuple[int, int], int] = defaultdict(int)
-    for hour_text, kind, count in rows:
+    last = where.end.strftime("%Y-%m-%d %H")
+    for hour_text, kind, count in hours:
+        if hour_text > last or (hour_text == last and where.end.minute == 0 == where.end.second):
+            continue  # after the period (its end is a local midnight, or now)
         local = to_local(datetime.strptime(hour_text, "%Y-%m-%d %H"))
         per_day.setdefault(local.date(), Counter())[kind] += count
         heat[(local.weekday(), local.hour)] += count
@@ -141,17 +150,18 @@ def volume(where: Scope) -> Volume:
     return Volume(days, kinds, per_day, dict(heat), sum(heat.values()))
 
 
-def backlog(where: Scope) -> list[tuple[date, int]]:
+def backlog(where: Scope, hours: list[tuple[str, str, int]]) -> list[tuple[date, int]]:
     """Open tickets at the end of each local day of the period (the last day: now).
 
-    open at t = open now − received after t + closed after t: three index-bound counts
-    per day instead of a scan of every ticket ever received."""
+    open at t = open now − received after t + closed after t: the open count from the
+    board's partial index and two grouped counts, instead of a scan of every ticket ever
+    received."""
     now = utcnow()
     base = public_tickets(where)
     open_now = db.session.scalar(
         select(func.count()).select_from(Ticket).where(*base, Ticket.status.in_(OPEN_STATUSES)))
     later = [min(_midnight(day + timedelta(days=1)), now) for day in where.days()]
-    received = _counts_after(Ticket.created_at, base, later[0])
+    received = [(hour, n) for hour, _kind, n in hours]
     closed = _counts_after(Ticket.closed_at, base, later[0])
     return [(day, open_now - _after(received, t) + _after(closed, t))
             for day, t in zip(where.days(), later, strict=True)]
@@ -178,21 +188,31 @@ def place_of():
     return Location.id, Location.name
 
 
-def top_places(where: Scope, limit: int = TOP_PLACES, kind: str | None = None
-               ) -> list[tuple[str, int]]:
-    """(place, tickets received) for the places with most tickets, most first."""
+@dataclass(frozen=True)
+class Places:
+    top: list[tuple[str, int]]  # the places with most tickets received, most first
+    repeats: list[tuple[str, int]]  # places with two or more incident reports
+
+
+def places(where: Scope) -> Places:
+    """Tickets per place, and incident reports per place, in one grouped query."""
     key, label = place_of()
-    conditions = received_in(where) + ([Ticket.kind == kind] if kind else [])
+    incident = Ticket.kind == "incident"
     rows = db.session.execute(
-        select(label, func.count(Ticket.id)).select_from(Ticket)
-        .join(Location, Ticket.location_id == Location.id).where(*conditions)
-        .group_by(key, label).order_by(func.count(Ticket.id).desc(), label).limit(limit))
-    return [(name, count) for name, count in rows]
+        select(key, label, incident, func.count()).select_from(Ticket)
+        .join(Location, Ticket.location_id == Location.id).where(*received_in(where))
+        .group_by(key, label, incident))
+    totals: Counter = Counter()
+    incidents: Counter = Counter()
+    for _key, name, is_incident, count in rows:
+        totals[name] += count
+        if is_incident:
+            incidents[name] += count
+    return Places(_ranked(totals)[:TOP_PLACES], [(n, c) for n, c in _ranked(incidents) if c >= 2])
 
 
-def repeat_places(where: Scope) -> list[tuple[str, int]]:
-    """Places with two or more incident reports in the period: where a patrol is needed."""
-    return [(name, n) for name, n in top_places(where, 50, kind="incident") if n >= 2]
+def _ranked(counts: Counter) -> list[tuple[str, int]]:
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
 def categories(where: Scope) -> list[tuple[str, int]]:
@@ -235,31 +255,29 @@ def outreach(where: Scope) -> list[tuple[str, int]]:
     start, end = where.start, where.end
     held = [SeminarSession.starts_at >= start, SeminarSession.starts_at < end,
             SeminarSession.cancelled_at.is_(None)]
-    sessions, capacity = db.session.execute(
-        select(func.count(SeminarSession.id), func.coalesce(func.sum(SeminarSession.capacity), 0))
-        .where(*held)).one()
-    attended = _count(Registration.id, Registration.attended_at.is_not(None),
-                      Registration.session_id.in_(select(SeminarSession.id).where(*held)))
     first, last = to_local(start).date(), to_local(end - timedelta(0, 1)).date()
-    return [
-        ("Seminar sessions held", sessions),
-        ("Seats offered", capacity),
-        ("Attended", attended),
-        ("Waitlist promotions", _count(Registration.id, Registration.promoted_at >= start,
-                                       Registration.promoted_at < end)),
-        ("ALERT devices registered", _count(Device.id, Device.created_at >= start,
-                                            Device.created_at < end)),
-        ("Lockdowns done", _count(Device.id, Device.locked_on >= first,
-                                  Device.locked_on <= last)),
-        ("Thefts reported", _count(IncidentReport.id, IncidentReport.category == "theft",
-                                   Ticket.created_at >= start, Ticket.created_at < end)),
-        ("Devices recovered", _count(Device.id, Device.recovered_at >= start,
-                                     Device.recovered_at < end)),
-    ]
+    figures = {
+        "Seminar sessions held": _count(SeminarSession.id, *held),
+        "Seats offered": select(func.coalesce(func.sum(SeminarSession.capacity), 0))
+        .where(*held).scalar_subquery(),
+        "Attended": _count(Registration.id, Registration.attended_at.is_not(None),
+                           Registration.session_id.in_(select(SeminarSession.id).where(*held))),
+        "Waitlist promotions": _count(Registration.id, Registration.promoted_at >= start,
+                                      Registration.promoted_at < end),
+        "ALERT devices registered": _count(Device.id, Device.created_at >= start,
+                                           Device.created_at < end),
+        "Lockdowns done": _count(Device.id, Device.locked_on >= first, Device.locked_on <= last),
+        "Thefts reported": _count(IncidentReport.id, IncidentReport.category == "theft",
+                                  Ticket.created_at >= start, Ticket.created_at < end),
+        "Devices recovered": _count(Device.id, Device.recovered_at >= start,
+                                    Device.recovered_at < end),
+    }
+    values = db.session.execute(select(*figures.values())).one()  # one round trip
+    return [(label, int(value or 0)) for label, value in zip(figures, values, strict=True)]
 
 
-def _count(column, *conditions) -> int:
-    return db.session.scalar(select(func.count(column)).where(*conditions)) or 0
+def _count(column, *conditions):
+    return select(func.count(column)).where(*conditions).scalar_subquery()
 
 
 def kind_choices() -> list[tuple[str, str]]:
@@ -268,6 +286,5 @@ def kind_choices() -> list[tuple[str, str]]:
 
 
 def location_choices() -> list[tuple[int, str]]:
-    return [(lid, name) for lid, name in db.session.execute(
-        select(Location.id, Location.name).order_by(Location.name))]
+    return cached_choices("locations")
 

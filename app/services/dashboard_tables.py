@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask import current_app
+
+from app.core.cache import cached_call
 from app.services import dashboard, response_times
 from app.services.ackclock import duration
 from app.services.dashboard import WEEKDAYS, Scope
@@ -36,12 +39,27 @@ class Dashboard:
     outreach: list[tuple[str, int]]
 
 
+def build_for(period: str, date_from, date_to, kind: str | None, location_id: int | None
+              ) -> Dashboard:
+    """The dashboard of a period and filters, kept per process DASHBOARD_CACHE_SECONDS
+    (app.core.cache): a supervisor's reloads and each CSV download reuse one computation."""
+    return cached_call("dashboard", _build_for,
+                       (period, date_from, date_to, kind, location_id),
+                       current_app.config["DASHBOARD_CACHE_SECONDS"])
+
+
+def _build_for(period, date_from, date_to, kind, location_id) -> Dashboard:
+    return build(dashboard.scope(period, date_from, date_to, kind, location_id))
+
+
 def build(where: Scope) -> Dashboard:
+    hours = dashboard.received_hours(where)
+    places = dashboard.places(where)
     return Dashboard(
-        where, dashboard.volume(where), dashboard.backlog(where),
+        where, dashboard.volume(where, hours), dashboard.backlog(where, hours),
         response_times.response(where), response_times.worst(where),
-        dashboard.top_places(where), dashboard.categories(where), dashboard.outcomes(where),
-        dashboard.repeat_places(where), dashboard.outreach(where))
+        places.top, dashboard.categories(where), dashboard.outcomes(where),
+        places.repeats, dashboard.outreach(where))
 
 
 def plural(n: int, word: str) -> str:

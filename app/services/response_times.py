@@ -10,10 +10,10 @@ unacknowledged past its deadline (late); one still inside its target is not coun
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import DateTime, bindparam, case, func, select
+from sqlalchemy import DateTime, and_, bindparam, case, func, select
 
 from app.extensions import db
 from app.models.base import utcnow
@@ -69,44 +69,58 @@ def _is_business(priority: int) -> bool:
 
 
 def response(where: Scope) -> list[PriorityResponse]:
-    """One line per configured priority, P1 first."""
+    """One line per configured priority, P1 first: two scans of the period (the aggregates;
+    the tickets the business clock must judge one by one)."""
+    targets, now = _targets(), utcnow()
     ack = seconds_between(Ticket.acknowledged_at, Ticket.created_at)
     scene = seconds_between(Ticket.on_scene_at, Ticket.created_at)
+    target = case(targets, value=Ticket.priority, else_=max(targets.values())) + EPSILON
+    acked = Ticket.acknowledged_at.is_not(None)
+    quick = func.sum(case((and_(acked, ack <= target), 1), else_=0))
+    late = func.sum(case((acked, 1), else_=0))
+    overdue = func.sum(case((and_(~acked, Ticket.created_at < _wall_cutoff(targets, now)), 1),
+                            else_=0))
     base = received_in(where)
-    acks = percentiles_by(Ticket.priority, ack, [*base, Ticket.acknowledged_at.is_not(None)])
-    scenes = percentiles_by(Ticket.priority, scene, [*base, Ticket.on_scene_at.is_not(None)])
-    received = dict(db.session.execute(
-        select(Ticket.priority, func.count()).where(*base).group_by(Ticket.priority)).all())
-    now = utcnow()
+    found = percentiles_by(Ticket.priority, [ack, scene], base,
+                           [func.count(), quick, late, overdue])
+    business = _business_verdicts(base, ack, target, now)
     lines = []
-    for priority, target in sorted(_targets().items()):
-        within, judged = _verdicts(base, priority, target, now)
-        lines.append(PriorityResponse(
-            priority, received.get(priority, 0), target, _is_business(priority),
-            acks.get(priority, (0, None, None)), scenes.get(priority, (0, None, None)),
-            within, judged))
+    for priority, seconds in sorted(targets.items()):
+        (acks, scenes), (received, in_time, acknowledged, waiting) = found.get(
+            priority, ([(0, None, None)] * 2, (0, 0, 0, 0)))
+        in_time = int(in_time or 0)
+        within, judged = in_time, int(acknowledged or 0) + int(waiting or 0)
+        if _is_business(priority):  # the wall clock's "late" and "overdue" do not hold
+            extra_within, extra_judged = business.get(priority, (0, 0))
+            within, judged = in_time + extra_within, in_time + extra_judged
+        lines.append(PriorityResponse(priority, int(received or 0), seconds,
+                                      _is_business(priority), acks, scenes, within, judged))
     return lines
 
 
-def _verdicts(base: list, priority: int, target: int, now: datetime) -> tuple[int, int]:
-    """(in time, judged) for one priority. Acknowledged within the target in wall-clock
-    time is in time under either clock (weekday time never runs faster), so SQL counts
-    those; only the others are walked through the business clock here."""
-    ack = seconds_between(Ticket.acknowledged_at, Ticket.created_at)
-    mine = [*base, Ticket.priority == priority]
-    quick = db.session.scalar(select(func.count()).where(
-        *mine, Ticket.acknowledged_at.is_not(None), ack <= target + EPSILON)) or 0
-    rest = db.session.execute(select(Ticket.created_at, Ticket.acknowledged_at).where(
-        *mine, (Ticket.acknowledged_at.is_(None)) | (ack > target + EPSILON)))
-    within, judged = quick, quick
-    for created_at, acknowledged_at in rest:
+def _wall_cutoff(targets: dict[int, int], now: datetime):
+    """Per row: received before this and unacknowledged is past a wall-clock target."""
+    return case({p: bindparam(f"cutoff_{p}", now - timedelta(seconds=s), type_=DateTime)
+                 for p, s in targets.items()}, value=Ticket.priority)
+
+
+def _business_verdicts(base: list, ack, target, now: datetime) -> dict[int, tuple[int, int]]:
+    """{priority: (in time, judged)} for business-time priorities, over the tickets not
+    already in time in wall-clock time (weekday time never runs faster, so those are in
+    time under either clock and the aggregate counts them)."""
+    priorities = sorted(current_app.config["ACK_BUSINESS_TIME_PRIORITIES"])
+    if not priorities:
+        return {}
+    rows = db.session.execute(select(Ticket.priority, Ticket.created_at, Ticket.acknowledged_at)
+                              .where(*base, Ticket.priority.in_(priorities),
+                                     Ticket.acknowledged_at.is_(None) | (ack > target)))
+    verdicts: dict[int, list[int]] = {p: [0, 0] for p in priorities}
+    for priority, created_at, acknowledged_at in rows:
         deadline = ack_deadline(priority, created_at)
-        if acknowledged_at is not None:
-            judged += 1
-            within += acknowledged_at <= deadline
-        elif deadline < now:
-            judged += 1
-    return within, judged
+        if acknowledged_at is not None or deadline < now:
+            verdicts[priority][1] += 1
+            verdicts[priority][0] += acknowledged_at is not None and acknowledged_at <= deadline
+    return {p: (v[0], v[1]) for p, v in verdicts.items()}
 
 
 def worst(where: Scope, limit: int = WORST) -> list[SlowTicket]:

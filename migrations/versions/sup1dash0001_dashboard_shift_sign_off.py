@@ -1,5 +1,6 @@
 """Operations dashboard: ticket.on_scene_at (backfilled from the history), the covering
-index of the dashboard's aggregates, notes marked for the shift report, shift sign-offs.
+index of the dashboard's aggregates (in place of the plain created_at index), notes marked
+for the shift report, shift sign-offs.
 
 Revision ID: sup1dash0001
 Revises: l1live0001ev
@@ -26,6 +27,8 @@ def upgrade():
     )
     op.create_index("ix_ticket_dashboard", "ticket", ["created_at", "priority"], unique=False,
                     postgresql_include=INCLUDE)
+    # Replaced by the covering index above, which starts with created_at too.
+    op.drop_index("ix_ticket_created_at", table_name="ticket")
     with op.batch_alter_table("ticket_event", schema=None) as batch_op:
         batch_op.add_column(sa.Column("for_shift_report", sa.Boolean(), nullable=False,
                                       server_default=sa.false()))
@@ -49,6 +52,7 @@ def downgrade():
     op.drop_table("shift_sign_off")
     with op.batch_alter_table("ticket_event", schema=None) as batch_op:
         batch_op.drop_column("for_shift_report")
+    op.create_index("ix_ticket_created_at", "ticket", ["created_at"], unique=False)
     op.drop_index("ix_ticket_dashboard", table_name="ticket")
     with op.batch_alter_table("ticket", schema=None) as batch_op:
         batch_op.drop_column("on_scene_at")

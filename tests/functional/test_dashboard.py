@@ -12,8 +12,10 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
+from app.core import cache
 from app.core.timezones import combine
 from app.models.base import utcnow
+from app.models.seminars import Registration
 from app.models.tickets import CANCELLED, RESOLVED
 from tests.helpers import text
 
@@ -244,3 +246,47 @@ def test_an_admin_sees_the_dashboard_but_no_ticket_links(client_request, seed):
 
 def test_unknown_csv_is_404(supervisor):
     supervisor.get_response("/dashboard/secrets.csv", _expected_status=404)
+
+
+def test_outreach_counts_sessions_attendance_devices_and_thefts(supervisor, seed, db,
+                                                                make_session, make_device):
+    """Two sessions held in the period (capacity 5 + 8), one cancelled, one next month; three
+    attended; one waitlist promotion; two devices registered, one locked down, one
+    recovered; one theft report."""
+    now = utcnow()
+    held = [make_session(capacity=5, starts_in=timedelta(days=-2)),
+            make_session(capacity=8, starts_in=timedelta(days=-1))]
+    make_session(capacity=30, starts_in=timedelta(days=-1), cancelled_at=now)
+    make_session(capacity=30, starts_in=timedelta(days=30))
+    for n, (session, attended, promoted) in enumerate(
+            [(held[0], True, False), (held[0], True, True), (held[1], True, False),
+             (held[1], False, False)]):
+        db.session.add(Registration(
+            session_id=session.id, name=f"P{n}", email=f"p{n}@example.org",
+            person_key=f"email:p{n}@example.org", status="attended" if attended else "confirmed",
+            attended_at=now if attended else None, promoted_at=now if promoted else None))
+    first, second = make_device(), make_device()
+    first.locked_on, second.recovered_at = now.date(), now
+    seed(2, now - timedelta(hours=1), 60, kind="incident", category="theft",
+         description="Laptop taken")
+    db.session.commit()
+    page = supervisor.get("dashboard.home", _query_string={"period": "7d"})
+    assert dict(table_rows(page, "outreach")) == {
+        "Seminar sessions held": "2", "Seats offered": "13", "Attended": "3",
+        "Waitlist promotions": "1", "ALERT devices registered": "2", "Lockdowns done": "1",
+        "Thefts reported": "1", "Devices recovered": "1"}
+
+
+def test_a_dashboard_is_kept_for_its_cache_window(supervisor, seed, app):
+    seed(1, utcnow() - timedelta(minutes=30), 60)
+    app.config["DASHBOARD_CACHE_SECONDS"] = 3600
+    try:
+        first = supervisor.get("dashboard.home", _query_string={"period": "7d"})
+        seed(1, utcnow() - timedelta(minutes=20), 60)
+        again = supervisor.get("dashboard.home", _query_string={"period": "7d"})
+        assert row_for(again, "response", "P1")[1] == row_for(first, "response", "P1")[1] == "1"
+    finally:
+        app.config["DASHBOARD_CACHE_SECONDS"] = 0
+        cache.clear()
+    fresh = supervisor.get("dashboard.home", _query_string={"period": "7d"})
+    assert row_for(fresh, "response", "P1")[1] == "2"

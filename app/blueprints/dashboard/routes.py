@@ -12,7 +12,7 @@ from app.blueprints.dashboard import bp
 from app.blueprints.dashboard.forms import DashboardForm
 from app.core.csv_export import csv_response
 from app.services import dashboard, dashboard_tables
-from app.services.dashboard import PeriodError, Scope
+from app.services.dashboard import PeriodError
 from app.services.dashboard_tables import TABLE_NAMES, Dashboard, Table
 from app.web import charts
 from app.web.access import can_open, roles_required
@@ -26,13 +26,14 @@ def _form() -> DashboardForm:
                                             dashboard.location_choices())
 
 
-def _scope(form: DashboardForm) -> Scope | None:
-    """The scope the form asks for, or None with the form's errors set."""
+def _dashboard(form: DashboardForm) -> Dashboard | None:
+    """The dashboard the form asks for, or None with the form's errors set."""
     if not form.validate():
         return None
     try:
-        return dashboard.scope(form.period.data, form.date_from.data, form.date_to.data,
-                               form.kind.data or None, form.location_id.data)
+        return dashboard_tables.build_for(form.period.data, form.date_from.data,
+                                          form.date_to.data, form.kind.data or None,
+                                          form.location_id.data)
     except PeriodError as refused:
         form.period.errors = [str(refused)]
         return None
@@ -65,11 +66,10 @@ def chart_set(d: Dashboard, found: dict[str, Table]) -> dict[str, charts.Chart]:
 @roles_required(*VIEWERS)
 def home():
     form = _form()
-    where = _scope(form)
-    if where is None:
+    d = _dashboard(form)
+    if d is None:
         return render_template("dashboard/home.html", title="Operations dashboard",
                                form=form, d=None), 400
-    d = dashboard_tables.build(where)
     found = dashboard_tables.tables(d)
     return render_template("dashboard/home.html", title="Operations dashboard", form=form,
                            d=d, tables=found, charts=chart_set(d, found),
@@ -88,10 +88,10 @@ def table_csv(name: str):
     if name not in TABLE_NAMES:
         abort(404)
     form = _form()
-    where = _scope(form)
-    if where is None:
+    d = _dashboard(form)
+    if d is None:
         return render_template("dashboard/home.html", title="Operations dashboard",
                                form=form, d=None), 400
-    table = dashboard_tables.tables(dashboard_tables.build(where))[name]
+    table = dashboard_tables.tables(d)[name]
     return csv_response(table.header, table.rows,
-                        f"dashboard-{name}-{where.start:%Y%m%d}-{where.end:%Y%m%d}.csv")
+                        f"dashboard-{name}-{d.scope.start:%Y%m%d}-{d.scope.end:%Y%m%d}.csv")
