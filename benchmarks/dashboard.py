@@ -6,8 +6,10 @@
    escorts and incident reports spread over two years, the last 30 days among them, every
    priority, acknowledgement and arrival times, outcomes, 40 places; then VACUUM ANALYZE.
 2. The portal under gunicorn; a supervisor's session.
-3. GET /dashboard/?period=30d from --dashboard-concurrency clients (default 1: one supervisor at a
-   time, each request timed end to end) and prints p50 and p95 against the 500 ms target.
+3. GET /dashboard/?period=30d from --dashboard-concurrency clients (default 1: one
+   supervisor at a time, each request timed end to end), twice: every request computed
+   (DASHBOARD_CACHE_SECONDS=0, the honest figure) and with the per-process cache of 60 s;
+   prints p50 and p95 against the 500 ms target.
 """
 from __future__ import annotations
 
@@ -99,40 +101,53 @@ def run(args) -> str:
     if db.kind != "PostgreSQL":
         db.drop()
         return "The dashboard scenario needs PostgreSQL at 127.0.0.1:5432; skipped."
-    server = None
+    servers = []
     try:
         print(f"Seeding {args.dashboard_tickets:,} tickets with set-based SQL...", flush=True)
         began = time.monotonic()
         env = portal_env(db.url, args.queue_limit)
         cookie = seed(db.url, env, args.dashboard_tickets)
         seeded = time.monotonic() - began
-        server = Server("wsgi:app", env, args.workers, args.threads, "/")
-
-        def step(client) -> bool:
-            status, body = client.send("GET", "/dashboard/?period=30d")
-            return status == 200 and "Response times per priority" in body
-
-        result = drive("dashboard, 30 days", lambda: Client(server.port, cookie), step,
-                       seconds=args.seconds, concurrency=args.dashboard_concurrency,
-                       max_requests=args.max_requests, warmup=args.warmup)
-        return _report(result, args, seeded)
+        results = []
+        for label, cache_seconds in (("computed every time", "0"), ("kept 60 s", "60")):
+            server = Server("wsgi:app", {**env, "DASHBOARD_CACHE_SECONDS": cache_seconds},
+                            args.workers, args.threads, "/")
+            servers.append(server)
+            results.append((label, _drive(server.port, cookie, args, drive, Client)))
+            server.stop()
+        return _report(results, args, seeded)
     finally:
-        if server is not None:
+        for server in servers:
             server.stop()
         db.drop()
 
 
-def _report(result, args, seeded: float) -> str:
+def _drive(port: int, cookie: str, args, drive, client_class):
+    def step(client) -> bool:
+        status, body = client.send("GET", "/dashboard/?period=30d")
+        return status == 200 and "Response times per priority" in body
+
+    return drive("dashboard, 30 days", lambda: client_class(port, cookie), step,
+                 seconds=args.seconds, concurrency=args.dashboard_concurrency,
+                 max_requests=args.max_requests, warmup=args.warmup)
+
+
+def _report(results, args, seeded: float) -> str:
     load = os.getloadavg()
-    p95 = result.pct(95)
-    return "\n".join([
-        f"Machine: {_machine()}; load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}",
-        f"Seeded {args.dashboard_tickets:,} tickets (two years) in {seeded:.0f} s",
-        f"Dashboard, last 30 days: {len(result.latencies)} requests from "
-        f"{args.dashboard_concurrency} client(s) in {result.seconds:.0f} s, "
-        f"p50 {result.pct(50):.0f} ms, p95 {p95:.0f} ms, errors {result.errors} "
-        f"(target p95 < 500 ms) {'OK' if p95 < 500 else 'MISSED'}",
-    ])
+    lines = [
+        f"Machine: {_machine()}; load average at the end {load[0]:.1f} / {load[1]:.1f} / "
+        f"{load[2]:.1f}",
+        f"Seeded {args.dashboard_tickets:,} tickets (two years) in {seeded:.0f} s; "
+        f"{args.dashboard_concurrency} client(s), {args.seconds:g} s after {args.warmup:g} s",
+        "",
+        "| dashboard, last 30 days | requests | p50 ms | p95 ms | errors | p95 < 500 ms |",
+        "| --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for label, r in results:
+        p95 = r.pct(95)
+        lines.append(f"| {label} | {len(r.latencies)} | {r.pct(50):.0f} | {p95:.0f} | "
+                     f"{r.errors} | {'OK' if p95 < 500 else 'MISSED'} |")
+    return "\n".join(lines)
 
 
 def _machine() -> str:

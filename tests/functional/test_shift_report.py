@@ -151,3 +151,10 @@ def test_two_supervisors_signing_at_once_make_one_sign_off(db, login_as, receive
     assert len(db.session.scalars(select(ShiftSignOff)).all()) == 1
     assert len(db.session.scalars(select(AuditEvent).where(
         AuditEvent.action == "shift.sign_off")).all()) == 1
+
+
+def test_a_comment_too_long_is_refused_and_nothing_is_signed(supervisor, db):
+    page = supervisor.post("/dashboard/shift-report/2026-11-18/night/sign-off",
+                           _data={"comment": "x" * 1001}, _expected_status=400)
+    assert "Keep the comment under 1000 characters." in text(page)
+    assert db.session.scalar(select(ShiftSignOff)) is None
