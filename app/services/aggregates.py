@@ -13,7 +13,8 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import extract, func, select
+from sqlalchemy import ARRAY, Float, extract, func, select
+from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.extensions import db
@@ -59,12 +60,14 @@ def percentiles_by(group, values: list, conditions: list, extras: list | None = 
     NULLs, as the fallback does). `extras` are further aggregates (sums, counts)."""
     extras = extras or []
     if on_postgres():
+        # One sort per value for both fractions: percentile_cont(ARRAY[...]) gives an array.
         columns = [agg for value in values for agg in (
-            func.count(value), *(func.percentile_cont(f).within_group(value) for f in FRACTIONS))]
+            func.count(value),
+            func.percentile_cont(array(FRACTIONS)).within_group(value).cast(ARRAY(Float)))]
         rows = db.session.execute(
             select(group, *columns, *extras).where(*conditions).group_by(group))
-        width = 3 * len(values)
-        return {row[0]: ([_stats(row[1 + 3 * n:4 + 3 * n]) for n in range(len(values))],
+        width = 2 * len(values)
+        return {row[0]: ([_stats(row[1 + 2 * n], row[2 + 2 * n]) for n in range(len(values))],
                          tuple(row[1 + width:])) for row in rows}
     found: dict[object, list[list[float]]] = defaultdict(lambda: [[] for _ in values])
     for row in db.session.execute(select(group, *values).where(*conditions)):
@@ -77,6 +80,6 @@ def percentiles_by(group, values: list, conditions: list, extras: list | None = 
                   more.get(key, ())) for key, lists in found.items()}
 
 
-def _stats(row) -> Stats:
-    count, p50, p90 = row
+def _stats(count: int, cuts: list | None) -> Stats:
+    p50, p90 = cuts if cuts else (None, None)
     return (count, None if p50 is None else float(p50), None if p90 is None else float(p90))

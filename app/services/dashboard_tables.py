@@ -97,7 +97,8 @@ def heat_table(d: Dashboard) -> Table:
     heat = d.volume.heat
     rows = [[WEEKDAYS[w], *(heat.get((w, h), 0) for h in range(24))] for w in range(7)]
     peak = max(heat, key=heat.get) if heat else None
-    summary = (f"Peak hour: {WEEKDAYS[peak[0]]} {peak[1]:02d}:00 with {heat[peak]} requests."
+    summary = (f"Peak hour: {WEEKDAYS[peak[0]]} {peak[1]:02d}:00 with "
+               f"{plural(heat[peak], 'request')}."
                if peak else "No requests in this period.")
     return Table("heat", "Requests per hour of the week",
                  ["Day", *(f"{h:02d}" for h in range(24))], rows, summary)
@@ -107,7 +108,7 @@ def backlog_table(d: Dashboard) -> Table:
     rows = [[f"{day:%a %d %b}", n] for day, n in d.backlog]
     last = d.backlog[-1][1] if d.backlog else 0
     return Table("backlog", "Open backlog at the end of each day", ["Day", "Open"], rows,
-                 f"{last} tickets open at the end of the period.")
+                 f"{plural(last, 'ticket')} open at the end of the period.")
 
 
 def response_table(d: Dashboard) -> Table:

@@ -44,8 +44,12 @@ class PriorityResponse:
 
     @property
     def target_label(self) -> str:
-        words = duration(self.target_seconds)
-        return f"{words} of weekday time" if self.business else words
+        if not self.business:
+            return duration(self.target_seconds)
+        days, rest = divmod(self.target_seconds, 86400)
+        if not rest:
+            return "1 business day" if days == 1 else f"{days} business days"
+        return f"{duration(self.target_seconds)} of weekday time"
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,17 @@ def current_shift(now: datetime | None = None) -> Shift:
     raise ShiftError("No shift is configured for this time.")
 
 
+def last_ended(name: str, now: datetime | None = None) -> Shift | None:
+    """The latest shift called `name` that is over at `now` (None: no such shift)."""
+    now = now or utcnow()
+    today = to_local(now).date()
+    for day in (today, today - timedelta(days=1), today - timedelta(days=2)):
+        found = shift(day, name)
+        if found is not None and found.end <= now:
+            return found
+    return None
+
+
 @dataclass(frozen=True)
 class ReportLine:
     ticket: Ticket

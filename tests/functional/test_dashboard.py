@@ -88,7 +88,7 @@ def test_response_times_and_shares_equal_the_hand_numbers(supervisor, seed):
     # 1.8: 90,000 + 0.8 × 165,600 = 222,480 s (2 d 13 h). Within target by the business
     # clock: 2 of 3 (67 %).
     assert row_for(page, "response", "P3") == [
-        "P3", "3", "1d 1h", "2d 13h", "—", "—", "1d 0h of weekday time", "67%", "2", "3"]
+        "P3", "3", "1d 1h", "2d 13h", "—", "—", "1 business day", "67%", "2", "3"]
     assert "P1 50% acknowledged within 2m 00s" in text(page)
     assert "Secret" not in text(page)
 
