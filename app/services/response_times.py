@@ -81,19 +81,19 @@ def response(where: Scope) -> list[PriorityResponse]:
     target = case(targets, value=Ticket.priority, else_=max(targets.values())) + EPSILON
     acked = Ticket.acknowledged_at.is_not(None)
     quick = func.sum(case((and_(acked, ack <= target), 1), else_=0))
-    late = func.sum(case((acked, 1), else_=0))
+    acknowledged = func.sum(case((acked, 1), else_=0))
     overdue = func.sum(case((and_(~acked, Ticket.created_at < _wall_cutoff(targets, now)), 1),
                             else_=0))
     base = received_in(where)
     found = percentiles_by(Ticket.priority, [ack, scene], base,
-                           [func.count(), quick, late, overdue])
+                           [func.count(), quick, acknowledged, overdue])
     business = _business_verdicts(base, ack, target, now)
     lines = []
     for priority, seconds in sorted(targets.items()):
-        (acks, scenes), (received, in_time, acknowledged, waiting) = found.get(
+        (acks, scenes), (received, in_time, acked_count, waiting) = found.get(
             priority, ([(0, None, None)] * 2, (0, 0, 0, 0)))
         in_time = int(in_time or 0)
-        within, judged = in_time, int(acknowledged or 0) + int(waiting or 0)
+        within, judged = in_time, int(acked_count or 0) + int(waiting or 0)
         if _is_business(priority):  # the wall clock's "late" and "overdue" do not hold
             extra_within, extra_judged = business.get(priority, (0, 0))
             within, judged = in_time + extra_within, in_time + extra_judged

@@ -158,3 +158,20 @@ def test_a_comment_too_long_is_refused_and_nothing_is_signed(supervisor, db):
                            _data={"comment": "x" * 1001}, _expected_status=400)
     assert "Keep the comment under 1000 characters." in text(page)
     assert db.session.scalar(select(ShiftSignOff)) is None
+
+
+def test_a_dispatcher_marks_a_note_for_the_shift_report(client_request, make_ticket, db):
+    client_request.login("dispatcher")
+    ticket = make_ticket()
+    url = f"/dispatch/tickets/{ticket.id}"
+    page = client_request.get(url)
+    box = page.find("input", {"name": "note-for_shift_report"})
+    assert page.find("label", attrs={"for": box["id"]}).get_text(strip=True) == (
+        "Put this note on the shift report")
+    for body, marked in (("For the report", "y"), ("Not for it", None)):
+        data = {"note-version": page.find("input", {"name": "note-version"})["value"],
+                "note-body": body, **({"note-for_shift_report": marked} if marked else {})}
+        client_request.post_response(f"{url}/note", _data=data, _expected_status=302)
+    notes = dict(db.session.execute(select(TicketEvent.body, TicketEvent.for_shift_report)
+                                    .where(TicketEvent.kind == "note")).all())
+    assert notes == {"For the report": True, "Not for it": False}
