@@ -12,7 +12,7 @@ export PORTAL_ENV ?= development
 # and browser. `make test PYTEST_ARGS=` runs serially, `PYTEST_ARGS="-n 0 -x tests/unit"` too.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run serve serve-live test test-postgres bench lint migration worker requirements clean
+.PHONY: run serve serve-live test test-postgres bench bench-dashboard lint migration worker requirements clean
 
 $(BIN)/activate:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -65,6 +65,10 @@ test-postgres: $(VENV)/.installed-dev
 ## Benchmarks against a bare Flask+SQLAlchemy reference (by hand, not part of `make test`).
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/run.py
+
+# The operations dashboard over 1,000,000 tickets (PostgreSQL; seeding takes a minute or so).
+bench-dashboard: $(VENV)/.installed-dev
+	$(BIN)/python benchmarks/run.py --dashboard
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

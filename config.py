@@ -205,6 +205,18 @@ class Config:
     ACK_BUSINESS_TIME_PRIORITIES = frozenset(
         int(p) for p in os.environ.get("ACK_BUSINESS_TIME_PRIORITIES", "3").split(",") if p.strip()
     )
+    # The division's shifts: name=local start time, in the order of the day; each ends when
+    # the next begins (the last one at the first one's start the next day). The dashboard's
+    # "this shift" and the shift report read them.
+    SHIFTS = tuple(
+        (name.strip(), start.strip()) for name, _, start in
+        (part.partition("=") for part in env_list("SHIFTS", "day=07:00,night=19:00"))
+    )
+    # The longest custom period the operations dashboard answers, in days; how long each
+    # process keeps a dashboard it computed (the same period and filters within this many
+    # seconds are answered from it; 0: always computed anew).
+    DASHBOARD_MAX_DAYS = env_int("DASHBOARD_MAX_DAYS", 366)
+    DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 60)
     # The board lists this many open tickets, but never cuts a P1 or P2: those are always
     # all listed (up to DISPATCH_URGENT_LIMIT, a guard for the page size), P3 fill the rest.
     DISPATCH_QUEUE_LIMIT = env_int("DISPATCH_QUEUE_LIMIT", 100)
@@ -304,6 +316,7 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     TESTING = True
     CHOICES_CACHE_SECONDS = 0
+    DASHBOARD_CACHE_SECONDS = 0
     BOARD_CACHE_SECONDS = 0  # tests that check the board's cache turn it on
     SECRET_KEY = "testing-secret-key-not-for-production-use"  # noqa: S105 (tests only)
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")

@@ -330,11 +330,21 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--skip-pages", action="store_true",
                         help="only the live-stream scenarios (benchmarks/live.py)")
     parser.add_argument("--skip-live", action="store_true", help="no live-stream scenarios")
+    parser.add_argument("--dashboard", action="store_true",
+                        help="only the operations dashboard on a large table "
+                             "(benchmarks/dashboard.py; PostgreSQL)")
+    parser.add_argument("--dashboard-tickets", type=int, default=1_000_000)
+    parser.add_argument("--dashboard-concurrency", type=int, default=1)
     return parser.parse_args()
 
 
 def main() -> int:
     args = parse_args()
+    if args.dashboard:
+        from benchmarks import dashboard
+
+        print(dashboard.run(args), flush=True)
+        return 0
     db = Database(prefer_sqlite=args.sqlite)
     servers: list[Server] = []
     try:

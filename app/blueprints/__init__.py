@@ -3,6 +3,7 @@ from app.blueprints.account import bp as account
 from app.blueprints.admin import bp as admin
 from app.blueprints.apb import bp as apb
 from app.blueprints.auth import bp as auth
+from app.blueprints.dashboard import bp as dashboard
 from app.blueprints.devices import bp as devices
 from app.blueprints.dispatch import bp as dispatch
 from app.blueprints.escorts import bp as escorts
@@ -18,5 +19,5 @@ from app.blueprints.walks import bp as walks
 
 BLUEPRINTS = [
     main, auth, account, admin, escorts, dispatch, track,
-    reports, devices, support, seminars, outreach, apb, stream, open311, walks,
+    reports, devices, support, seminars, outreach, apb, stream, open311, walks, dashboard,
 ]

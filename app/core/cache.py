@@ -32,4 +32,19 @@ def _load(name: str, loader: Callable[[], T], ttl: int, window: int) -> T:
     return loader()
 
 
-clear = _load.cache_clear
+def cached_call(name: str, loader: Callable[..., T], key: tuple, ttl: int) -> T:
+    """`loader(*key)`, remembered for `ttl` seconds per key (0: not at all): figures that
+    may be a little old (the operations dashboard), same mechanism, own setting."""
+    if ttl <= 0:
+        return loader(*key)
+    return _call(name, loader, key, ttl, int(monotonic() // ttl))
+
+
+@functools.lru_cache(maxsize=64)
+def _call(name: str, loader: Callable[..., T], key: tuple, ttl: int, window: int) -> T:
+    return loader(*key)
+
+
+def clear() -> None:
+    _load.cache_clear()
+    _call.cache_clear()

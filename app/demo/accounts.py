@@ -31,6 +31,7 @@ DEMO_ACCOUNTS = (
     ("advocate@demo.example", "Ari Advocate", None, ("advocate",), "employee"),
     ("trainer@demo.example", "Terry Trainer", None, ("trainer",), "employee"),
     ("editor@demo.example", "Eddie Editor", None, ("editor",), "employee"),
+    ("supervisor@demo.example", "Sky Supervisor", None, ("supervisor",), "employee"),
     ("member@demo.example", "Morgan Member", None, (), "visitor"),
 )
 

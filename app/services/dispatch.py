@@ -33,6 +33,7 @@ from app.models.tickets import (
     CLOSED_STATUSES,
     EN_ROUTE,
     NEW,
+    ON_SCENE,
     PRIORITIES,
     RESOLVED,
     STATUS_LABELS,
@@ -188,6 +189,8 @@ def set_status(ticket: Ticket, actor: User, target: str, body: str | None = None
     now = utcnow()
     if target == ACKNOWLEDGED and ticket.acknowledged_at is None:
         ticket.acknowledged_at = now
+    if target == ON_SCENE and ticket.on_scene_at is None:
+        ticket.on_scene_at = now
     if target in CLOSED_STATUSES:
         ticket.closed_at = now
     _audit("ticket.status", ticket, actor, f"to={target}")
@@ -291,11 +294,12 @@ def close(ticket_id: int, actor: User, version: int | None, status: str, outcome
 
 
 @ticket_action
-def add_note(ticket_id: int, actor: User, body: str) -> Ticket:
-    """An internal note: staff only, never shown to the requester."""
+def add_note(ticket_id: int, actor: User, body: str, for_shift_report: bool = False) -> Ticket:
+    """An internal note: staff only, never shown to the requester; `for_shift_report`
+    puts it on the shift report the supervisor signs."""
     ticket = checked_ticket(ticket_id, actor, None)
     body = _text(body, NOTE_MAX, "note")
-    _event(ticket, actor, "note", body)
+    _event(ticket, actor, "note", body).for_shift_report = bool(for_shift_report)
     _audit("ticket.note", ticket, actor)
     return ticket
 

@@ -31,7 +31,7 @@ from app.models.tickets import OPEN_STATUSES, Ticket, TicketEvent
 
 BOARD, OFFICER, ADVOCATE, REQUESTER = "board", "officer", "advocate", "requester"
 CHANNEL_ROLES = {  # the staff roles that may open each staff channel
-    BOARD: frozenset({"dispatcher"}),
+    BOARD: frozenset({"dispatcher", "supervisor"}),  # supervisors read the board
     OFFICER: frozenset({"officer"}),
     ADVOCATE: frozenset({"advocate"}),
 }

@@ -258,6 +258,15 @@ def cached_choices(name: str) -> list:
     return cached(f"dispatch.{name}", loader)
 
 
+def ticket_to_read(ticket_id: int, reader: User) -> Ticket | None:
+    """A ticket `reader` may read on the ticket page (visibility.board_may_show), or None.
+    Reading writes nothing: a supervisor's look does not clear the dispatchers' "New reply"."""
+    if not isinstance(ticket_id, int) or not 0 < ticket_id <= MAX_ID:
+        return None
+    ticket = db.session.get(Ticket, ticket_id)
+    return ticket if ticket is not None and visibility.board_may_show(reader, ticket) else None
+
+
 def officer_assignments(officer: User) -> list[Ticket]:
     """The open tickets assigned to `officer`, P1 first then oldest."""
     query = (

@@ -8,7 +8,8 @@ and the requester's tracking pages. The rules:
   an officer, not an admin, and never on a tracking page (its link goes to the support
   pages, which hold their own person-facing rules).
 - Any other ticket: a dispatcher sees every one; an officer sees only those assigned to
-  them; no other member of staff sees any.
+  them; a supervisor reads every one but acts on none (unless also a dispatcher); no other
+  member of staff sees any.
 - A requester sees their own tickets, signed in or through the private link.
 - What hangs off a ticket (report photos, lock records) follows the ticket.
 
@@ -26,6 +27,7 @@ from app.models.tickets import Ticket
 ADVOCATES = frozenset({"advocate"})
 DISPATCHERS = frozenset({"dispatcher"})
 OFFICERS = frozenset({"officer"})
+SUPERVISORS = frozenset({"supervisor"})
 # Who may look up registered devices and their label photos (a stolen bike is anyone's).
 DEVICE_STAFF = DISPATCHERS | OFFICERS
 
@@ -58,6 +60,20 @@ def staff_may_see(user: User | None, ticket: Ticket) -> bool:
 staff_may_act = staff_may_see
 
 
+def staff_may_read(user: User | None, ticket: Ticket) -> bool:
+    """Whether a member of staff may read `ticket`: whoever may act on it, and a supervisor
+    any ticket that is not confidential (read only: acting still needs staff_may_act)."""
+    if staff_may_see(user, ticket):
+        return True
+    return (_signed_in(user) and not is_confidential(ticket)
+            and user.has_any_role(SUPERVISORS))
+
+
+def board_may_show(user: User | None, ticket: Ticket) -> bool:
+    """The ticket page as a page to read: never a confidential ticket."""
+    return not is_confidential(ticket) and staff_may_read(user, ticket)
+
+
 def on_dispatch_board(user: User | None, ticket: Ticket) -> bool:
     """The dispatch board and ticket page: never a confidential ticket, even for a
     dispatcher who is also an advocate."""
@@ -70,8 +86,8 @@ def on_officer_page(user: User | None, ticket: Ticket) -> bool:
 
 
 def may_see_photo(user: User | None, ticket: Ticket) -> bool:
-    """A report photo is seen by whoever may see its report."""
-    return staff_may_see(user, ticket)
+    """A report photo is seen by whoever may read its report."""
+    return staff_may_read(user, ticket)
 
 
 def may_see_devices(user: User | None) -> bool:

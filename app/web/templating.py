@@ -69,6 +69,7 @@ def init_templating(app: Flask) -> None:
 # link is not written here: it is the route's own rule (app.web.access.can_open), so a link
 # appears exactly when its page would let the user in.
 STAFF_LINKS = (
+    ("dashboard.home", "Dashboard"),
     ("dispatch.queue", "Dispatch"),
     ("dispatch.my_assignments", "My assignments"),
     ("devices.lookup", "Device lookup"),

@@ -28,7 +28,7 @@ API_KEY = "api_key"
 
 # The staff roles this table knows about. Adding a role to app.models.accounts.STAFF_ROLES
 # fails the suite until each route below has been decided for it.
-ROLES = ("dispatcher", "officer", "advocate", "trainer", "editor", "admin")
+ROLES = ("dispatcher", "officer", "advocate", "trainer", "editor", "supervisor", "admin")
 
 DISPATCHER = frozenset({"dispatcher"})
 # Dispatchers and officers in the field: device look-up, a found device, a lock, photos.
@@ -38,6 +38,10 @@ ADVOCATE = frozenset({"advocate"})
 TRAINER = frozenset({"trainer"})
 EDITOR = frozenset({"editor"})
 ADMIN = frozenset({"admin"})
+SUPERVISOR = frozenset({"supervisor"})
+# Who reads the board, the ticket pages and the closed-ticket history: dispatchers, and
+# supervisors read-only (every POST on a ticket stays DISPATCHER).
+BOARD_READERS = DISPATCHER | SUPERVISOR
 
 EXPECTED_ACCESS: dict[str, object] = {
     # Public pages
@@ -105,18 +109,23 @@ EXPECTED_ACCESS: dict[str, object] = {
     "devices.photo": FIELD,                    # /devices/staff/<id>/photo
     "devices.mark_recovered": FIELD,           # POST /devices/staff/<id>/recovered
     "devices.record_lock": FIELD,              # POST /devices/lockdowns/<id>/lock
-    "devices.report": ADMIN,                   # /devices/report (README: the ALERT report)
-    "devices.report_chart": ADMIN,             # /devices/report.svg
-    "devices.report_csv": ADMIN,               # /devices/report.csv
+    "devices.report": ADMIN | SUPERVISOR,      # /devices/report (README: the ALERT report)
+    "devices.report_chart": ADMIN | SUPERVISOR, # /devices/report.svg
+    "devices.report_csv": ADMIN | SUPERVISOR,  # /devices/report.csv
+    # Operations dashboard and shift reports: supervisors and admins; supervisors sign off
+    "dashboard.home": SUPERVISOR | ADMIN,      # /dashboard/
+    "dashboard.table_csv": SUPERVISOR | ADMIN,  # /dashboard/<name>.csv
+    "dashboard.shift_report": SUPERVISOR | ADMIN,  # /dashboard/shift-report
+    "dashboard.sign_off": SUPERVISOR,          # POST /dashboard/shift-report/<day>/<name>/sign-off
     # Dispatch console: dispatchers work the queue; officers see their own assignments
-    "dispatch.queue": DISPATCHER,              # /dispatch/
+    "dispatch.queue": BOARD_READERS,           # /dispatch/
     "dispatch.bulk_close": DISPATCHER,         # POST /dispatch/bulk-close (junk, audited)
     "dispatch.officer_set_status": OFFICER,    # POST /dispatch/mine/status (own status)
-    "stream.board": DISPATCHER,                # /live/board (SSE: board kinds, never DV)
+    "stream.board": BOARD_READERS,             # /live/board (SSE: board kinds, never DV)
     "stream.officer": OFFICER,                 # /live/mine (SSE: own assignments only)
     "stream.advocate": ADVOCATE,               # /live/advocate (SSE: the DV queue)
     "stream.requester": TOKEN,                 # /live/ticket/<signed stream ticket>
-    "dispatch.ticket": DISPATCHER,             # /dispatch/tickets/<id>
+    "dispatch.ticket": BOARD_READERS,          # /dispatch/tickets/<id>
     "dispatch.acknowledge": DISPATCHER,        # POST .../acknowledge
     "dispatch.assign": DISPATCHER,             # POST .../assign
     "dispatch.move": DISPATCHER,               # POST .../move
@@ -125,8 +134,8 @@ EXPECTED_ACCESS: dict[str, object] = {
     "dispatch.message": DISPATCHER,            # POST .../message
     "dispatch.resolve": DISPATCHER,            # POST .../resolve
     "dispatch.cancel": DISPATCHER,             # POST .../cancel
-    "dispatch.history": DISPATCHER,            # /dispatch/history
-    "dispatch.history_csv": DISPATCHER,        # /dispatch/history.csv
+    "dispatch.history": BOARD_READERS,         # /dispatch/history
+    "dispatch.history_csv": BOARD_READERS,     # /dispatch/history.csv
     "dispatch.my_assignments": OFFICER,        # /dispatch/mine
     "dispatch.officer_ticket": OFFICER,        # /dispatch/mine/<id>
     "dispatch.officer_move": OFFICER,          # POST /dispatch/mine/<id>/<step>
@@ -147,7 +156,7 @@ EXPECTED_ACCESS: dict[str, object] = {
     "reports.report": PUBLIC,                  # /report/<category>
     "reports.sent": PUBLIC,                    # /report/sent/<ref> (this browser only)
     "reports.add_photos": TOKEN,               # /report/<ref>/<token>/photos
-    "reports.photo": FIELD,                    # /report/photo/<id> (uploads: staff who work it)
+    "reports.photo": FIELD | SUPERVISOR,       # /report/photo/<id> (uploads: staff who work it)
     "reports.close_report": DISPATCHER,        # POST /report/<id>/close
     # Seminars
     "seminars.catalogue": PUBLIC,              # /seminars/
@@ -190,6 +199,8 @@ EXPECTED_ACCESS: dict[str, object] = {
     "support.approve_access": ADVOCATE,        # POST /support/advocate/access/<id>/approve
     "support.decline_access": ADVOCATE,        # POST /support/advocate/access/<id>/decline
     "support.dv_audit": ADVOCATE,              # /support/advocate/audit (DV-only audit chain)
+    "support.counts": ADVOCATE,                # /support/advocate/counts (per week, no content)
+    "support.counts_csv": ADVOCATE,            # /support/advocate/counts.csv
     # Following a request
     "track.entry": PUBLIC,                     # /track/
     # Virtual walks (safety timer)

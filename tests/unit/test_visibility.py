@@ -104,3 +104,24 @@ def test_device_lookup_and_photos_are_for_dispatchers_and_officers(people):
     allowed = {role for role, user in people.items() if visibility.may_see_devices(user)}
     assert allowed == {"dispatcher", "officer"}
     assert not visibility.may_see_devices(None)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_supervisor_reads_every_ordinary_ticket_and_acts_on_none(make_user, kind):
+    supervisor = make_user(roles=("supervisor",))
+    seen = ticket(kind)
+    readable = kind != "dv"
+    assert visibility.staff_may_read(supervisor, seen) is readable
+    assert visibility.board_may_show(supervisor, seen) is readable
+    assert visibility.may_see_photo(supervisor, seen) is readable
+    assert visibility.staff_may_act(supervisor, seen) is False
+    assert visibility.on_dispatch_board(supervisor, seen) is False
+    confidential = ticket(kind)
+    confidential.confidential = True
+    assert visibility.staff_may_read(supervisor, confidential) is False
+
+
+def test_a_supervisor_who_dispatches_acts_but_never_on_dv(make_user):
+    both = make_user(roles=("supervisor", "dispatcher"))
+    assert visibility.staff_may_act(both, ticket("escort")) is True
+    assert visibility.board_may_show(both, ticket("dv")) is False

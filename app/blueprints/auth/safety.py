@@ -42,6 +42,7 @@ LANDING_PAGES = (
     ("advocate", "support.queue"),
     ("trainer", "seminars.manage"),
     ("editor", "apb.manage"),
+    ("supervisor", "dashboard.home"),
     ("admin", "admin.users"),
 )
 

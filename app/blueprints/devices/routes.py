@@ -342,7 +342,7 @@ def _back_to_ticket(ticket_id: int) -> str:
 
 
 @bp.route("/report")
-@roles_required("admin")
+@roles_required("admin", "supervisor")
 def report():
     data = alert_report.build_report()
     return render_template(
@@ -354,7 +354,7 @@ def report():
 
 
 @bp.route("/report.svg")
-@roles_required("admin")
+@roles_required("admin", "supervisor")
 def report_chart():
     data = alert_report.build_report()
     body = render_template("devices/chart.svg", chart=alert_report.chart_bars(data))
@@ -362,7 +362,7 @@ def report_chart():
 
 
 @bp.route("/report.csv")
-@roles_required("admin")
+@roles_required("admin", "supervisor")
 def report_csv():
     rows = list(alert_report.build_report().rows())
     return csv_response(

@@ -49,8 +49,9 @@ class Board:
 def board(filters: queue.QueueFilters, roles: list[str]) -> Board:
     seconds = current_app.config["BOARD_CACHE_SECONDS"]
     now = utcnow()
+    may_act = "dispatcher" in roles  # a supervisor reads the board: no bulk-close column
     if seconds <= 0:
-        return _render(filters)
+        return _render(filters, may_act)
     marker = queue.board_marker()
     key = (marker, astuple(filters), tuple(sorted(roles)))
     fresh, stale = _lookup(key, now)
@@ -66,7 +67,7 @@ def board(filters: queue.QueueFilters, roles: list[str]) -> Board:
         fresh, _ = _lookup(key, now)
         if fresh is not None:
             return fresh  # rendered while this thread waited
-        rendered = replace(_render(filters), since=Cursor(marker[2] or 0, marker[3] or 0))
+        rendered = replace(_render(filters, may_act), since=Cursor(marker[2] or 0, marker[3] or 0))
         with _lock:
             _entries[key] = (now, now + timedelta(seconds=seconds), rendered)
             _entries.move_to_end(key)
@@ -93,11 +94,12 @@ def clear() -> None:
         _entries.clear()
 
 
-def _render(filters: queue.QueueFilters) -> Board:
+def _render(filters: queue.QueueFilters, may_act: bool) -> Board:
     page = queue.open_queue(filters)
     # Both are autoescaped template output, safe to insert as they are.
     table = Markup(render_template(  # noqa: S704
-        "dispatch/_queue_table.html", page=page, kinds=dict(queue.queue_kinds())))
+        "dispatch/_queue_table.html", page=page, kinds=dict(queue.queue_kinds()),
+        may_act=may_act))
     panel = Markup(render_template(  # noqa: S704
         "dispatch/_officer_panel.html", officer_rows=officer_panel()))
     return Board(page.total_open, page.total_overdue, page.matching, len(page.tickets),

@@ -103,6 +103,7 @@ class NoteForm(TicketActionForm):
         DataRequired("Write the note first."),
         Length(max=NOTE_MAX, message=f"Keep the note under {NOTE_MAX} characters."),
     ])
+    for_shift_report = BooleanField("Put this note on the shift report")
 
 
 class MessageForm(TicketActionForm):

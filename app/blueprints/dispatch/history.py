@@ -37,7 +37,7 @@ def _page() -> int:
 
 
 @bp.route("/history")
-@roles_required("dispatcher")
+@roles_required("dispatcher", "supervisor")
 def history():
     form = _history_form()
     if not form.validate():
@@ -58,7 +58,7 @@ def _query_args() -> dict[str, str]:
 
 
 @bp.route("/history.csv")
-@roles_required("dispatcher")
+@roles_required("dispatcher", "supervisor")
 def history_csv():
     form = _history_form()
     if not form.validate():

@@ -64,7 +64,7 @@ def render_officer_ticket(ticket: Ticket, posted=None, form=None, error=None, co
         keep_current(form, ticket)
     return render_template("dispatch/officer_ticket.html", title=ticket.reference,
                            ticket=ticket, forms=forms, posted=posted, error=error,
-                           conflict=conflict), status
+                           conflict=conflict, may_act=True), status
 
 
 @bp.route("/mine/<int:ticket_id>")

@@ -39,6 +39,8 @@ from app.services.officer_status import available_first
 from app.web.access import roles_required
 
 CONSOLE = ("dispatcher",)
+# Who reads the board and the ticket pages: supervisors read only (every POST is CONSOLE).
+READERS = ("dispatcher", "supervisor")
 
 FORM_CLASSES = {
     "ack": AcknowledgeForm, "priority": PriorityForm, "assign": AssignForm, "move": MoveForm,
@@ -66,7 +68,7 @@ def _filters_from(form: QueueFilterForm) -> queue.QueueFilters:
 
 
 @bp.route("/", endpoint="queue")
-@roles_required(*CONSOLE)
+@roles_required(*READERS)
 def queue_view():
     form = QueueFilterForm(request.args).fill(
         queue.queue_kinds(), OPEN_STATUSES, queue.cached_choices("locations"),
@@ -76,6 +78,7 @@ def queue_view():
     return render_template(
         "dispatch/queue.html", title="Dispatch queue", form=form,
         board=board.board(_filters_from(form), roles), bulk=BulkCloseForm(formdata=None),
+        may_act="dispatcher" in roles,
         refresh_seconds=current_app.config["DISPATCH_REFRESH_SECONDS"],
     )
 
@@ -150,7 +153,8 @@ def keep_current(form, ticket: Ticket) -> None:
 
 def render_ticket(ticket: Ticket, posted: str | None = None, form=None, error=None,
                   conflict: TicketConflict | None = None, status: int = 200):
-    forms = {name: _fresh(name, ticket) for name in FORM_CLASSES}
+    may_act = visibility.on_dispatch_board(current_user, ticket)
+    forms = {name: _fresh(name, ticket) for name in FORM_CLASSES} if may_act else {}
     if posted:
         forms[posted] = form
     forms = {name: _setup(name, f, ticket) for name, f in forms.items()}
@@ -160,15 +164,17 @@ def render_ticket(ticket: Ticket, posted: str | None = None, form=None, error=No
         "dispatch/ticket.html", title=f"{ticket.reference}: {ticket.KIND_LABEL}",
         ticket=ticket, forms=forms, posted=posted, error=error, conflict=conflict,
         clock=queue.ack_clock(ticket), outcome_labels=OUTCOME_LABELS,
-        can_move=ticket.is_open,
+        can_move=ticket.is_open, may_act=may_act,
     ), status
 
 
 @bp.route("/tickets/<int:ticket_id>")
-@roles_required(*CONSOLE)
+@roles_required(*READERS)
 def ticket(ticket_id: int):
-    found = console_ticket(ticket_id)
-    if found.unread_by_staff:
+    found = queue.ticket_to_read(ticket_id, current_user)
+    if found is None:
+        abort(404)
+    if found.unread_by_staff and visibility.on_dispatch_board(current_user, found):
         dispatch.mark_read(found.id, current_user)
         found = console_ticket(ticket_id)
     return render_ticket(found)
@@ -229,7 +235,8 @@ def move(ticket_id: int):
 @roles_required(*CONSOLE)
 def add_note(ticket_id: int):
     return act(ticket_id, "note",
-               lambda f, t: dispatch.add_note(t.id, current_user, f.body.data),
+               lambda f, t: dispatch.add_note(t.id, current_user, f.body.data,
+                                              f.for_shift_report.data),
                "Internal note added.")
 
 

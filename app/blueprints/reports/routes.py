@@ -23,7 +23,7 @@ from app.web.headers import no_store
 from app.web.rate_limits import TICKETS, UPLOADS, form_limit
 from app.web.uploads import serve_photo
 
-STAFF_PHOTO_ROLES = ("dispatcher", "officer")
+STAFF_PHOTO_ROLES = ("dispatcher", "officer", "supervisor")
 
 # The forms that other blueprints' pages show (the dispatch ticket page, the follow-up page).
 bp.add_app_template_global(close_form_for, "report_close_form")

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("support", __name__, url_prefix="/support")
 
-from app.blueprints.support import access, routes  # noqa: E402,F401
+from app.blueprints.support import access, counts, routes  # noqa: E402,F401

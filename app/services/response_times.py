@@ -1,0 +1,142 @@
+"""How fast the division answered: time to acknowledge and to reach the scene, per priority.
+
+Medians and 90th percentiles are wall-clock seconds from receipt (percentile_cont on
+PostgreSQL, the same interpolation on SQLite: app.services.aggregates). "Within target" is
+judged by the board's own acknowledgement clock (app.services.ackclock), business time
+included: a P3 received on Friday afternoon is in time when acknowledged by Monday
+afternoon. A ticket counts once its verdict is known: acknowledged (in time or late), or
+unacknowledged past its deadline (late); one still inside its target is not counted yet.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import DateTime, and_, bindparam, case, func, select
+
+from app.extensions import db
+from app.models.base import utcnow
+from app.models.tickets import Ticket
+from app.services.ackclock import ack_deadline, duration
+from app.services.aggregates import percentiles_by, seconds_between
+from app.services.dashboard import Scope, received_in
+
+WORST = 10
+EPSILON = 0.001  # julianday arithmetic on SQLite is a float: 120 s may read 119.99999
+
+
+@dataclass(frozen=True)
+class PriorityResponse:
+    priority: int
+    received: int
+    target_seconds: int
+    business: bool
+    ack: tuple[int, float | None, float | None]  # (acknowledged, median, p90) seconds
+    scene: tuple[int, float | None, float | None]  # (reached, median, p90) seconds
+    within: int
+    judged: int
+
+    @property
+    def share(self) -> float | None:
+        """The share within target, 0..1, or None when no verdict is known yet."""
+        return self.within / self.judged if self.judged else None
+
+    @property
+    def target_label(self) -> str:
+        if not self.business:
+            return duration(self.target_seconds)
+        days, rest = divmod(self.target_seconds, 86400)
+        if not rest:
+            return "1 business day" if days == 1 else f"{days} business days"
+        return f"{duration(self.target_seconds)} of weekday time"
+
+
+@dataclass(frozen=True)
+class SlowTicket:
+    id: int
+    reference: str
+    priority: int
+    kind: str
+    created_at: datetime
+    acknowledged: bool
+    seconds: float  # to acknowledge, or waiting so far
+    times_target: float
+
+
+def _targets() -> dict[int, int]:
+    return {int(p): int(s) for p, s in current_app.config["ACK_TARGET_SECONDS"].items()}
+
+
+def _is_business(priority: int) -> bool:
+    return priority in current_app.config["ACK_BUSINESS_TIME_PRIORITIES"]
+
+
+def response(where: Scope) -> list[PriorityResponse]:
+    """One line per configured priority, P1 first: two scans of the period (the aggregates;
+    the tickets the business clock must judge one by one)."""
+    targets, now = _targets(), utcnow()
+    ack = seconds_between(Ticket.acknowledged_at, Ticket.created_at)
+    scene = seconds_between(Ticket.on_scene_at, Ticket.created_at)
+    target = case(targets, value=Ticket.priority, else_=max(targets.values())) + EPSILON
+    acked = Ticket.acknowledged_at.is_not(None)
+    quick = func.sum(case((and_(acked, ack <= target), 1), else_=0))
+    acknowledged = func.sum(case((acked, 1), else_=0))
+    overdue = func.sum(case((and_(~acked, Ticket.created_at < _wall_cutoff(targets, now)), 1),
+                            else_=0))
+    base = received_in(where)
+    found = percentiles_by(Ticket.priority, [ack, scene], base,
+                           [func.count(), quick, acknowledged, overdue])
+    business = _business_verdicts(base, ack, target, now)
+    lines = []
+    for priority, seconds in sorted(targets.items()):
+        (acks, scenes), (received, in_time, acked_count, waiting) = found.get(
+            priority, ([(0, None, None)] * 2, (0, 0, 0, 0)))
+        in_time = int(in_time or 0)
+        within, judged = in_time, int(acked_count or 0) + int(waiting or 0)
+        if _is_business(priority):  # the wall clock's "late" and "overdue" do not hold
+            extra_within, extra_judged = business.get(priority, (0, 0))
+            within, judged = in_time + extra_within, in_time + extra_judged
+        lines.append(PriorityResponse(priority, int(received or 0), seconds,
+                                      _is_business(priority), acks, scenes, within, judged))
+    return lines
+
+
+def _wall_cutoff(targets: dict[int, int], now: datetime):
+    """Per row: received before this and unacknowledged is past a wall-clock target."""
+    return case({p: bindparam(f"cutoff_{p}", now - timedelta(seconds=s), type_=DateTime)
+                 for p, s in targets.items()}, value=Ticket.priority)
+
+
+def _business_verdicts(base: list, ack, target, now: datetime) -> dict[int, tuple[int, int]]:
+    """{priority: (in time, judged)} for business-time priorities, over the tickets not
+    already in time in wall-clock time (weekday time never runs faster, so those are in
+    time under either clock and the aggregate counts them)."""
+    priorities = sorted(current_app.config["ACK_BUSINESS_TIME_PRIORITIES"])
+    if not priorities:
+        return {}
+    rows = db.session.execute(select(Ticket.priority, Ticket.created_at, Ticket.acknowledged_at)
+                              .where(*base, Ticket.priority.in_(priorities),
+                                     Ticket.acknowledged_at.is_(None) | (ack > target)))
+    verdicts: dict[int, list[int]] = {p: [0, 0] for p in priorities}
+    for priority, created_at, acknowledged_at in rows:
+        deadline = ack_deadline(priority, created_at)
+        if acknowledged_at is not None or deadline < now:
+            verdicts[priority][1] += 1
+            verdicts[priority][0] += acknowledged_at is not None and acknowledged_at <= deadline
+    return {p: (v[0], v[1]) for p, v in verdicts.items()}
+
+
+def worst(where: Scope, limit: int = WORST) -> list[SlowTicket]:
+    """The tickets slowest to acknowledge against their target (waiting ones too), worst
+    first, measured in wall-clock time (a weekend P3 can show here yet be in time)."""
+    targets = _targets()
+    now = bindparam("now", utcnow(), type_=DateTime)
+    waited = seconds_between(func.coalesce(Ticket.acknowledged_at, now), Ticket.created_at)
+    target = case(targets, value=Ticket.priority, else_=max(targets.values()))
+    ratio = waited / target
+    rows = db.session.execute(
+        select(Ticket.id, Ticket.reference, Ticket.priority, Ticket.kind, Ticket.created_at,
+               Ticket.acknowledged_at.is_not(None), waited, ratio)
+        .where(*received_in(where)).order_by(ratio.desc(), Ticket.id).limit(limit))
+    return [SlowTicket(*row[:5], bool(row[5]), float(row[6]), float(row[7])) for row in rows]
