@@ -13,8 +13,9 @@ from app.blueprints.seminars import bp as seminars
 from app.blueprints.stream import bp as stream
 from app.blueprints.support import bp as support
 from app.blueprints.track import bp as track
+from app.blueprints.units import bp as units
 
 BLUEPRINTS = [
     main, auth, account, admin, escorts, dispatch, track,
-    reports, devices, support, seminars, outreach, apb, stream,
+    reports, devices, support, seminars, outreach, units, apb, stream,
 ]

@@ -48,7 +48,7 @@ class Location(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     parent_id: Mapped[int | None] = mapped_column(
-        ForeignKey("location.id", ondelete="RESTRICT"), index=True)
+        ForeignKey("location.id"), index=True)
     name: Mapped[str] = mapped_column(String(120))
     kind: Mapped[str] = mapped_column(String(20), default="building")
     description: Mapped[str | None] = mapped_column(String(240))

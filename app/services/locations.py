@@ -75,8 +75,9 @@ def _places() -> dict[int, Place]:
     index = {}
     for row in rows.values():
         links = chain(row.id)
-        index[row.id] = Place(row.id, row.name, row.kind, row.parent_id, row.active, row.description,
-                              path_of(links), board_label_of(links), len(links) - 1)
+        index[row.id] = Place(row.id, row.name, row.kind, row.parent_id, row.active,
+                              row.description, path_of(links), board_label_of(links),
+                              len(links) - 1)
     return index
 
 
@@ -154,7 +155,8 @@ def _placement_message(kind: str, allowed: tuple[str | None, ...]) -> str:
     names = [KIND_LABELS[k].lower() for k in allowed if k]
     where = " or ".join(f"a {n}" for n in names)
     if None in allowed:
-        return f"A {label} sits at the top or in {where}." if names else f"A {label} sits at the top."
+        return f"A {label} sits at the top or in {where}." if names else (
+            f"A {label} sits at the top.")
     return f"A {label} must be in {where}."
 
 

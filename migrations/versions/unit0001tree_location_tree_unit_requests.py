@@ -35,7 +35,7 @@ def _location_tree() -> None:
         batch_op.drop_constraint("uq_location_name", type_="unique")
         batch_op.create_unique_constraint("uq_location_parent_id", ["parent_id", "name"])
         batch_op.create_foreign_key("fk_location_parent_id_location", "location",
-                                    ["parent_id"], ["id"], ondelete="RESTRICT")
+                                    ["parent_id"], ["id"])
         batch_op.create_index("ix_location_parent_id", ["parent_id"], unique=False)
     # The places there are become buildings, garages, stops and landmarks of one campus.
     connection = op.get_bind()
