@@ -134,12 +134,12 @@ def _check(fields: PlaceFields, location_id: int | None = None) -> Location | No
     parent = db.session.get(Location, fields.parent_id) if fields.parent_id else None
     if fields.parent_id and parent is None:
         raise LocationError("Choose the place it is in from the list.")
-    allowed = PARENT_KINDS[fields.kind]
-    if (parent.kind if parent else None) not in allowed:
-        raise LocationError(_placement_message(fields.kind, allowed))
     if location_id is not None and parent is not None and any(
             p.id == location_id for p in parent.lineage()):
         raise LocationError("A place cannot be inside itself or inside a place it contains.")
+    allowed = PARENT_KINDS[fields.kind]
+    if (parent.kind if parent else None) not in allowed:
+        raise LocationError(_placement_message(fields.kind, allowed))
     clash = select(Location.id).where(func.lower(Location.name) == fields.name.lower(),
                                       Location.parent_id.is_(None) if parent is None
                                       else Location.parent_id == parent.id)
