@@ -57,8 +57,9 @@ def test_a_forged_parent_is_refused(admin, research_tower, db):
 
 def test_a_room_list_is_imported_from_the_page(admin, research_tower, db):
     before = places(db)
-    shown = upload(admin, b"name,kind,parent\n5-116,room,Research Tower \xc2\xb7 Floor 5 \xc2\xb7 5B\n"
-                          b"5-118,room,Research Tower > Floor 5 > 5B\n", 200)
+    content = ("name,kind,parent\n5-116,room,Research Tower · Floor 5 · 5B\n"
+               "5-118,room,Research Tower > Floor 5 > 5B\n").encode()
+    shown = upload(admin, content, 200)
     assert "2 places were added." in shown.get_text()
     assert places(db) == before + 2
 
