@@ -32,6 +32,8 @@ DEMO_ACCOUNTS = (
     ("trainer@demo.example", "Terry Trainer", None, ("trainer",), "employee"),
     ("editor@demo.example", "Eddie Editor", None, ("editor",), "employee"),
     ("member@demo.example", "Morgan Member", None, (), "visitor"),
+    # A nurse on unit 5B of the Research Tower (her unit is set by app/demo/units.py).
+    ("nurse@demo.example", "Nina Nurse", None, (), "employee"),
 )
 
 
