@@ -57,8 +57,10 @@ def test_each_unit_request_reaches_the_board_with_building_unit_and_room(
     assert (ticket.kind, ticket.priority, ticket.KIND_LABEL) == (kind, priority, label)
     assert ticket.location_id == research_tower["5-112"].id
     assert ticket.unit_id == research_tower["5B"].id and ticket.unit_phone == "(555) 010-5050"
-    confirmation = text(nurse.get(response.headers["Location"]))
-    assert ticket.reference in confirmation
+    confirmation = soup(nurse.get(response.headers["Location"]))
+    assert ticket.reference in confirmation.get_text()
+    follow = text(nurse.get(confirmation.select_one(".private-link a")["href"]))
+    assert f"Your {label.lower()}" in follow and "Research Tower · Floor 5 · 5B · 5-112" in follow
 
     dispatcher = login_as("dispatcher")
     row = soup(dispatcher.get("/dispatch/")).find("a", string=ticket.reference).find_parent("tr")
