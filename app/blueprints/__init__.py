@@ -15,9 +15,10 @@ from app.blueprints.seminars import bp as seminars
 from app.blueprints.stream import bp as stream
 from app.blueprints.support import bp as support
 from app.blueprints.track import bp as track
+from app.blueprints.units import bp as units
 from app.blueprints.walks import bp as walks
 
 BLUEPRINTS = [
-    main, auth, account, admin, escorts, dispatch, track,
-    reports, devices, support, seminars, outreach, apb, stream, open311, walks, dashboard,
+    main, auth, account, admin, escorts, dispatch, track, reports, devices, support,
+    seminars, outreach, units, apb, stream, open311, walks, dashboard,
 ]

@@ -33,6 +33,8 @@ DEMO_ACCOUNTS = (
     ("editor@demo.example", "Eddie Editor", None, ("editor",), "employee"),
     ("supervisor@demo.example", "Sky Supervisor", None, ("supervisor",), "employee"),
     ("member@demo.example", "Morgan Member", None, (), "visitor"),
+    # A nurse on unit 5B of the Research Tower (her unit is set by app/demo/units.py).
+    ("nurse@demo.example", "Nina Nurse", None, (), "employee"),
 )
 
 

@@ -1,4 +1,6 @@
-"""Demo campus: the buildings, entrances, garages, transit stops and landmarks of a hospital."""
+"""Demo campus: the buildings, entrances, garages, transit stops and landmarks of a hospital,
+under one campus root, with the Research Tower's floors, units and rooms (unit 5B, room
+5-112 among them)."""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -37,8 +39,47 @@ CAMPUS = (
 )
 
 
+CAMPUS_NAME = "Main campus"
+# Inside the Research Tower: (floor, unit, unit phone, rooms).
+TOWER = (
+    ("Floor 4", "4A", "(555) 010-4040", ("4-101", "4-103", "4-105")),
+    ("Floor 5", "5A", "(555) 010-5040", ("5-101", "5-103")),
+    ("Floor 5", "5B", "(555) 010-5050", ("5-110", "5-112", "5-114", "5-116")),
+    ("Floor 6", "6C", "(555) 010-6060", ("6-120", "6-122")),
+)
+
+
+def _child(parent: Location, name: str, kind: str, **fields) -> Location:
+    found = next((c for c in parent.children if c.name == name), None)
+    if found is None:
+        found = Location(name=name, kind=kind, parent=parent, **fields)
+        db.session.add(found)
+    return found
+
+
+def _campus() -> Location:
+    campus = db.session.scalar(select(Location).where(Location.kind == "campus"))
+    if campus is None:
+        campus = Location(name=CAMPUS_NAME, kind="campus")
+        db.session.add(campus)
+    return campus
+
+
 def seed() -> None:
-    existing = set(db.session.scalars(select(Location.name)))
+    campus = _campus()
+    existing = {place.name: place for place in db.session.scalars(
+        select(Location).where(Location.parent_id.is_(None), Location.kind != "campus"))}
     for name, kind, description in CAMPUS:
-        if name not in existing:
-            db.session.add(Location(name=name, kind=kind, description=description))
+        place = existing.get(name) or next((c for c in campus.children if c.name == name), None)
+        if place is None:
+            place = Location(name=name, kind=kind, description=description)
+            db.session.add(place)
+        place.parent = campus
+    db.session.flush()
+    tower = next(c for c in campus.children if c.name == "Research Tower")
+    for floor_name, unit_name, phone, rooms in TOWER:
+        unit = _child(_child(tower, floor_name, "floor"), unit_name, "unit", phone=phone)
+        for room in rooms:
+            _child(unit, room, "room")
+        _child(unit, f"{unit_name} nurses' station", "spot")
+        db.session.flush()

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.core.crypto import EncryptedText
 from app.extensions import db
 from app.models.base import TimestampMixin, utcnow
+from app.models.locations import Location
 
 STAFF_ROLES = (
     "dispatcher", "officer", "advocate", "trainer", "editor", "supervisor", "admin",
@@ -58,6 +59,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     display_name: Mapped[str | None] = mapped_column(String(60))
     affiliation: Mapped[str] = mapped_column(String(20), default="other")
     phone: Mapped[str | None] = mapped_column(String(40))
+    # An employee's clinical unit, chosen once for unit requests (app.services.units).
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("location.id", ondelete="SET NULL"))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     email_verified_at: Mapped[datetime | None]
     is_active_account: Mapped[bool] = mapped_column(default=True)
@@ -70,6 +73,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     roles: Mapped[list[Role]] = relationship(secondary=user_roles, lazy="selectin")
+    unit: Mapped[Location | None] = relationship(foreign_keys=[unit_id])
 
     @property
     def is_active(self) -> bool:  # Flask-Login reads this

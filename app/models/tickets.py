@@ -155,7 +155,9 @@ class Ticket(db.Model):
 
     @property
     def where(self) -> str:
-        parts = [self.location.name if self.location else None, self.location_detail]
+        """The full path of the place ("Research Tower · Floor 5 · 5B · 5-112") and the
+        requester's detail."""
+        parts = [self.location.path if self.location else None, self.location_detail]
         return ", ".join(p for p in parts if p) or "Not given"
 
     def touch(self) -> None:

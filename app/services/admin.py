@@ -1,4 +1,5 @@
-"""Administration use cases: users and staff roles, disabling accounts, locations, audit log.
+"""Administration use cases: users and staff roles, disabling accounts, the audit log
+(locations: app.services.locations).
 
 Every change is audited with the acting admin. Two rules keep the portal manageable: the
 last active admin can lose neither the admin role nor the account, and no admin can disable
@@ -14,7 +15,6 @@ from datetime import date, time, timedelta
 
 from flask import current_app
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.exc import IntegrityError
 
 from app.core.database import use_case
 from app.core.search import icontains, startswith
@@ -22,7 +22,6 @@ from app.core.timezones import combine
 from app.extensions import db
 from app.models.accounts import STAFF_ROLES, Role, User, role_conflict, user_roles
 from app.models.audit import AuditEvent
-from app.models.locations import LOCATION_KINDS, Location
 from app.services import advocate_audit, audit, login_sessions
 from app.services import advocate_grants as grants
 
@@ -189,70 +188,6 @@ def set_account_active(admin: User, user_id: int, active: bool) -> User:
     action = "admin.account_enabled" if active else "admin.account_disabled"
     audit.record(action, admin, "user", user.id)
     return user
-
-
-# --- locations -----------------------------------------------------------------------------
-
-
-def list_locations(include_inactive: bool = True) -> list[Location]:
-    query = select(Location).order_by(Location.active.desc(), func.lower(Location.name))
-    if not include_inactive:
-        query = query.where(Location.active.is_(True))
-    return list(db.session.scalars(query))
-
-
-def get_location(location_id: int) -> Location | None:
-    return db.session.get(Location, location_id)
-
-
-def _check_location(name: str, kind: str, exclude_id: int | None = None) -> None:
-    if kind not in LOCATION_KINDS:
-        raise AdminError("Choose a kind of place from the list.")
-    clash = select(Location.id).where(func.lower(Location.name) == name.lower())
-    if exclude_id is not None:
-        clash = clash.where(Location.id != exclude_id)
-    if db.session.scalar(clash) is not None:
-        raise AdminError("A place with that name already exists.")
-
-
-@use_case
-def add_location(admin: User, name: str, kind: str, description: str | None) -> Location:
-    _check_location(name, kind)
-    location = Location(name=name, kind=kind, description=description or None, active=True)
-    db.session.add(location)
-    _flush_unique()
-    audit.record("admin.location_added", admin, "location", location.id, detail=name)
-    return location
-
-
-@use_case
-def update_location(admin: User, location_id: int, name: str, kind: str,
-                    description: str | None, active: bool) -> Location:
-    location = db.session.get(Location, location_id)
-    if location is None:
-        raise AdminError("That place no longer exists.")
-    _check_location(name, kind, exclude_id=location.id)
-    changes = [
-        label for label, old, new in (
-            ("name", location.name, name), ("kind", location.kind, kind),
-            ("description", location.description or "", description or ""),
-            ("active", location.active, active),
-        ) if old != new
-    ]
-    location.name, location.kind = name, kind
-    location.description, location.active = description or None, active
-    _flush_unique()
-    if changes:
-        audit.record("admin.location_changed", admin, "location", location.id,
-                     detail=f"{name}: {', '.join(changes)}")
-    return location
-
-
-def _flush_unique() -> None:
-    try:
-        db.session.flush()
-    except IntegrityError as error:
-        raise AdminError("A place with that name already exists.") from error
 
 
 # --- audit log ------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from app.models.locations import Location
 from app.models.reports import CATEGORIES, IncidentReport
 from app.models.seminars import Registration, SeminarSession
 from app.models.tickets import CANCELLED, OPEN_STATUSES, RESOLVED, Ticket
-from app.services import visibility
+from app.services import locations, visibility
 from app.services.aggregates import hour_bucket
 from app.services.queue import cached_choices, queue_kinds
 from app.services.shifts import current_shift
@@ -183,8 +183,9 @@ def _after(counts: list[tuple[str, int]], moment: datetime) -> int:
 # --- where ------------------------------------------------------------------------------
 
 def place_of():
-    """The column a ticket's place is grouped by, and its label: the Location today. When
-    Location becomes a tree (building / floor / unit), point these two at the building."""
+    """The column a ticket's place is grouped by, and its name: the place itself, as finely
+    as it was given (a room, a garage level), labelled with its building and unit by
+    `places` so that two rooms "5-112" in two buildings stay apart."""
     return Location.id, Location.name
 
 
@@ -204,7 +205,9 @@ def places(where: Scope) -> Places:
         .group_by(key, label, incident))
     totals: Counter = Counter()
     incidents: Counter = Counter()
-    for _key, name, is_incident, count in rows:
+    index = locations.places()
+    for place_id, name, is_incident, count in rows:
+        name = index[place_id].board_label if place_id in index else name
         totals[name] += count
         if is_incident:
             incidents[name] += count

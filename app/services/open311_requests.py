@@ -57,13 +57,12 @@ EXTENDED_OUTCOME = {
 
 
 def open311_address(location: Location | None) -> tuple[str, int | None]:
-    """(address, address_id) published for a ticket's place: the building, never the room.
-
-    Today every Location is a building or landmark; when places become a tree, this is
-    the one function that climbs to the building."""
+    """(address, address_id) published for a ticket's place: the site under the campus (a
+    building, garage, transit stop or landmark), never its floor, unit or room."""
     if location is None:
         return "", None
-    return location.name, location.id
+    site = next((p for p in location.lineage() if p.kind != "campus"), location)
+    return site.name, site.id
 
 
 def campus_places() -> list[tuple[int, str, str]]:
@@ -79,7 +78,7 @@ def place_name(address_id: str | None) -> str | None:
     if not (text.isascii() and text.isdigit() and len(text) < 10):
         return None
     place = db.session.get(Location, int(text))
-    return place.name if place is not None and place.active else None
+    return place.path if place is not None and place.active else None
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,9 @@ from app.services.ackclock import (  # noqa: F401  (re-exported for the views an
     subtract_business_seconds,
 )
 from app.services.dispatch import MAX_ID, OUTCOME_LABELS, clean_text
+from app.services.locations import Place, of_kind, places, subtree_ids
+
+TOP_KINDS = ("building", "garage", "transit", "landmark", "entrance")
 
 CONFIDENTIAL_KINDS = frozenset({"dv"})
 MAX_SEARCH = 100
@@ -50,7 +53,8 @@ class QueueFilters:
     kind: str | None = None
     status: str | None = None
     priority: int | None = None
-    location_id: int | None = None
+    location_id: int | None = None  # a building or other top place, with all it holds
+    unit_id: int | None = None
     officer_id: int | None = None  # 0 means "nobody assigned"
     q: str | None = None
     overdue: bool = False
@@ -66,10 +70,11 @@ class QueueItem:
     __slots__ = ("id", "reference", "kind", "status", "priority", "summary", "created_at",
                  "acknowledged_at", "unread_by_staff", "officer_name", "where", "clock", "age")
 
-    def __init__(self, row, now: datetime) -> None:
+    def __init__(self, row, now: datetime, index: dict[int, Place]) -> None:
         for name in self.__slots__[:-3]:
             setattr(self, name, getattr(row, name))
-        parts = (row.location_name, row.location_detail)
+        place = index.get(row.location_id)
+        parts = (place.board_label if place else row.location_name, row.location_detail)
         self.where = ", ".join(p for p in parts if p) or "Not given"
         self.clock = ack_clock(self, now)
         self.age = duration((now - self.created_at).total_seconds())
@@ -87,7 +92,7 @@ class QueueItem:
 QUEUE_COLUMNS = (
     Ticket.id, Ticket.reference, Ticket.kind, Ticket.status, Ticket.priority, Ticket.summary,
     Ticket.location_detail, Ticket.created_at, Ticket.acknowledged_at, Ticket.unread_by_staff,
-    Location.name.label("location_name"),
+    Ticket.location_id, Location.name.label("location_name"),
     func.coalesce(User.display_name, User.name).label("officer_name"),
 )
 
@@ -146,8 +151,10 @@ def _filter_conditions(filters: QueueFilters, now: datetime) -> list[ColumnEleme
         conditions.append(Ticket.status == filters.status)
     if filters.priority:
         conditions.append(Ticket.priority == filters.priority)
-    if filters.location_id:
-        conditions.append(Ticket.location_id == min(filters.location_id, MAX_ID))
+    for place_id in (filters.location_id, filters.unit_id):
+        if place_id:
+            inside = sorted(subtree_ids(min(place_id, MAX_ID)))
+            conditions.append(Ticket.location_id.in_(inside))
     if filters.officer_id == 0:
         conditions.append(Ticket.assigned_officer_id.is_(None))
     elif filters.officer_id:
@@ -183,7 +190,8 @@ def open_queue(filters: QueueFilters | None = None, limit: int | None = None) ->
         .where(*conditions)
         .order_by(Ticket.priority, Ticket.created_at, Ticket.id).limit(shown)
     )
-    tickets = [QueueItem(row, now) for row in db.session.execute(query)]
+    index = places()
+    tickets = [QueueItem(row, now, index) for row in db.session.execute(query)]
     clocks = {t.id: t.clock for t in tickets}
     return QueuePage(tickets, clocks, total_open, total_overdue, matching, limit, now,
                      urgent=int(urgent))
@@ -246,15 +254,20 @@ def active_officers() -> list[tuple[int, str]]:
 
 
 def location_choices() -> list[tuple[int, str]]:
-    """(id, name) of every location, for the filter."""
-    query = select(Location.id, Location.name).order_by(Location.name)
-    return [tuple(row) for row in db.session.execute(query)]
+    """(id, name) of the buildings and other top places, for the filter."""
+    return [(p.id, p.path) for p in of_kind(*TOP_KINDS, active_only=False) if p.path]
+
+
+def unit_choices() -> list[tuple[int, str]]:
+    """(id, "Building · Unit") of every clinical unit, for the filter."""
+    return [(p.id, p.board_label) for p in of_kind("unit", active_only=False)]
 
 
 def cached_choices(name: str) -> list:
     """Filter choices: the board reloads every few seconds for every dispatcher, and
     locations and officers change rarely, so they come from the per-process cache."""
-    loader = {"officers": active_officers, "locations": location_choices}[name]
+    loader = {"officers": active_officers, "locations": location_choices,
+              "units": unit_choices}[name]
     return cached(f"dispatch.{name}", loader)
 
 
@@ -334,7 +347,7 @@ def _csv_row(ticket: Ticket, kinds: dict[str, str]) -> list[str]:
         ticket.reference, kinds.get(ticket.kind, ticket.kind), f"P{ticket.priority}",
         STATUS_LABELS.get(ticket.status, ticket.status),
         OUTCOME_LABELS.get(ticket.outcome or "", ticket.outcome), ticket.outcome_detail,
-        ticket.location.name if ticket.location else "", ticket.location_detail,
+        ticket.location.path if ticket.location else "", ticket.location_detail,
         ticket.summary, when(ticket.created_at), when(ticket.acknowledged_at),
         when(ticket.closed_at), officer, to_ack,
     ]

@@ -6,14 +6,19 @@ import secrets
 import unicodedata
 
 from markupsafe import Markup, escape
-from sqlalchemy import select
-from wtforms import DateField, DateTimeLocalField, HiddenField, SelectMultipleField, widgets
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    widgets,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation, ValidationError
 
 from app.core.cache import cached
-from app.extensions import db
-from app.models.locations import Location
+from app.services.locations import in_tree_order
 
 # Invisible characters refused in typed text: C0 controls except tab and line breaks, DEL,
 # C1 controls, zero-width and direction marks, bidirectional overrides and isolates, word
@@ -115,28 +120,55 @@ KIND_GROUPS = {
     "transit": "Transit stops",
     "landmark": "Landmarks",
 }
+# What a location field offers under a building or garage: down to the unit (rooms are too
+# many for one list: the person types the room, or a unit's form offers that unit's rooms).
+PICKED_KINDS = frozenset({"building", "floor", "unit", "garage", "level", "transit",
+                          "landmark", "entrance"})
 
 
 def _active_places() -> list[tuple[int, str, str]]:
-    """(id, name, kind) of active places: plain values, safe to keep between requests."""
-    return [tuple(row) for row in db.session.execute(
-        select(Location.id, Location.name, Location.kind).where(Location.active)
-        .order_by(Location.kind, Location.name))]
+    """(id, path, group kind) of the places a location field offers, in tree order: plain
+    values, safe to keep between requests. The group is the kind of the top place (a
+    building's floors and units sit under Buildings); a retired place hides what it holds."""
+    offered, group_of, retired = [], {}, set()
+    for place in in_tree_order():
+        group_of[place.id] = group_of.get(place.parent_id) or (
+            None if place.kind == "campus" else place.kind)
+        if not place.active or place.parent_id in retired:
+            retired.add(place.id)
+        elif place.kind in PICKED_KINDS:
+            offered.append((place.id, place.path or place.name, group_of[place.id]))
+    return offered
 
 
 def location_choices(with_other: bool = True, placeholder: str = "Choose a place"
                      ) -> list[SelectChoice]:
-    """Active campus places grouped by kind (optgroups); "Other (describe)" when asked."""
+    """Active campus places grouped by kind (optgroups), each building followed by its
+    floors and units ("Research Tower · Floor 5 · 5B"); "Other (describe)" when asked."""
     groups: dict[str, list[SelectChoice]] = {}
-    for place_id, name, kind in cached("places", _active_places):
+    for place_id, path, kind in cached("places", _active_places):
         label = KIND_GROUPS.get(kind, kind.title())
-        groups.setdefault(label, []).append(SelectChoice(str(place_id), name, optgroup=label))
+        groups.setdefault(label, []).append(SelectChoice(str(place_id), path, optgroup=label))
     choices = [SelectChoice("", placeholder)]
     for options in groups.values():
         choices.extend(options)
     if with_other:
         choices.append(SelectChoice(OTHER, "Other (describe)", optgroup="Not in the list"))
     return choices
+
+
+class PlaceField(SelectField):
+    """The one location field of every form: a select of places (building, then its floors
+    and units) that the forms macro marks for the type-ahead filter (static/js/site.js),
+    beside the form's free-text field for anything not in the list. Forged or retired
+    values get a plain message."""
+
+    def pre_validate(self, form) -> None:
+        if not self.validate_choice or (self.data in (None, "") and not self.flags.required):
+            return
+        values = {choice.value for choice in self.choices} - {""}
+        if str(self.data) not in values:
+            raise ValidationError("Choose a place from the list.")
 
 
 def scope_ids(form, suffix: object):

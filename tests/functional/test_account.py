@@ -18,7 +18,9 @@ def test_account_home_shows_the_details_and_the_members_pages(app, login_as):
     links = {a.get_text(strip=True): a["href"] for a in doc.select(".cards a")}
     assert links == {"My requests": "/track/mine", "My devices": "/devices/mine",
                      "My seminars": "/seminars/mine", "My training history": "/seminars/history",
-                     "APB newsletter": "/apb/subscribe"}
+                     "APB newsletter": "/apb/subscribe",
+                     # the fixture's members are employees: their unit's pages too
+                     "Unit requests": "/units/", "My unit": "/units/mine"}
     assert doc.find("a", string="Change your details")
     assert doc.find("a", string="Change your password")
 

@@ -17,8 +17,6 @@ VALID = {
     "survey": {"area": "Pharmacy loading dock", "details": "The door is propped open."},
     "detail": {"event_when": "1 May, 18:00-22:00", "event_where": "Atrium",
                "expected_attendance": "200", "details": "VIP guests"},
-    "valuables": {"patient_name": "J. Doe", "area": "Ward 4, room 12",
-                  "details": "A watch and a wallet to return to the family."},
 }
 CONTACT = {"contact_name": "Pat Requester", "contact_phone": "(555) 010-2233",
            "contact_email": "pat@example.org"}
@@ -34,6 +32,13 @@ def test_landing_lists_every_request_type(client, db):
     links = [a["href"] for a in page.select(".card a")]
     assert links == [f"/outreach/{kind}" for kind in VALID]
     assert client.get("/outreach/ZZZ-NOPE99").status_code == 404
+    assert page.find("a", href="/units/valuables") is not None
+
+
+def test_the_old_valuables_address_leads_to_the_unit_valuables_pickup(client, db):
+    response = client.get("/outreach/valuables")
+    assert response.status_code == 301
+    assert urlsplit(response.headers["Location"]).path == "/units/valuables"
 
 
 @pytest.mark.parametrize("kind", list(VALID))

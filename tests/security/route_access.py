@@ -80,6 +80,7 @@ EXPECTED_ACCESS: dict[str, object] = {
     "admin.locations": ADMIN,                  # /admin/locations
     "admin.new_location": ADMIN,               # /admin/locations/new
     "admin.edit_location": ADMIN,              # /admin/locations/<id>
+    "admin.import_locations": ADMIN,           # /admin/locations/import (CSV room list)
     # APB newsletter: public reading and subscription, the editor writes
     "apb.archive": PUBLIC,                     # /apb/
     "apb.issue": PUBLIC,                       # /apb/issues/<slug>
@@ -147,6 +148,12 @@ EXPECTED_ACCESS: dict[str, object] = {
     "escorts.recurring_new": MEMBER,           # /escorts/recurring/new
     "escorts.recurring_cancel": MEMBER,        # POST /escorts/recurring/<id>/cancel
     "escorts.recurring_skip": MEMBER,          # POST /escorts/recurring/<id>/skip
+    # Unit requests: members; the views serve employees only (others get a 403 page)
+    "units.index": MEMBER,                     # /units/
+    "units.choose_unit": MEMBER,               # /units/unit
+    "units.request_form": MEMBER,              # /units/<slug>
+    "units.confirmation": MEMBER,              # /units/confirmation/<ref> (this browser only)
+    "units.my_unit": MEMBER,                   # /units/mine (the member's own unit only)
     # Service requests (outreach)
     "outreach.request_form": PUBLIC,           # /outreach/
     "outreach.request_type": PUBLIC,           # /outreach/<service_type>

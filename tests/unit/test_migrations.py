@@ -106,3 +106,27 @@ def test_downgrade_to_base_removes_every_table(empty_database):
     flask_db(empty_database, "upgrade")
     flask_db(empty_database, "downgrade", "base")
     assert table_names(empty_database) <= {"alembic_version"}
+
+
+def test_existing_places_survive_as_buildings_and_landmarks_under_a_campus(empty_database):
+    """Places made before the location tree keep their ids and names, under one campus."""
+    flask_db(empty_database, "upgrade", "l1live0001ev")
+    engine = create_engine(empty_database)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO location (id, name, kind, active) VALUES "
+                "(7, 'Research Tower', 'building', true), (8, 'Fountain', 'landmark', true)"))
+        flask_db(empty_database, "upgrade")
+        with engine.connect() as connection:
+            rows = connection.execute(text(
+                "SELECT l.id, l.name, l.kind, p.name, p.kind FROM location l "
+                "LEFT JOIN location p ON p.id = l.parent_id ORDER BY l.name")).all()
+    finally:
+        engine.dispose()
+    assert [tuple(r)[1:] for r in rows] == [
+        ("Fountain", "landmark", "Main campus", "campus"),
+        ("Main campus", "campus", None, None),
+        ("Research Tower", "building", "Main campus", "campus"),
+    ]
+    assert {r[0] for r in rows} >= {7, 8}

@@ -20,6 +20,11 @@ MY_LINKS = (
     ("seminars.history", "My training history", "Seminars you attended."),
     ("apb.subscribe", "APB newsletter", "Subscribe to the All Points Bulletin."),
 )
+# For employees: their clinical unit's requests (app/blueprints/units).
+UNIT_LINKS = (
+    ("units.index", "Unit requests", "Book a patient standby, a consult, a watch or a pickup."),
+    ("units.my_unit", "My unit", "Your unit's open requests, whoever made them."),
+)
 
 
 @bp.route("/")
@@ -28,6 +33,7 @@ def home():
     links = [
         {"url": url_for(endpoint), "label": label, "text": text}
         for endpoint, label, text in MY_LINKS
+        + (UNIT_LINKS if current_user.affiliation == "employee" else ())
     ]
     return render_template("account/home.html", user=current_user, links=links,
                            title="My account")

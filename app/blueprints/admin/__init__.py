@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from app.blueprints.admin import open311, routes  # noqa: E402,F401
+from app.blueprints.admin import locations, open311, routes  # noqa: E402,F401

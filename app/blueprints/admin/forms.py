@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import Length, Optional, ValidationError
 
 from app.blueprints.auth.forms import code_field
 from app.models.accounts import STAFF_ROLES
-from app.models.locations import LOCATION_KINDS
 from app.web.forms import (
     BoundedDateField,
     MultiCheckboxField,
@@ -26,12 +25,6 @@ ROLE_LABELS = {
     "supervisor": "Supervisor: runs a shift; reads the board, the dashboard and reports",
     "admin": "Admin: users, roles, locations and the audit log",
 }
-KIND_LABELS = {
-    "building": "Building", "garage": "Parking garage", "transit": "Transit stop",
-    "landmark": "Landmark", "entrance": "Entrance",
-}
-
-
 class GetForm(FlaskForm):
     """A search form sent with GET: no CSRF token, and bad values are just ignored."""
 
@@ -88,18 +81,3 @@ def audit_filter_form(args, actions: list[str], object_types: list[str]) -> Audi
     form.object_type.choices = [SelectChoice("", "Any kind")] + [
         SelectChoice(t) for t in object_types]
     return form
-
-
-class LocationForm(FlaskForm):
-    name = StringField("Name", filters=[strip_text], validators=[
-        DataRequired("Enter the name of the place."),
-        Length(max=120, message="The name must be 120 characters or fewer."),
-        no_control_chars, single_line,
-    ])
-    kind = SelectField("Kind of place", validate_choice=True, choices=[
-        SelectChoice(k, KIND_LABELS.get(k, k.title())) for k in LOCATION_KINDS])
-    description = TextAreaField("Description", filters=[strip_text], validators=[
-        Optional(), Length(max=240, message="The description must be 240 characters or fewer."),
-        no_control_chars,
-    ])
-    active = BooleanField("In use (offered in location lists)", default=True)

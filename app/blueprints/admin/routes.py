@@ -7,7 +7,6 @@ from flask_login import current_user
 from app.blueprints.admin import bp
 from app.blueprints.admin.forms import (
     AccountStatusForm,
-    LocationForm,
     RolesForm,
     UserSearchForm,
     audit_filter_form,
@@ -154,49 +153,3 @@ FILTER_FIELDS = ("action", "actor", "object_type", "object_id", "date_from", "da
 def _filter_args() -> dict[str, str]:
     """The audit filters to carry to the next page (only known names, never `_external`)."""
     return {name: request.args[name][:254] for name in FILTER_FIELDS if request.args.get(name)}
-
-
-@bp.route("/locations")
-@roles_required("admin")
-def locations():
-    return render_template("admin/locations.html", locations=admin.list_locations(),
-                           title="Locations")
-
-
-@bp.route("/locations/new", methods=["GET", "POST"])
-@roles_required("admin")
-def new_location():
-    form = LocationForm()
-    if form.validate_on_submit():
-        try:
-            place = admin.add_location(current_user, form.name.data, form.kind.data,
-                                       form.description.data)
-        except admin.AdminError as error:
-            form.name.errors.append(str(error))
-        else:
-            flash(f"{place.name} was added.", "success")
-            return redirect(url_for("admin.locations"))
-    status = 400 if form.errors else 200
-    return render_template("admin/location_form.html", form=form, location=None,
-                           title="Add a location"), status
-
-
-@bp.route("/locations/<int:location_id>", methods=["GET", "POST"])
-@roles_required("admin")
-def edit_location(location_id: int):
-    place = admin.get_location(location_id)
-    if place is None:
-        abort(404)
-    form = LocationForm(obj=place)
-    if form.validate_on_submit():
-        try:
-            admin.update_location(current_user, place.id, form.name.data, form.kind.data,
-                                  form.description.data, form.active.data)
-        except admin.AdminError as error:
-            form.name.errors.append(str(error))
-        else:
-            flash(f"{form.name.data} was saved.", "success")
-            return redirect(url_for("admin.locations"))
-    status = 400 if form.errors else 200
-    return render_template("admin/location_form.html", form=form, location=place,
-                           title=f"Edit {place.name}"), status

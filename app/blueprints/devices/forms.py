@@ -17,6 +17,7 @@ from app.web.forms import (
     BoundedDateField,
     BoundedDateTimeField,
     MultiCheckboxField,
+    PlaceField,
     SubmissionKeyField,
     no_control_chars,
     scope_ids,
@@ -29,7 +30,7 @@ TEXT = [no_control_chars, single_line]
 
 
 def location_field(label: str) -> SelectField:
-    return SelectField(label, coerce=_int_or_none, validators=[Optional()], validate_choice=False)
+    return PlaceField(label, coerce=_int_or_none, validators=[Optional()], validate_choice=False)
 
 
 def _int_or_none(value):

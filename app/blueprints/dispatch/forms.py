@@ -159,15 +159,18 @@ class QueueFilterForm(FlaskForm):
     kind = SelectField("Kind", validate_choice=True, validators=[Optional()], widget=FAST)
     status = SelectField("Status", validators=[Optional()], widget=FAST)
     priority = SelectField("Priority", coerce=optional_int, validators=[Optional()], widget=FAST)
-    location_id = SelectField("Location", coerce=optional_int, validators=[Optional()], widget=FAST)
+    location_id = SelectField("Building", coerce=optional_int, validators=[Optional()],
+                              widget=FAST)
+    unit_id = SelectField("Unit", coerce=optional_int, validators=[Optional()], widget=FAST)
     officer_id = SelectField("Officer", coerce=optional_int, validators=[Optional()], widget=FAST)
     overdue = BooleanField("Overdue only")
 
-    def fill(self, kinds, statuses, locations, officers) -> QueueFilterForm:
+    def fill(self, kinds, statuses, locations, officers, units=()) -> QueueFilterForm:
         self.kind.choices = [("", "Any kind"), *kinds]
         self.status.choices = [("", "Any open status")] + [(s, STATUS_LABELS[s]) for s in statuses]
         self.priority.choices = [(None, "Any priority")] + [(p, f"P{p}") for p in PRIORITIES]
-        self.location_id.choices = [(None, "Any location"), *locations]
+        self.location_id.choices = [(None, "Any building or place"), *locations]
+        self.unit_id.choices = [(None, "Any unit"), *units]
         self.officer_id.choices = [(None, "Anyone"), (0, "Nobody assigned"), *officers]
         return self
 

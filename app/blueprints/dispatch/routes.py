@@ -62,7 +62,7 @@ def _filters_from(form: QueueFilterForm) -> queue.QueueFilters:
 
     return queue.QueueFilters(
         kind=ok(form.kind) or None, status=ok(form.status) or None,
-        priority=ok(form.priority), location_id=ok(form.location_id),
+        priority=ok(form.priority), location_id=ok(form.location_id), unit_id=ok(form.unit_id),
         officer_id=ok(form.officer_id), q=ok(form.q), overdue=bool(ok(form.overdue)),
     )
 
@@ -72,7 +72,7 @@ def _filters_from(form: QueueFilterForm) -> queue.QueueFilters:
 def queue_view():
     form = QueueFilterForm(request.args).fill(
         queue.queue_kinds(), OPEN_STATUSES, queue.cached_choices("locations"),
-        queue.cached_choices("officers"))
+        queue.cached_choices("officers"), queue.cached_choices("units"))
     form.validate()
     roles = [role.name for role in current_user.roles]
     return render_template(

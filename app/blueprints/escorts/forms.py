@@ -12,7 +12,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     IntegerField,
     RadioField,
-    SelectField,
     StringField,
     TextAreaField,
     TimeField,
@@ -28,6 +27,7 @@ from app.web.forms import (
     OTHER,
     BoundedDateField,
     MultiCheckboxField,
+    PlaceField,
     SubmissionKeyField,
     location_choices,
     no_control_chars,
@@ -35,15 +35,6 @@ from app.web.forms import (
     single_line,
     strip_text,
 )
-
-
-class PlaceField(SelectField):
-    """A select of places whose forged or retired values get a plain message."""
-
-    def pre_validate(self, form) -> None:
-        values = {choice.value for choice in self.choices}
-        if self.data not in values - {""}:
-            raise ValidationError("Choose a place from the list.")
 
 
 class NumberField(IntegerField):

@@ -30,6 +30,9 @@ class Service:
     contact: str = "dispatch"  # "emergency", "dispatch" or "advocacy"
     actions: tuple[Action, ...] = ()
     emergency: bool = False
+    # Urgent help that is not an emergency-group service: the page still puts "call now"
+    # first, then the form for what can wait (eloped patients, unauthorized persons).
+    call_first: bool = False
     meanwhile_title: str = "While help is on the way"
     meanwhile: tuple[str, ...] = ()
 
@@ -46,6 +49,12 @@ ESCORT = Action("Request an escort", "escorts.new")
 VIRTUAL_WALK = Action("Start a virtual walk (safety timer)", "walks.start")
 REPORT = Action("Report a concern", "reports.start")
 SERVICE_REQUEST = Action("Ask for this service", "outreach.request_form")
+STANDBY = Action("Book a patient standby", "units.request_form", {"slug": "standby"})
+ELOPEMENT_WATCH = Action("Ask for an elopement-risk watch", "units.request_form",
+                         {"slug": "elopement-watch"})
+UNIT_CONSULT = Action("Ask for a unit security consult", "units.request_form",
+                      {"slug": "consult"})
+VALUABLES = Action("Ask for a valuables pickup", "units.request_form", {"slug": "valuables"})
 
 SERVICES: tuple[Service, ...] = (
     # Emergencies: the number first, then what to do meanwhile.
@@ -116,6 +125,8 @@ SERVICES: tuple[Service, ...] = (
                    "Do not physically stop anyone. Note what they look like, which way they "
                    "went and any vehicle and number plate, and report it.",
                    "Staff: follow your unit's Code Pink plan and check your area."),
+        # After the call: an infant tag alarm follow-up or a unit's risk can wait for a consult.
+        actions=(UNIT_CONSULT,),
     ),
     Service(
         "hazardous-materials", "Response to incidents involving hazardous materials",
@@ -169,9 +180,11 @@ SERVICES: tuple[Service, ...] = (
         "Someone is where they should not be, or refuses to leave.", "help",
         "Officers ask people without a reason to be in a restricted or closed area to leave, "
         "and enforce trespass warnings where needed.",
-        ("A stranger in a staff-only area, or someone refusing to leave after visiting hours.",),
+        ("A stranger in a staff-only area, or someone refusing to leave after visiting hours.",
+         "Someone who threatens or frightens people: call now, do not use a form."),
+        call_first=True,
         actions=(Action("Report an unauthorized person", "reports.report",
-                        {"category": "unauthorized_person"}),),
+                        {"category": "unauthorized_person"}), UNIT_CONSULT),
     ),
     Service(
         "domestic-violence", "Domestic violence assistance",
@@ -190,23 +203,29 @@ SERVICES: tuple[Service, ...] = (
         "Officers collect, record and store patients' valuables in the security safe, and "
         "return them on discharge.",
         ("A patient is admitted with cash, jewellery or other valuables they cannot keep "
-         "with them.",),
-        actions=(SERVICE_REQUEST,),
+         "with them.", "Unit staff: ask for a pickup from the unit, or a return on discharge."),
+        actions=(VALUABLES,),
     ),
     Service(
         "eloped-patients", "Eloped patient searches",
         "Searching for a patient who has left care without being discharged.", "help",
         "When a patient at risk leaves a unit, officers search the campus with the care team "
         "and alert local police when needed.",
-        ("Staff: a patient at risk has left the unit. Call dispatch at once with a "
-         "description and the time they were last seen.",),
+        ("Staff: a patient at risk has left the unit. Call now with a description and the "
+         "time they were last seen: do not use a form.",
+         "Unit staff: a patient at risk of leaving can be watched for a time; ask for a watch."),
+        call_first=True,
+        actions=(ELOPEMENT_WATCH,),
     ),
     Service(
         "patient-standbys", "Patient standbys/restraints",
         "An officer stays with a patient who may harm themselves or others.", "help",
         "At the care team's request, officers stand by during treatment and help with safe, "
         "lawful restraint under the hospital's policy.",
-        ("Staff: a patient is agitated, at risk of violence or of leaving unsafely.",),
+        ("Staff: a patient is agitated, at risk of violence or of leaving unsafely.",
+         "Unit staff: book a standby for now or a later time (restraints, a planned "
+         "procedure). Violence now: call the emergency number."),
+        actions=(STANDBY,),
     ),
     # Protecting people and property.
     Service(
@@ -351,7 +370,9 @@ SERVICES: tuple[Service, ...] = (
         "A specialist team for complex or high-risk situations.", "division",
         "The SMART team plans for and responds to complex risks, such as repeated threats, "
         "major events and critical incidents.",
-        ("Your area faces a complex or ongoing risk that needs a coordinated plan.",),
+        ("Your area faces a complex or ongoing risk that needs a coordinated plan.",
+         "Unit staff: a unit security consult (threat or risk assessment) goes to this team."),
+        actions=(UNIT_CONSULT,),
     ),
 )
 

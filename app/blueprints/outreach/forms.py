@@ -1,4 +1,5 @@
-"""Outreach request forms: one per request type, sharing the contact fields."""
+"""Outreach request forms: one per request type, sharing the contact fields. (Valuables
+pickup moved to the unit requests, app/blueprints/units.)"""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -73,13 +74,6 @@ class DetailForm(ContactForm):
     details = _text("Concerns", None, 2000, multiline=True)
 
 
-class ValuablesForm(ContactForm):
-    patient_name = _text("Patient's name", "Enter the patient's name.", 120)
-    area = _text("Unit and room", "Enter the unit and room.", 200)
-    details = _text("What needs safekeeping or returning", "Describe the valuables.", 2000,
-                    multiline=True)
-
-
 def request_values(form: ContactForm) -> tuple[dict, outreach.Contact]:
     """The request's own fields and who asks, from a validated form (web page and API)."""
     fields = {name: field.data for name, field in form._fields.items()
@@ -92,5 +86,4 @@ FORMS = {
     "presentation": PresentationForm,
     "survey": SurveyForm,
     "detail": DetailForm,
-    "valuables": ValuablesForm,
 }

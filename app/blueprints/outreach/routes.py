@@ -2,7 +2,7 @@
 with a patient's valuables. Each opens a P3 service ticket that dispatch works."""
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import abort, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.blueprints.outreach import bp
@@ -13,11 +13,15 @@ from app.services import outreach
 from app.web.access import public
 from app.web.rate_limits import TICKETS, form_limit
 
+# Patient valuables became a unit request (a valuables pickup): the old address leads there.
+MOVED_TO_UNITS = "valuables"
+
 
 @bp.route("/")
 @public
 def request_form():
-    return render_template("outreach/index.html", title="Outreach requests", types=SERVICE_TYPES)
+    types = {value: label for value, label in SERVICE_TYPES.items() if value in FORMS}
+    return render_template("outreach/index.html", title="Outreach requests", types=types)
 
 
 def _prefill(form) -> None:
@@ -38,6 +42,8 @@ def _refilled(service_type: str):
 @public
 @form_limit(TICKETS, _refilled)
 def request_type(service_type: str):
+    if service_type == MOVED_TO_UNITS:
+        return redirect(url_for("units.request_form", slug="valuables"), 301)
     if service_type not in FORMS:
         abort(404)
     form = FORMS[service_type]()

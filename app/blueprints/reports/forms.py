@@ -10,7 +10,6 @@ from wtforms import (
     IntegerField,
     MultipleFileField,
     RadioField,
-    SelectField,
     StringField,
     TextAreaField,
 )
@@ -24,6 +23,7 @@ from app.services import reports
 from app.services.reports import FUTURE_TOLERANCE
 from app.web.forms import (
     BoundedDateTimeField,
+    PlaceField,
     SubmissionKeyField,
     location_choices,
     no_control_chars,
@@ -65,7 +65,7 @@ class PhotoMixin:
 
 
 class ReportForm(PhotoMixin, FlaskForm):
-    location = SelectField("Where is it?", choices=[], validate_choice=True)
+    location = PlaceField("Where is it?", choices=[])
     location_detail = StringField("Floor, room, exit or other detail", filters=TEXT,
                                   validators=[Length(max=200), *LINE_CHECKS])
     observed_at = BoundedDateTimeField("When did you see it?", format="%Y-%m-%dT%H:%M",

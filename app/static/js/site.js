@@ -54,4 +54,35 @@
     });
     window.setInterval(tick, 1000);
   }
+
+  // The location field (PlaceField): a filter box above the list of places. Typing keeps the
+  // places whose path holds every word typed; one match left is chosen. Without JavaScript
+  // the plain list works as it is.
+  Array.prototype.forEach.call(document.querySelectorAll("select[data-place-picker]"), function (select) {
+    var box = document.createElement("input");
+    box.type = "search";
+    box.id = select.id + "-filter";
+    box.className = "place-filter";
+    box.setAttribute("autocomplete", "off");
+    var label = document.createElement("label");
+    label.htmlFor = box.id;
+    label.className = "hint";
+    label.textContent = "Type to filter the list (building, floor, unit)";
+    select.parentNode.insertBefore(label, select);
+    select.parentNode.insertBefore(box, select);
+    box.addEventListener("input", function () {
+      var words = box.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var matches = [];
+      Array.prototype.forEach.call(select.options, function (option) {
+        var text = option.textContent.toLowerCase();
+        var keep = !option.value || words.every(function (w) { return text.indexOf(w) !== -1; });
+        option.hidden = !keep;
+        if (keep && option.value) { matches.push(option); }
+      });
+      if (matches.length === 1 && select.value !== matches[0].value) {
+        select.value = matches[0].value;
+        select.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+    });
+  });
 })();
