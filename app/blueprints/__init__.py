@@ -1,6 +1,7 @@
 """Every blueprint of the portal, in the order they are registered."""
 from app.blueprints.account import bp as account
 from app.blueprints.admin import bp as admin
+from app.blueprints.alerts import bp as alerts
 from app.blueprints.apb import bp as apb
 from app.blueprints.auth import bp as auth
 from app.blueprints.devices import bp as devices
@@ -16,5 +17,5 @@ from app.blueprints.track import bp as track
 
 BLUEPRINTS = [
     main, auth, account, admin, escorts, dispatch, track,
-    reports, devices, support, seminars, outreach, apb, stream,
+    reports, devices, support, seminars, outreach, apb, alerts, stream,
 ]

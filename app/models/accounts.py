@@ -11,7 +11,9 @@ from app.core.crypto import EncryptedText
 from app.extensions import db
 from app.models.base import TimestampMixin, utcnow
 
-STAFF_ROLES = ("dispatcher", "officer", "advocate", "trainer", "editor", "admin")
+STAFF_ROLES = (
+    "dispatcher", "officer", "advocate", "trainer", "editor", "supervisor", "admin",
+)
 # Roles whose accounts must have a second sign-in factor before they can do anything.
 SECOND_FACTOR_ROLES = ("admin", "advocate")
 AFFILIATIONS = ("employee", "patient", "visitor", "other")

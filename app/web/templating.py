@@ -71,6 +71,7 @@ def init_templating(app: Flask) -> None:
 STAFF_LINKS = (
     ("dispatch.queue", "Dispatch"),
     ("dispatch.my_assignments", "My assignments"),
+    ("alerts.manage", "Campus alerts"),
     ("devices.lookup", "Device lookup"),
     ("support.queue", "Advocate queue"),
     ("seminars.manage", "Seminars admin"),

@@ -23,7 +23,7 @@ MEMBER = "member"
 
 # The staff roles this table knows about. Adding a role to app.models.accounts.STAFF_ROLES
 # fails the suite until each route below has been decided for it.
-ROLES = ("dispatcher", "officer", "advocate", "trainer", "editor", "admin")
+ROLES = ("dispatcher", "officer", "advocate", "trainer", "editor", "supervisor", "admin")
 
 DISPATCHER = frozenset({"dispatcher"})
 # Dispatchers and officers in the field: device look-up, a found device, a lock, photos.
@@ -33,6 +33,8 @@ ADVOCATE = frozenset({"advocate"})
 TRAINER = frozenset({"trainer"})
 EDITOR = frozenset({"editor"})
 ADMIN = frozenset({"admin"})
+# Who issues and updates urgent campus alerts (DESIGN.md: dispatchers, supervisors, admins).
+ALERT_ISSUERS = frozenset({"dispatcher", "supervisor", "admin"})
 
 EXPECTED_ACCESS: dict[str, object] = {
     # Public pages
@@ -67,6 +69,21 @@ EXPECTED_ACCESS: dict[str, object] = {
     "admin.locations": ADMIN,                  # /admin/locations
     "admin.new_location": ADMIN,               # /admin/locations/new
     "admin.edit_location": ADMIN,              # /admin/locations/<id>
+    # Urgent campus alerts: everyone reads and subscribes; dispatch, supervisors, admins issue
+    "alerts.archive": PUBLIC,                  # /alerts/
+    "alerts.alert": PUBLIC,                    # /alerts/<id> (never one held for confirmation)
+    "alerts.hide": PUBLIC,                     # POST /alerts/<id>/hide (a cookie, this visit)
+    "alerts.feed": PUBLIC,                     # /alerts/feed.atom
+    "alerts.cap_index": PUBLIC,                # /alerts/cap.atom
+    "alerts.cap": PUBLIC,                      # /alerts/<id>/cap.xml
+    "alerts.subscribe": PUBLIC,                # /alerts/subscribe
+    "alerts.confirm_subscription": TOKEN,      # /alerts/subscribe/confirm/<token>
+    "alerts.unsubscribe": TOKEN,               # /alerts/unsubscribe/<token>
+    "alerts.manage": ALERT_ISSUERS,            # /alerts/manage
+    "alerts.new": ALERT_ISSUERS,               # /alerts/manage/new
+    "alerts.manage_alert": ALERT_ISSUERS,      # /alerts/manage/<id>
+    "alerts.confirm": ALERT_ISSUERS,           # POST /alerts/manage/<id>/confirm
+    "alerts.update": ALERT_ISSUERS,            # /alerts/manage/<id>/update
     # APB newsletter: public reading and subscription, the editor writes
     "apb.archive": PUBLIC,                     # /apb/
     "apb.issue": PUBLIC,                       # /apb/issues/<slug>

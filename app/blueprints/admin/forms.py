@@ -23,6 +23,7 @@ ROLE_LABELS = {
     "advocate": "Advocate: works the confidential DV queue",
     "trainer": "Trainer: manages seminars and rosters",
     "editor": "Editor: writes and publishes the APB",
+    "supervisor": "Supervisor: runs a shift; reads the board, the dashboard and reports",
     "admin": "Admin: users, roles, locations and the audit log",
 }
 KIND_LABELS = {
