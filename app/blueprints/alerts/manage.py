@@ -12,9 +12,8 @@ from app.core.timezones import to_utc
 from app.extensions import db
 from app.models.alerts import CampusAlert
 from app.services import alerts
+from app.services.alerts import ISSUERS
 from app.web.access import roles_required
-
-ISSUERS = ("dispatcher", "supervisor", "admin")
 
 
 @bp.route("/manage")

@@ -3,8 +3,9 @@ feed, the CAP 1.2 index and documents, and email subscriptions."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
-from flask import abort, make_response, redirect, render_template, request
+from flask import abort, current_app, make_response, redirect, render_template, request
 from flask_login import current_user
 
 from app.blueprints.alerts import bp
@@ -12,7 +13,6 @@ from app.blueprints.alerts.banner import hide_cookie, same_site_post
 from app.blueprints.apb.forms import ActionForm, SubscribeForm
 from app.blueprints.auth.safety import safe_next
 from app.core import tokens
-from app.core.urls import external_url
 from app.extensions import csrf
 from app.models.base import utcnow
 from app.services import alert_sending, alerts
@@ -90,7 +90,7 @@ def captime(value: datetime) -> str:
 
 def _cap_sender() -> str:
     """CAP <sender>: the site's host name (no spaces, commas or reserved characters)."""
-    return external_url("main.home").split("//", 1)[-1].split("/", 1)[0] or "portal"
+    return urlsplit(current_app.config["SITE_URL"]).hostname or "portal"
 
 
 def _subscribe_page(form: SubscribeForm | None = None):
