@@ -173,3 +173,25 @@ def test_the_staff_page_is_in_the_navigation_of_dispatchers_and_supervisors(logi
         assert page.find("nav").find("a", string="Campus alerts"), role
     officer = soup(login_as("officer").get("/dispatch/mine"))
     assert not officer.find("nav").find("a", string="Campus alerts")
+
+
+def test_the_outage_page_still_shows_the_alert_without_asking_the_database(db, make_alert,
+                                                                          pg_proxy):
+    from app import create_app
+    from app.extensions import db as _db
+
+    proxy, url = pg_proxy
+    outage = create_app("testing", SQLALCHEMY_DATABASE_URI=url, TESTING=False,
+                        PROPAGATE_EXCEPTIONS=False)
+    make_alert(headline="Fire in Garage B")
+    client = outage.test_client()
+    try:
+        assert "Fire in Garage B" in banner(client.get("/apb/"))
+        proxy.down()
+        response = client.get("/apb/")
+        assert response.status_code == 503
+        assert "Fire in Garage B" in banner(response)
+    finally:
+        proxy.up()
+        with outage.app_context():
+            _db.engine.dispose()
