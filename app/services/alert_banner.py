@@ -6,7 +6,7 @@ plain values, and filters them by the clock on each page: an alert leaves the ba
 expiry to the second, with no reload. The copy is checked against the database's marker
 (the count and newest change of campus_alert, one statement over a small table) at most
 every ALERT_CACHE_SECONDS, so an alert issued, confirmed or updated in any process shows in
-every other within that time, and at once in the process that made the change (`changed`).
+every other within that time, and at once in the process that made it (`changed_on_commit`).
 When the database cannot be read (an error page during an outage) the last copy is shown.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from datetime import datetime
 from time import monotonic
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
@@ -72,6 +72,12 @@ def changed() -> None:
     global _copy
     with _lock:
         _copy = None
+
+
+def changed_on_commit() -> None:
+    """Forget the copy once the current transaction commits: a page rendered between the
+    change and its commit would otherwise load the copy from before the change."""
+    event.listen(db.session(), "after_commit", lambda _session: changed(), once=True)
 
 
 def _current() -> _Copy | None:

@@ -181,7 +181,7 @@ def _activate(alert: CampusAlert, by: User | None, now: datetime) -> None:
         previous = db.session.get(CampusAlert, alert.supersedes_id)
         if previous is not None and previous.superseded_at is None:
             previous.superseded_at = now
-    alert_banner.changed()
+    alert_banner.changed_on_commit()
 
 
 def _detail(alert: CampusAlert) -> str:

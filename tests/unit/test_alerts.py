@@ -165,3 +165,26 @@ def test_a_script_naming_an_unknown_place_or_account_issues_nothing(app, db, cam
             "--severity", "minor", "--minutes", "5", *extra])
         assert result.exit_code != 0
     assert db.session.scalar(select(CampusAlert.id)) is None
+
+
+def another_process_issues(db, headline: str) -> None:
+    """An alert written as another process would: straight to the table, this process's
+    copy not told."""
+    now = utcnow()
+    db.session.add(CampusAlert(identifier=f"urn:uuid:{headline}", headline=headline,
+                               instruction="Keep away.", severity="minor", starts_at=now,
+                               expires_at=now + timedelta(hours=1), confirmed_at=now))
+    db.session.commit()
+
+
+def test_the_banner_copy_is_trusted_for_its_window_then_checked(app, db, make_alert,
+                                                                monkeypatch):
+    monkeypatch.setitem(app.config, "ALERT_CACHE_SECONDS", 3600)
+    assert alert_banner.notices() == []
+    another_process_issues(db, "Elsewhere")
+    assert alert_banner.notices() == []  # within the window: no query, the copy is used
+    mine = make_alert(headline="Issued here")
+    assert {n.headline for n in alert_banner.notices()} == {"Elsewhere", mine.headline}
+    monkeypatch.setitem(app.config, "ALERT_CACHE_SECONDS", 0)
+    another_process_issues(db, "Elsewhere again")
+    assert "Elsewhere again" in {n.headline for n in alert_banner.notices()}
