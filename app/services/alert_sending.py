@@ -14,7 +14,6 @@ from sqlalchemy.exc import IntegrityError
 
 from app.core import tokens
 from app.core.database import use_case
-from app.core.timezones import to_local
 from app.core.urls import external_url
 from app.extensions import db
 from app.models.accounts import User
@@ -159,6 +158,6 @@ def _enqueue_alert(alert: CampusAlert, subscriber: AlertSubscriber):
             "List-Unsubscribe": f"<{link}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }),
-        alert=alert, starts=to_local(alert.starts_at), expires=to_local(alert.expires_at),
-        alert_url=external_url("alerts.alert", alert_id=alert.id), unsubscribe_url=link,
+        alert=alert, alert_url=external_url("alerts.alert", alert_id=alert.id),
+        unsubscribe_url=link,
     )
