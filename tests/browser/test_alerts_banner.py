@@ -71,3 +71,40 @@ def test_hiding_without_javascript_comes_back_to_the_same_page(browser, live_ser
         expect(page.locator("#quick-exit")).to_be_visible()
     finally:
         context.close()
+
+
+def test_a_dispatcher_issues_an_alert_a_colleague_confirms_it_and_every_page_shows_it(
+        app, browser, live_server, make_user, campus, assert_accessible):
+    from tests.helpers import session_cookie
+
+    pages = []
+    for _ in range(2):
+        context = browser.new_context(viewport=PHONE)
+        context.add_cookies([session_cookie(app, make_user(roles=("dispatcher",)), live_server)])
+        pages.append(context.new_page())
+    issuer, colleague = pages
+    try:
+        issuer.goto(live_server + "/alerts/manage")
+        assert_accessible(issuer)
+        issuer.get_by_role("link", name="Issue a campus alert").click()
+        issuer.get_by_role("button", name="Issue the alert").click()
+        expect(issuer.get_by_text("There is a problem")).to_be_visible()
+        assert_accessible(issuer)
+        issuer.get_by_label("Headline").fill("Armed intruder reported in the Main Lobby")
+        issuer.get_by_label("What people should do").fill("Run, hide, fight. Stay away.")
+        issuer.get_by_label("Extreme: threat to life").check()
+        issuer.get_by_label("Main Hospital Lobby").check()
+        issuer.get_by_role("button", name="Issue the alert").click()
+        expect(issuer.get_by_text("Not sent yet.")).to_be_visible()
+        assert_accessible(issuer)
+        alert_url = issuer.url
+        colleague.goto(alert_url)
+        colleague.get_by_role("button", name="Confirm and send this alert").click()
+        expect(colleague.get_by_role("alert").filter(
+            has_text="Armed intruder reported in the Main Lobby")).to_be_visible()
+        colleague.goto(live_server + "/")
+        banner = colleague.get_by_role("alert").filter(has_text="Main Hospital Lobby")
+        expect(banner).to_be_visible()
+    finally:
+        for page in pages:
+            page.context.close()
