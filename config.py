@@ -231,6 +231,10 @@ class Config:
     # shows at most this late on a page without JavaScript (live.js ticks the clocks and
     # flips "Overdue" itself); the same as the board's refresh interval. 0: off.
     BOARD_CACHE_SECONDS = env_int("BOARD_CACHE_SECONDS", 15)
+    # The campus alert banner on every page comes from a per-process copy, checked against
+    # the database at most this often: an alert issued in another process shows at most
+    # this late (at once in the process that issued it; expiry is exact). 0: every page asks.
+    ALERT_CACHE_SECONDS = env_int("ALERT_CACHE_SECONDS", 5)
 
     # Live streams (Server-Sent Events, app/blueprints/stream): a comment line every
     # LIVE_HEARTBEAT_SECONDS keeps proxies from closing an idle stream; the session and roles
@@ -318,6 +322,7 @@ class TestingConfig(Config):
     CHOICES_CACHE_SECONDS = 0
     DASHBOARD_CACHE_SECONDS = 0
     BOARD_CACHE_SECONDS = 0  # tests that check the board's cache turn it on
+    ALERT_CACHE_SECONDS = 0
     SECRET_KEY = "testing-secret-key-not-for-production-use"  # noqa: S105 (tests only)
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False

@@ -8,7 +8,8 @@
 4. Drives each with the same concurrent load from threads using keep-alive connections
    (bounded in time and count) and prints requests/second, p50 and p95 latency, and the
    portal/reference ratios for: (a) an escort request through the real form (CSRF on)
-   against a one-row insert, (b) the dispatch queue against a select of the 50 newest rows.
+   against a one-row insert, (b) the dispatch queue against a select of the 50 newest rows,
+   and (c) the home page with an active campus alert against the home page without one.
 
 Only loopback addresses are used. Options: python benchmarks/run.py --help.
 """
@@ -37,7 +38,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.seed import portal_env, seed_portal, seed_reference  # noqa: E402
+from benchmarks.seed import (  # noqa: E402
+    issue_alert,
+    portal_env,
+    seed_portal,
+    seed_reference,
+)
 
 BIN = Path(sys.executable).parent
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -254,7 +260,25 @@ def run_all(args, portal_port: int, reference_port: int, cookie: str) -> dict[st
         lambda c: c.send("GET", "/rows")[0] == 200, **light)
     results["dispatch queue, light load"] = drive(
         "dispatch queue, light load", lambda: Client(portal_port, cookie), queue_step, **light)
+    results.update(home_page_runs(portal_port, common))
     return results
+
+
+def home_page_runs(portal_port: int, common: dict) -> dict[str, Result]:
+    """The home page for a visitor without and then with an active campus alert (issued in
+    this process: the servers' copies see it within ALERT_CACHE_SECONDS)."""
+    def home_step(client, banner: bool) -> bool:
+        status, text = client.send("GET", "/")
+        return status == 200 and ('id="campus-alerts"' in text) == banner
+
+    runs = {"home page": drive("home page", lambda: Client(portal_port),
+                               lambda c: home_step(c, False), **common)}
+    issue_alert()
+    time.sleep(int(os.environ.get("ALERT_CACHE_SECONDS", "5")) + 1)
+    runs["home page, active alert"] = drive("home page, active alert",
+                                            lambda: Client(portal_port),
+                                            lambda c: home_step(c, True), **common)
+    return runs
 
 
 # --- report -----------------------------------------------------------------------------
@@ -298,6 +322,7 @@ def report(results: dict[str, Result], args, db: Database) -> str:
     queue = results["dispatch queue"].rps / max(results["reference select"].rps, 1e-9)
     p95 = results["dispatch queue"].pct(95)
     light_p95 = results["dispatch queue, light load"].pct(95)
+    home = results["home page, active alert"].rps / max(results["home page"].rps, 1e-9)
     lines += [
         "",
         f"Escort submit / reference insert: {submit:.2f} (target >= 0.5) "
@@ -307,6 +332,8 @@ def report(results: dict[str, Result], args, db: Database) -> str:
         f"Dispatch queue p95: {p95:.1f} ms with {args.concurrency} clients, "
         f"{light_p95:.1f} ms with {args.light_concurrency} (target < 100 ms) "
         f"{'OK' if p95 < 100 else 'MISSED'} / {'OK' if light_p95 < 100 else 'MISSED'}",
+        f"Home page with an active alert / without: {home:.2f} (target >= 0.9) "
+        f"{'OK' if home >= 0.9 else 'MISSED'}",
     ]
     return "\n".join(lines)
 

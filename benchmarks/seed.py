@@ -136,3 +136,16 @@ def seed_reference(url: str, count: int, open_share: float) -> None:
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql("ANALYZE")
     engine.dispose()
+
+
+def issue_alert() -> None:
+    """Issue one active campus alert, as `flask alerts issue` would (after seed_portal, which
+    set the environment), for the home page's run with the banner."""
+    from app import create_app
+    from app.services.alerts import AlertDraft, issue_from_script
+
+    app = create_app("production")
+    with app.app_context():
+        issue_from_script(AlertDraft("Road closed on Campus Drive (benchmark)",
+                                     "Use the north entrance until further notice.",
+                                     "moderate", 120))

@@ -1,6 +1,7 @@
 """Every blueprint of the portal, in the order they are registered."""
 from app.blueprints.account import bp as account
 from app.blueprints.admin import bp as admin
+from app.blueprints.alerts import bp as alerts
 from app.blueprints.apb import bp as apb
 from app.blueprints.auth import bp as auth
 from app.blueprints.dashboard import bp as dashboard
@@ -20,5 +21,5 @@ from app.blueprints.walks import bp as walks
 
 BLUEPRINTS = [
     main, auth, account, admin, escorts, dispatch, track, reports, devices, support,
-    seminars, outreach, units, apb, stream, open311, walks, dashboard,
+    seminars, outreach, units, apb, alerts, stream, open311, walks, dashboard,
 ]

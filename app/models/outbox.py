@@ -24,6 +24,8 @@ class OutboxMessage(db.Model):
     # Small text attachments, e.g. an iCalendar invitation: [{filename, content_type, content}]
     attachments: Mapped[list] = mapped_column(JSON, default=list)
     dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    # Higher goes first: campus alerts (URGENT) are claimed ahead of a queued APB mailing.
+    priority: Mapped[int] = mapped_column(default=0, server_default="0")
     status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -38,6 +38,7 @@ def init_cli(app: Flask) -> None:
     register_support_commands(app)
     register_seminar_commands(app)
     register_open311_commands(app)
+    register_alert_commands(app)
 
 
 # --- Operations: outbox, audit and worker commands (ops/admin block) ---------------------
@@ -248,3 +249,32 @@ def register_open311_commands(app: Flask) -> None:
             raise click.ClickException(str(error)) from error
         click.echo(f"API key for {made.key.name} (shown once; keep it in that system's "
                    f"secrets):\n{made.raw}")
+
+
+def register_alert_commands(app: Flask) -> None:
+    alerts = AppGroup("alerts", help="Urgent campus alerts.")
+    app.cli.add_command(alerts)
+
+    @alerts.command("issue")
+    @click.option("--headline", required=True, help="One line, at most 160 characters.")
+    @click.option("--instruction", required=True, help="What people should do.")
+    @click.option("--severity", required=True,
+                  type=click.Choice(["extreme", "severe", "moderate", "minor"]))
+    @click.option("--minutes", required=True, type=int, help="How long it is shown.")
+    @click.option("--place", "places", multiple=True, help="A campus place (name); repeat. "
+                  "None: campus-wide.")
+    @click.option("--by", "by_email", default=None,
+                  help="The issuing staff account (email); a supervisor's extreme alert "
+                  "goes out at once, any other waits for a dispatcher's confirmation.")
+    def issue(headline, instruction, severity, minutes, places, by_email) -> None:
+        """Issue a campus alert from a script (fire-alarm panel, paging); audited."""
+        from app.services import alerts as service
+
+        draft = service.AlertDraft(headline, instruction, severity, minutes)
+        try:
+            alert = service.issue_from_script(draft, by_email, places)
+        except service.AlertError as error:
+            raise click.ClickException(str(error)) from error
+        state = ("held until a dispatcher confirms it" if alert.awaiting_confirmation
+                 else "active")
+        click.echo(f"Campus alert {alert.id} issued ({state}).")

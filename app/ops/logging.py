@@ -43,7 +43,7 @@ _TOKEN_SEGMENT = re.compile(
     r"(?P<prefix>/(?:track/(?!mine/)" + _SEGMENT + r"|report/(?!sent/)" + _SEGMENT
     + r"|support/follow/" + _SEGMENT + r"|verify|reset|seminars/confirm"
     r"|seminars/registration|apb/(?:confirm|unsubscribe|resubscribe)"
-    r"|walk(?=/(?!saved/|ended\b)))/)" + _SEGMENT
+    r"|walk(?=/(?!saved/|ended\b))|alerts/(?:subscribe/confirm|unsubscribe))/)" + _SEGMENT
 )
 # Query values that could be a token or an encoded private link.
 _QUERY_VALUE = re.compile(r"(?P<key>[?&][^=&\s#\"']+=)[A-Za-z0-9_\-.%~+]{16,}")

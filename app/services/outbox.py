@@ -34,13 +34,8 @@ from app.ops.jobs import periodic
 log = logging.getLogger(__name__)
 
 # Errors that mean the connection is gone: the rest of the batch is retried later.
-CONNECTION_ERRORS = (
-    smtplib.SMTPServerDisconnected,
-    smtplib.SMTPConnectError,
-    ConnectionError,
-    TimeoutError,
-    socket.gaierror,
-)
+CONNECTION_ERRORS = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, ConnectionError,
+                     TimeoutError, socket.gaierror)
 LINE_BREAKS = re.compile(r"\s*[\r\n\u2028\u2029\x0b\x0c\x85]+\s*")
 # One bare address: no line breaks, spaces, commas, semicolons or angle brackets, which
 # would add recipients or headers.
@@ -69,8 +64,8 @@ def enqueue(
     """Render `email/<template>.txt` (and `.html` when present) into a pending message.
 
     With a `dedupe_key` the same message is queued at most once: a second call with the
-    same key returns None and queues nothing. `extra` carries headers (List-Unsubscribe)
-    and attachments: small text files (an iCalendar invitation), stored with the message.
+    same key returns None and queues nothing. `extra` carries headers (List-Unsubscribe),
+    attachments (small text files: an iCalendar invitation) and the message's priority.
     """
     extra = extra or Extra()
     if dedupe_key and db.session.scalar(
@@ -89,6 +84,7 @@ def enqueue(
         headers=dict(extra.headers),
         attachments=[a.as_dict() for a in extra.attachments],
         dedupe_key=dedupe_key,
+        priority=extra.priority,
     )
     db.session.add(message)
     return message
@@ -106,7 +102,6 @@ def _render_optional(name: str, context: dict) -> str | None:
 @dataclass(frozen=True)
 class Claimed:
     """A claimed message, copied out of the session so sending needs no transaction."""
-
     id: int
     to: str
     subject: str
@@ -127,17 +122,20 @@ class Attachment:
         return asdict(self)
 
 
+NORMAL, URGENT = 0, 10  # OutboxMessage.priority: higher is claimed first
+
+
 @dataclass(frozen=True)
 class Extra:
-    """What a message carries besides its body: extra headers and text attachments."""
+    """Besides the body: headers, text attachments, priority (URGENT before any NORMAL)."""
     headers: dict = field(default_factory=dict)
     attachments: list[Attachment] = field(default_factory=list)
+    priority: int = NORMAL
 
 
 @dataclass
 class Delivery:
     """What one pass of `deliver_due` did."""
-
     sent: int = 0
     retrying: int = 0
     failed: int = 0
@@ -179,7 +177,7 @@ def claim_due(token: str, batch_size: int) -> list[Claimed]:
     candidates = (
         select(OutboxMessage.id)
         .where(*claimable)
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .order_by(OutboxMessage.priority.desc(), OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(batch_size)
         .with_for_update(skip_locked=True)
         .scalar_subquery()
@@ -192,7 +190,8 @@ def claim_due(token: str, batch_size: int) -> list[Claimed]:
         .execution_options(synchronize_session=False)
     )
     rows = db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.claimed_by == token).order_by(OutboxMessage.id)
+        select(OutboxMessage).where(OutboxMessage.claimed_by == token)
+        .order_by(OutboxMessage.priority.desc(), OutboxMessage.id)
     )
     return [
         Claimed(m.id, m.to_address, m.subject, m.text_body, m.html_body, dict(m.headers or {}),

@@ -67,6 +67,7 @@ def _discard_session() -> None:
     except Exception:  # the connection is gone; the pool replaces it on the next checkout
         log.debug("rollback after a database error failed", exc_info=True)
     g._login_user = login_manager.anonymous_user()
+    g.database_down = True  # the alert banner shows its last copy without asking
 
 
 def database_unavailable_page():

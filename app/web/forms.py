@@ -141,6 +141,11 @@ def _active_places() -> list[tuple[int, str, str]]:
     return offered
 
 
+def place_choices() -> list[tuple[int, str]]:
+    """(id, name) of active places by kind and name, for a set of checkboxes."""
+    return [(place_id, name) for place_id, name, _ in cached("places", _active_places)]
+
+
 def location_choices(with_other: bool = True, placeholder: str = "Choose a place"
                      ) -> list[SelectChoice]:
     """Active campus places grouped by kind (optgroups), each building followed by its

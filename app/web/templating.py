@@ -72,6 +72,7 @@ STAFF_LINKS = (
     ("dashboard.home", "Dashboard"),
     ("dispatch.queue", "Dispatch"),
     ("dispatch.my_assignments", "My assignments"),
+    ("alerts.manage", "Campus alerts"),
     ("devices.lookup", "Device lookup"),
     ("support.queue", "Advocate queue"),
     ("seminars.manage", "Seminars admin"),

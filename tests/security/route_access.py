@@ -42,6 +42,8 @@ SUPERVISOR = frozenset({"supervisor"})
 # Who reads the board, the ticket pages and the closed-ticket history: dispatchers, and
 # supervisors read-only (every POST on a ticket stays DISPATCHER).
 BOARD_READERS = DISPATCHER | SUPERVISOR
+# Who issues and updates urgent campus alerts (DESIGN.md: dispatchers, supervisors, admins).
+ALERT_ISSUERS = frozenset({"dispatcher", "supervisor", "admin"})
 
 EXPECTED_ACCESS: dict[str, object] = {
     # Public pages
@@ -81,6 +83,21 @@ EXPECTED_ACCESS: dict[str, object] = {
     "admin.new_location": ADMIN,               # /admin/locations/new
     "admin.edit_location": ADMIN,              # /admin/locations/<id>
     "admin.import_locations": ADMIN,           # /admin/locations/import (CSV room list)
+    # Urgent campus alerts: everyone reads and subscribes; dispatch, supervisors, admins issue
+    "alerts.archive": PUBLIC,                  # /alerts/
+    "alerts.alert": PUBLIC,                    # /alerts/<id> (never one held for confirmation)
+    "alerts.hide": PUBLIC,                     # POST /alerts/<id>/hide (a cookie, this visit)
+    "alerts.feed": PUBLIC,                     # /alerts/feed.atom
+    "alerts.cap_index": PUBLIC,                # /alerts/cap.atom
+    "alerts.cap": PUBLIC,                      # /alerts/<id>/cap.xml
+    "alerts.subscribe": PUBLIC,                # /alerts/subscribe
+    "alerts.confirm_subscription": TOKEN,      # /alerts/subscribe/confirm/<token>
+    "alerts.unsubscribe": TOKEN,               # /alerts/unsubscribe/<token>
+    "alerts.manage": ALERT_ISSUERS,            # /alerts/manage
+    "alerts.new": ALERT_ISSUERS,               # /alerts/manage/new
+    "alerts.manage_alert": ALERT_ISSUERS,      # /alerts/manage/<id>
+    "alerts.confirm": ALERT_ISSUERS,           # POST /alerts/manage/<id>/confirm
+    "alerts.update": ALERT_ISSUERS,            # /alerts/manage/<id>/update
     # APB newsletter: public reading and subscription, the editor writes
     "apb.archive": PUBLIC,                     # /apb/
     "apb.issue": PUBLIC,                       # /apb/issues/<slug>
