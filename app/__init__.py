@@ -53,12 +53,14 @@ def register_extensions(app: Flask) -> None:
     from app.core.database import configure_sqlite
     from app.extensions import csrf, db, limiter, login_manager, mail, migrate
     from app.web.actor import init_actor
+    from app.web.forms import init_forms
     from app.web.sessions import init_login
 
     db.init_app(app)
     configure_sqlite(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     csrf.init_app(app)
+    init_forms()
     mail.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

@@ -14,6 +14,7 @@ from wtforms import (
     SelectMultipleField,
     widgets,
 )
+from wtforms.csrf.core import CSRFTokenField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation, ValidationError
 
@@ -204,3 +205,17 @@ class FastSelect:
             for value, label, *_ in field.choices)
         return Markup(f"<select {widgets.html_params(name=field.name, **kwargs)}>"  # noqa: S704
                       f"{options}</select>")
+
+
+class _HiddenWithoutId(widgets.HiddenInput):
+    """A hidden input with no id: nothing points at it, and a page of several forms would
+    otherwise repeat the same id ("csrf_token") once per form."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", False)
+        return super().__call__(field, **kwargs)
+
+
+def init_forms() -> None:
+    """Render every form's CSRF token without an id (Flask-WTF's field takes its name)."""
+    CSRFTokenField.widget = _HiddenWithoutId()

@@ -203,3 +203,18 @@ def test_the_start_page_with_saved_walks_has_unique_ids(client, campus, make_use
     html = client.get("/walk/").get_data(as_text=True)
     assert html.count("Start this walk") == 2
     assert id_problems(html) == []
+
+
+def test_pages_of_several_forms_have_unique_ids_with_csrf_on_as_in_production(
+        client, custom_app, campus, make_user):
+    """The tests turn CSRF off; production renders a token input in every form."""
+    member = make_user()
+    sign_in(client, member)
+    walk_page = started(client, campus, save="y", submission_key="walk-" + "3" * 20)
+    started(client, campus, save="y", minutes="20", submission_key="walk-" + "4" * 20)
+    production = custom_app(WTF_CSRF_ENABLED=True).test_client()
+    sign_in(production, member)
+    for path in ("/walk/", walk_page):
+        html = production.get(path).get_data(as_text=True)
+        assert html.count('name="csrf_token"') >= 2, path
+        assert id_problems(html) == [], path
