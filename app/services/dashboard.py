@@ -23,6 +23,7 @@ from app.models.locations import Location
 from app.models.reports import CATEGORIES, IncidentReport
 from app.models.seminars import Registration, SeminarSession
 from app.models.tickets import CANCELLED, OPEN_STATUSES, RESOLVED, Ticket
+from app.models.walks import WalkTally
 from app.services import locations, visibility
 from app.services.aggregates import hour_bucket
 from app.services.queue import cached_choices, queue_kinds
@@ -254,7 +255,8 @@ def _outcome_group(status: str, outcome: str) -> str:
 
 def outreach(where: Scope) -> list[tuple[str, int]]:
     """Seminars held and their attendance, waitlist promotions, ALERT devices, lockdowns,
-    thefts and recoveries in the period (kind and location filters do not apply)."""
+    thefts and recoveries, virtual walks ended safely, in the period (kind and location
+    filters do not apply)."""
     start, end = where.start, where.end
     held = [SeminarSession.starts_at >= start, SeminarSession.starts_at < end,
             SeminarSession.cancelled_at.is_(None)]
@@ -274,6 +276,9 @@ def outreach(where: Scope) -> list[tuple[str, int]]:
                                   Ticket.created_at >= start, Ticket.created_at < end),
         "Devices recovered": _count(Device.id, Device.recovered_at >= start,
                                     Device.recovered_at < end),
+        # all that is kept of a walk that ended safely (app.services.walks)
+        "Virtual walks ended safely": select(func.coalesce(func.sum(WalkTally.ended_safely), 0))
+        .where(WalkTally.day >= first, WalkTally.day <= last).scalar_subquery(),
     }
     values = db.session.execute(select(*figures.values())).one()  # one round trip
     return [(label, int(value or 0)) for label, value in zip(figures, values, strict=True)]

@@ -13,10 +13,11 @@ from datetime import date, datetime, time, timedelta
 import pytest
 
 from app.core import cache
-from app.core.timezones import combine
+from app.core.timezones import combine, to_local
 from app.models.base import utcnow
 from app.models.seminars import Registration
 from app.models.tickets import CANCELLED, RESOLVED
+from app.models.walks import WalkTally
 from tests.helpers import text
 
 WEEK = {"period": "custom", "date_from": "2026-11-16", "date_to": "2026-11-22"}
@@ -269,12 +270,15 @@ def test_outreach_counts_sessions_attendance_devices_and_thefts(supervisor, seed
     first.locked_on, second.recovered_at = now.date(), now
     seed(2, now - timedelta(hours=1), 60, kind="incident", category="theft",
          description="Laptop taken")
+    today = to_local(now).date()
+    db.session.add_all([WalkTally(day=today, ended_safely=3),
+                        WalkTally(day=today - timedelta(days=40), ended_safely=5)])
     db.session.commit()
     page = supervisor.get("dashboard.home", _query_string={"period": "7d"})
     assert dict(table_rows(page, "outreach")) == {
         "Seminar sessions held": "2", "Seats offered": "13", "Attended": "3",
         "Waitlist promotions": "1", "ALERT devices registered": "2", "Lockdowns done": "1",
-        "Thefts reported": "1", "Devices recovered": "1"}
+        "Thefts reported": "1", "Devices recovered": "1", "Virtual walks ended safely": "3"}
 
 
 def test_a_dashboard_is_kept_for_its_cache_window(supervisor, seed, app):
