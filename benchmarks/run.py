@@ -7,11 +7,13 @@
    open), so that the board and the reference list the same rows.
 3. Starts both apps under gunicorn with the same workers on free loopback ports.
 4. Drives each with the same concurrent load from threads using keep-alive connections
-   (bounded in time and count) and prints requests/second, p50 and p95 latency, and the
-   portal/reference ratios for: (a) an escort request through the real form (CSRF on)
-   against a one-row insert, (b) the dispatch queue against a select of the 50 newest open
-   rows (measured first, before the submits add open tickets), (c) after a flood of 2,000
-   open tickets (1,000 rows on the board), the board against a select of 1,000 rows.
+   (bounded in time and count; each portal scenario in slices alternating with its
+   reference's, so that the shared machine's changing load falls on both alike) and
+   prints requests/second, p50, p95 and max latency, and the portal/reference ratios
+   for: (a) an escort request through the real form (CSRF on) against a one-row insert,
+   (b) the dispatch queue against a select of the 50 newest open rows (measured first,
+   before the submits add open tickets), (c) after a flood of 2,000 open tickets (1,000
+   rows on the board), the board against a select of 1,000 rows.
 
 Only loopback addresses are used. Options: python benchmarks/run.py --help.
 """
@@ -245,31 +247,51 @@ def reference_select(port: int, rows: int = 50):
     return lambda: Client(port), lambda c: c.send("GET", path)[0] == 200
 
 
+def paired(results: dict, pair, load: dict, rounds: int) -> None:
+    """Run the two scenarios of `pair` in `rounds` alternating slices (reference, portal,
+    reference, ...), so that a change in the shared machine's load falls on both alike and
+    their ratio holds; the first slice of each warms up for `load["warmup"]` s."""
+    for name, _ in pair:
+        results[name] = Result(name)
+    for round_ in range(rounds):
+        for name, (client, step) in pair:
+            part = drive(name, client, step, **{
+                **load, "seconds": load["seconds"] / rounds,
+                "warmup": load["warmup"] if round_ == 0 else min(load["warmup"], 0.5)})
+            total = results[name]
+            total.latencies += part.latencies
+            total.errors += part.errors
+            total.seconds += part.seconds
+            for status, count in part.error_statuses.items():
+                total.error_statuses[status] = total.error_statuses.get(status, 0) + count
+
+
 def run_all(args, portal_port: int, reference_port: int, cookie: str,
             flood=None) -> dict[str, Result]:
     """The board on the realistic seed first (before the submits add open tickets), then
-    the submits, then (after `flood()` adds a flood of open tickets) the board again."""
+    the submits, then (after `flood()` adds a flood of open tickets) the board again; each
+    against its reference in alternating slices."""
     common = {"seconds": args.seconds, "concurrency": args.concurrency,
               "max_requests": args.max_requests, "warmup": args.warmup}
     light = {**common, "concurrency": args.light_concurrency}
     board = (lambda: Client(portal_port, cookie), queue_step)
-    results = {}
-    for name, (client, step), load in (
-            ("reference select", reference_select(reference_port), common),
-            ("dispatch queue", board, common),
-            ("reference select, light load", reference_select(reference_port), light),
-            ("dispatch queue, light load", board, light),
-            ("reference insert", (lambda: Client(reference_port), lambda c: c.send(
-                "POST", "/rows", {"title": "Escort", "phone": "555"})[0] == 303), common),
-            ("escort submit", (lambda: escort_client(portal_port), escort_step), common)):
-        results[name] = drive(name, client, step, **load)
+    insert = (lambda: Client(reference_port),
+              lambda c: c.send("POST", "/rows", {"title": "Escort", "phone": "555"})[0] == 303)
+    results: dict[str, Result] = {}
+    for pair, load in (
+            ((("reference select", reference_select(reference_port)),
+              ("dispatch queue", board)), common),
+            ((("reference select, light load", reference_select(reference_port)),
+              ("dispatch queue, light load", board)), light),
+            ((("reference insert", insert),
+              ("escort submit", (lambda: escort_client(portal_port), escort_step))), common)):
+        paired(results, pair, load, args.rounds)
     if flood is not None:
         flood()
         rows = FLOOD_ROWS
-        for name, (client, step) in (
-                (f"reference select, {rows:,} rows", reference_select(reference_port, rows)),
-                ("dispatch queue, flood", board)):
-            results[name] = drive(name, client, step, **common)
+        paired(results, ((f"reference select, {rows:,} rows",
+                          reference_select(reference_port, rows)),
+                         ("dispatch queue, flood", board)), common, args.rounds)
     return results
 
 
@@ -304,8 +326,9 @@ def report(results: dict[str, Result], args, db: Database) -> str:
         f"closed over a year) and as many reference rows ({args.open_tickets:,} open); the "
         f"flood adds {args.flood_tickets:,} open to each",
         f"Servers: gunicorn, {args.workers} workers x {args.threads} threads (gthread) each; "
-        f"load: {args.concurrency} keep-alive clients, {args.seconds:g} s after "
-        f"{args.warmup:g} s warm-up",
+        f"load: {args.concurrency} keep-alive clients, {args.seconds:g} s per scenario in "
+        f"{args.rounds} slices alternating with its reference, after {args.warmup:g} s "
+        "warm-up",
         "",
         "| scenario | requests/s | p50 ms | p95 ms | max ms | errors |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
@@ -363,6 +386,8 @@ def parse_args() -> argparse.Namespace:
                         help="clients for the light-load queue latency run (default 2)")
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--warmup", type=float, default=3)
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="alternating slices of each reference/portal pair (default 3)")
     parser.add_argument("--max-requests", type=int, default=50_000)
     parser.add_argument("--sqlite", action="store_true", help="use SQLite even if PostgreSQL runs")
     parser.add_argument("--skip-pages", action="store_true",
