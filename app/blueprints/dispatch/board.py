@@ -12,6 +12,10 @@ The page's stream starts from the marker's event ids: exactly what the cached bo
 A process renders one board at a time; while it re-renders one whose time ran out, its
 other threads serve the entry they have (a render of the ~1,000 urgent rows the board never
 cuts takes long enough on a loaded machine that threads all rendering it at once starved).
+
+Two smaller parts that hold nothing of the viewer's are kept the same way, without a clock:
+the filter form, for each state of its fields (`filter_form`), and the bulk-close form's
+fields, never bound (`bulk_close_fields`); each viewer's CSRF token stays out of them.
 """
 from __future__ import annotations
 
