@@ -52,6 +52,10 @@ def board_load(client, url="/dispatch/") -> tuple[list[str], object]:
     return sent, soup(response)
 
 
+def reads(sent: list[str]) -> list[str]:
+    return [statement for statement in sent if statement.lstrip().upper().startswith("SELECT")]
+
+
 def busy_board(make_ticket, make_location, make_user, count: int) -> None:
     """`count` open tickets, each at its own place, half of them with their own officer."""
     for n in range(count):
@@ -65,13 +69,14 @@ def test_the_board_asks_the_database_as_often_for_thirty_rows_as_for_three(
         db, login_as, make_ticket, make_location, make_user):
     client = login_as("dispatcher")
     busy_board(make_ticket, make_location, make_user, 3)
+    board_load(client)  # a session's first load may also move its idle clock on (an UPDATE)
     few, page = board_load(client)
     assert len(page.select("table.queue tbody tr")) == 3
     busy_board(make_ticket, make_location, make_user, 27)
     many, page = board_load(client)
     assert len(page.select("table.queue tbody tr")) == 30
-    assert len(many) == len(few), many
-    assert len(many) <= 10, many
+    assert len(reads(many)) == len(reads(few)), many
+    assert len(reads(many)) <= 10, many
 
 
 @pytest.fixture()
