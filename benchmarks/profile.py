@@ -45,11 +45,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--open-tickets", type=int, default=40,
+                        help="seeded open tickets (default 40, as make bench; 2000: a flood)")
     args = parser.parse_args()
     db = Database()
     try:
         env = portal_env(db.url, 50)
-        cookie = seed_portal(db.url, env, args.tickets, 0.02)
+        cookie = seed_portal(db.url, env, args.tickets, args.open_tickets)
         from app import create_app
 
         app = create_app("production")

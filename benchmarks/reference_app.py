@@ -2,7 +2,8 @@
 
 GET  /rows/new  a tiny form (for symmetry with the portal's escort form)
 POST /rows      insert one row from the posted form, answer 303 (as the portal does)
-GET  /rows      the 50 newest open rows as a simple HTML table
+GET  /rows      the 50 newest open rows as a simple HTML table (`?limit=N`: N rows, at most
+                1,000, to compare with the board in a flood)
 
 Run by benchmarks/run.py under gunicorn: `gunicorn benchmarks.reference_app:app`, with
 REFERENCE_DATABASE_URL set.
@@ -70,7 +71,8 @@ def create_reference_app(url: str | None = None) -> Flask:
     def newest_rows():
         rows = session.scalars(
             select(ReferenceRow).where(ReferenceRow.status == "open")
-            .order_by(ReferenceRow.created_at.desc()).limit(50)
+            .order_by(ReferenceRow.created_at.desc())
+            .limit(min(request.args.get("limit", 50, type=int), 1000))
         ).all()
         return table.render(rows=rows)
 

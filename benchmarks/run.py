@@ -3,13 +3,18 @@
 1. Makes a fresh database: PostgreSQL `bench_<random>` at 127.0.0.1:5432 when it answers
    (dropped at the end), else an SQLite file in a temporary folder.
 2. Creates the portal's tables and the reference table, and bulk-seeds 100,000 tickets
-   (escorts; a small share open, the rest closed over a year) and as many reference rows.
+   (escorts; 40 open, the rest closed over a year) and as many reference rows (as many
+   open), so that the board and the reference list the same rows.
 3. Starts both apps under gunicorn with the same workers on free loopback ports.
 4. Drives each with the same concurrent load from threads using keep-alive connections
-   (bounded in time and count) and prints requests/second, p50 and p95 latency, and the
-   portal/reference ratios for: (a) an escort request through the real form (CSRF on)
-   against a one-row insert, (b) the dispatch queue against a select of the 50 newest rows,
-   and (c) the home page with an active campus alert against the home page without one.
+   (bounded in time and count; each portal scenario in slices alternating with its
+   reference's, so that the shared machine's changing load falls on both alike) and
+   prints requests/second, p50, p95 and max latency, and the portal/reference ratios
+   for: (a) an escort request through the real form (CSRF on) against a one-row insert,
+   (b) the dispatch queue against a select of the 50 newest open rows (measured first,
+   before the submits add open tickets), (c) after a flood of 2,000 open tickets (1,000
+   rows on the board), the board against a select of 1,000 rows,
+   and (d) the home page with an active campus alert against the home page without one.
 
 Only loopback addresses are used. Options: python benchmarks/run.py --help.
 """
@@ -41,6 +46,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.seed import (  # noqa: E402
     issue_alert,
     portal_env,
+    seed_flood,
     seed_portal,
     seed_reference,
 )
@@ -156,6 +162,10 @@ class Result:
             return float("nan")
         return statistics.quantiles(self.latencies, n=100)[int(q) - 1] * 1000
 
+    @property
+    def max_ms(self) -> float:
+        return max(self.latencies, default=float("nan")) * 1000
+
 
 class Client:
     """One keep-alive connection with a cookie jar of one cookie (the session)."""
@@ -234,34 +244,66 @@ def escort_step(client) -> bool:
     return status == 303
 
 
-def run_all(args, portal_port: int, reference_port: int, cookie: str) -> dict[str, Result]:
+def queue_step(client) -> bool:
+    status, text = client.send("GET", "/dispatch/")
+    return status == 200 and "Dispatch queue" in text
+
+
+def reference_select(port: int, rows: int = 50):
+    path = "/rows" if rows == 50 else f"/rows?limit={rows}"
+    return lambda: Client(port), lambda c: c.send("GET", path)[0] == 200
+
+
+def paired(results: dict, pair, load: dict, rounds: int) -> None:
+    """Run the two scenarios of `pair` in `rounds` alternating slices (reference, portal,
+    reference, ...), so that a change in the shared machine's load falls on both alike and
+    their ratio holds; the first slice of each warms up for `load["warmup"]` s."""
+    for name, _ in pair:
+        results[name] = Result(name)
+    for round_ in range(rounds):
+        for name, (client, step) in pair:
+            part = drive(name, client, step, **{
+                **load, "seconds": load["seconds"] / rounds,
+                "warmup": load["warmup"] if round_ == 0 else min(load["warmup"], 0.5)})
+            total = results[name]
+            total.latencies += part.latencies
+            total.errors += part.errors
+            total.seconds += part.seconds
+            for status, count in part.error_statuses.items():
+                total.error_statuses[status] = total.error_statuses.get(status, 0) + count
+
+
+def run_all(args, portal_port: int, reference_port: int, cookie: str,
+            flood=None) -> dict[str, Result]:
+    """The board on the realistic seed first (before the submits add open tickets), then
+    the submits, then (after `flood()` adds a flood of open tickets) the board again; each
+    against its reference in alternating slices."""
     common = {"seconds": args.seconds, "concurrency": args.concurrency,
               "max_requests": args.max_requests, "warmup": args.warmup}
-    results = {}
-    results["reference insert"] = drive(
-        "reference insert", lambda: Client(reference_port),
-        lambda c: c.send("POST", "/rows", {"title": "Escort", "phone": "555"})[0] == 303,
-        **common)
-    results["escort submit"] = drive("escort submit", lambda: escort_client(portal_port),
-                                     escort_step, **common)
-    results["reference select"] = drive(
-        "reference select", lambda: Client(reference_port),
-        lambda c: c.send("GET", "/rows")[0] == 200, **common)
-
-    def queue_step(client) -> bool:
-        status, text = client.send("GET", "/dispatch/")
-        return status == 200 and "Dispatch queue" in text
-
-    results["dispatch queue"] = drive("dispatch queue", lambda: Client(portal_port, cookie),
-                                      queue_step, **common)
     light = {**common, "concurrency": args.light_concurrency}
-    results["reference select, light load"] = drive(
-        "reference select, light load", lambda: Client(reference_port),
-        lambda c: c.send("GET", "/rows")[0] == 200, **light)
-    results["dispatch queue, light load"] = drive(
-        "dispatch queue, light load", lambda: Client(portal_port, cookie), queue_step, **light)
+    board = (lambda: Client(portal_port, cookie), queue_step)
+    insert = (lambda: Client(reference_port),
+              lambda c: c.send("POST", "/rows", {"title": "Escort", "phone": "555"})[0] == 303)
+    results: dict[str, Result] = {}
+    for pair, load in (
+            ((("reference select", reference_select(reference_port)),
+              ("dispatch queue", board)), common),
+            ((("reference select, light load", reference_select(reference_port)),
+              ("dispatch queue, light load", board)), light),
+            ((("reference insert", insert),
+              ("escort submit", (lambda: escort_client(portal_port), escort_step))), common)):
+        paired(results, pair, load, args.rounds)
     results.update(home_page_runs(portal_port, common))
+    if flood is not None:
+        flood()
+        rows = FLOOD_ROWS
+        paired(results, ((f"reference select, {rows:,} rows",
+                          reference_select(reference_port, rows)),
+                         ("dispatch queue, flood", board)), common, args.rounds)
     return results
+
+
+FLOOD_ROWS = 1000  # what the board lists in a flood: every P1 and P2, up to 1,000
 
 
 def home_page_runs(portal_port: int, common: dict) -> dict[str, Result]:
@@ -305,25 +347,30 @@ def report(results: dict[str, Result], args, db: Database) -> str:
         f"Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; load average at the end "
         f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1/5/15 min)",
         f"Machine: {machine()}",
-        f"Database: {db.kind}; {args.tickets:,} tickets ({args.open_share:.0%} open) and "
-        f"{args.tickets:,} reference rows",
+        f"Database: {db.kind}; {args.tickets:,} tickets ({args.open_tickets:,} open, the rest "
+        f"closed over a year) and as many reference rows ({args.open_tickets:,} open); the "
+        f"flood adds {args.flood_tickets:,} open to each",
         f"Servers: gunicorn, {args.workers} workers x {args.threads} threads (gthread) each; "
-        f"load: {args.concurrency} keep-alive clients, {args.seconds:g} s after "
-        f"{args.warmup:g} s warm-up",
+        f"load: {args.concurrency} keep-alive clients, {args.seconds:g} s per scenario in "
+        f"{args.rounds} slices alternating with its reference, after {args.warmup:g} s "
+        "warm-up",
         "",
-        "| scenario | requests/s | p50 ms | p95 ms | errors |",
-        "| --- | ---: | ---: | ---: | ---: |",
+        "| scenario | requests/s | p50 ms | p95 ms | max ms | errors |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results.values():
         errors = f"{r.errors} {r.error_statuses}" if r.errors else "0"
         lines.append(f"| {r.name} | {r.rps:.0f} | {r.pct(50):.1f} | {r.pct(95):.1f} | "
-                     f"{errors} |")
+                     f"{r.max_ms:.1f} | {errors} |")
     submit = results["escort submit"].rps / max(results["reference insert"].rps, 1e-9)
     queue = results["dispatch queue"].rps / max(results["reference select"].rps, 1e-9)
     p95 = results["dispatch queue"].pct(95)
     light_p95 = results["dispatch queue, light load"].pct(95)
     home = results["home page, active alert"].rps / max(results["home page"].rps, 1e-9)
     lines += [
+        "",
+        "Realistic seed: the board and the reference list the same open rows "
+        f"({args.open_tickets:,}); the submits come after the board scenarios.",
         "",
         f"Escort submit / reference insert: {submit:.2f} (target >= 0.5) "
         f"{'OK' if submit >= 0.5 else 'MISSED'}",
@@ -335,14 +382,29 @@ def report(results: dict[str, Result], args, db: Database) -> str:
         f"Home page with an active alert / without: {home:.2f} (target >= 0.9) "
         f"{'OK' if home >= 0.9 else 'MISSED'}",
     ]
-    return "\n".join(lines)
+    return "\n".join(lines + flood_lines(results))
+
+
+def flood_lines(results: dict[str, Result]) -> list[str]:
+    flood = results.get("dispatch queue, flood")
+    if flood is None:
+        return []
+    same = flood.rps / max(results[f"reference select, {FLOOD_ROWS:,} rows"].rps, 1e-9)
+    fifty = flood.rps / max(results["reference select"].rps, 1e-9)
+    return [
+        f"Flood (the old heavy seed): the board lists {FLOOD_ROWS:,} rows; / reference "
+        f"select of {FLOOD_ROWS:,} rows: {same:.2f}; / reference select of 50 rows: "
+        f"{fifty:.2f}; p95 {flood.pct(95):.1f} ms with 8 clients",
+    ]
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--tickets", type=int, default=100_000)
-    parser.add_argument("--open-share", type=float, default=0.02,
-                        help="share of seeded tickets that are open (default 0.02)")
+    parser.add_argument("--open-tickets", type=int, default=40,
+                        help="seeded tickets that are open (default 40: a shift's work)")
+    parser.add_argument("--flood-tickets", type=int, default=2000,
+                        help="open tickets the flood scenario adds (default 2,000; 0: none)")
     parser.add_argument("--queue-limit", type=int, default=50,
                         help="rows on the queue page, as the reference's 50 (default 50)")
     parser.add_argument("--workers", type=int, default=2)
@@ -352,6 +414,8 @@ def parse_args() -> argparse.Namespace:
                         help="clients for the light-load queue latency run (default 2)")
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--warmup", type=float, default=3)
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="alternating slices of each reference/portal pair (default 3)")
     parser.add_argument("--max-requests", type=int, default=50_000)
     parser.add_argument("--sqlite", action="store_true", help="use SQLite even if PostgreSQL runs")
     parser.add_argument("--skip-pages", action="store_true",
@@ -378,8 +442,8 @@ def main() -> int:
         print(f"Seeding {args.tickets:,} tickets and reference rows in {db.kind}...", flush=True)
         began = time.monotonic()
         env = portal_env(db.url, args.queue_limit)
-        cookie = seed_portal(db.url, env, args.tickets, args.open_share)
-        seed_reference(db.url, args.tickets, args.open_share)
+        cookie = seed_portal(db.url, env, args.tickets, args.open_tickets)
+        seed_reference(db.url, args.tickets, args.open_tickets)
         print(f"Seeded in {time.monotonic() - began:.0f} s. Starting servers...", flush=True)
         portal = Server("wsgi:app", env, args.workers, args.threads, "/")
         servers.append(portal)
@@ -388,7 +452,8 @@ def main() -> int:
                            args.workers, args.threads, "/rows")
         servers.append(reference)
         if not args.skip_pages:
-            results = run_all(args, portal.port, reference.port, cookie)
+            flood = (lambda: seed_flood(db.url, args.flood_tickets)) if args.flood_tickets else None
+            results = run_all(args, portal.port, reference.port, cookie, flood)
             print()
             print(report(results, args, db))
         if not args.skip_live:

@@ -1,7 +1,10 @@
 """Seeding for the benchmark: the portal's tables with 100,000 tickets, the reference rows.
 
-Bulk inserts through SQLAlchemy Core in batches of 5,000 (seconds, not minutes), then
-ANALYZE so the planner knows the table sizes.
+The seed is a hospital's year: almost every ticket closed, a few dozen open (the shift's
+work). `seed_flood` then adds a flood of open tickets to both apps (the old heavy scenario:
+~1,100 of 2,000 urgent, so the board lists 1,000 rows). Bulk inserts through SQLAlchemy
+Core in batches of 5,000 (seconds, not minutes), then ANALYZE so the planner knows the
+table sizes.
 """
 from __future__ import annotations
 
@@ -27,11 +30,11 @@ def portal_env(url: str, queue_limit: int) -> dict[str, str]:
     }
 
 
-def _ticket_rows(count: int, open_share: float, location_ids: list[int], now: datetime):
+def _ticket_rows(count: int, open_count: int, location_ids: list[int], now: datetime,
+                 first: int = 0):
     """Ticket rows: the open ones recent (last 8 hours), the closed ones over a year."""
-    open_count = int(count * open_share)
-    for i in range(count):
-        is_open = i < open_count
+    for i in range(first, first + count):
+        is_open = i - first < open_count
         age = timedelta(seconds=(i * 7919) % (8 * 3600)) if is_open else timedelta(
             minutes=(i * 104729) % (365 * 24 * 60))
         created = now - age
@@ -52,21 +55,17 @@ def _ticket_rows(count: int, open_share: float, location_ids: list[int], now: da
         }
 
 
-def seed_portal(url: str, env: dict, count: int, open_share: float) -> str:
+def seed_portal(url: str, env: dict, count: int, open_count: int) -> str:
     """Create the portal's tables and data; return the dispatcher's session cookie."""
     os.environ.update({k: env[k] for k in ("PORTAL_ENV", "DATABASE_URL", "SECRET_KEY",
                                            "FIELD_ENCRYPTION_KEY", "AUDIT_HMAC_KEY",
                                            "RATELIMIT_ENABLED",
                                            "RATELIMIT_STORAGE_URI")})
-    from sqlalchemy import insert
-
     from app import create_app
     from app.core import tokens
     from app.extensions import db
     from app.models.accounts import LoginSession, Role, User
-    from app.models.escorts import EscortRequest
     from app.models.locations import Location
-    from app.models.tickets import Ticket
     from app.services import audit
 
     app = create_app("production")
@@ -83,17 +82,7 @@ def seed_portal(url: str, env: dict, count: int, open_share: float) -> str:
         db.session.flush()
         location_ids = [loc.id for loc in locations]
         now = datetime.now(UTC).replace(tzinfo=None)
-        batch = []
-        for row in _ticket_rows(count, open_share, location_ids, now):
-            batch.append(row)
-            if len(batch) == 5000:
-                _insert_tickets(db, insert, Ticket, EscortRequest, batch, location_ids)
-                batch = []
-        if batch:
-            _insert_tickets(db, insert, Ticket, EscortRequest, batch, location_ids)
-        if db.engine.dialect.name == "postgresql":
-            db.session.execute(db.text(
-                "SELECT setval('ticket_id_seq', (SELECT max(id) FROM ticket))"))
+        _insert_all(db, _ticket_rows(count, open_count, location_ids, now), location_ids)
         raw = tokens.new_token()
         db.session.add(LoginSession(session_hash=tokens.hash_token(raw), user=dispatcher))
         # The first audit record creates the chain head; write it before the load starts.
@@ -104,7 +93,26 @@ def seed_portal(url: str, env: dict, count: int, open_share: float) -> str:
         return f"{app.config['SESSION_COOKIE_NAME']}={serializer.dumps({'_user_id': raw})}"
 
 
-def _insert_tickets(db, insert, Ticket, EscortRequest, batch, location_ids) -> None:
+def _insert_all(db, rows, location_ids: list[int]) -> None:
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == 5000:
+            _insert_tickets(db, batch, location_ids)
+            batch = []
+    if batch:
+        _insert_tickets(db, batch, location_ids)
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(db.text(
+            "SELECT setval('ticket_id_seq', (SELECT max(id) FROM ticket))"))
+
+
+def _insert_tickets(db, batch, location_ids) -> None:
+    from sqlalchemy import insert
+
+    from app.models.escorts import EscortRequest
+    from app.models.tickets import Ticket
+
     db.session.execute(insert(Ticket.__table__), batch)
     db.session.execute(insert(EscortRequest.__table__), [
         {"id": row["id"], "from_location_id": row["location_id"],
@@ -117,24 +125,61 @@ def _analyze(db) -> None:
         conn.exec_driver_sql("ANALYZE")
 
 
-def seed_reference(url: str, count: int, open_share: float) -> None:
-    from sqlalchemy import create_engine, insert
+def seed_reference(url: str, count: int, open_count: int) -> None:
+    from sqlalchemy import create_engine
 
-    from benchmarks.reference_app import Base, ReferenceRow
+    from benchmarks.reference_app import Base
 
     engine = create_engine(url)
     Base.metadata.create_all(engine)
+    _insert_reference(engine, count, open_count)
+    engine.dispose()
+
+
+def _insert_reference(engine, count: int, open_count: int) -> None:
+    """`count` reference rows, the first `open_count` open (last 8 hours, as the tickets)."""
+    from sqlalchemy import insert
+
+    from benchmarks.reference_app import ReferenceRow
+
     now = datetime.now(UTC).replace(tzinfo=None)
-    open_count = int(count * open_share)
+
+    def age(i: int) -> timedelta:
+        if i < open_count:
+            return timedelta(seconds=(i * 7919) % (8 * 3600))
+        return timedelta(minutes=(i * 104729) % (365 * 24 * 60))
+
     with engine.begin() as conn:
         for start in range(0, count, 5000):
             conn.execute(insert(ReferenceRow), [
                 {"title": f"Row {i}", "phone": "555 010 1234",
-                 "status": "open" if i < open_count else "closed",
-                 "created_at": now - timedelta(minutes=(i * 104729) % (365 * 24 * 60))}
+                 "status": "open" if i < open_count else "closed", "created_at": now - age(i)}
                 for i in range(start, min(start + 5000, count))])
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql("ANALYZE")
+
+
+def seed_flood(url: str, count: int) -> None:
+    """A flood: `count` more open tickets in the portal (its priority mix: ~55% P1/P2) and
+    as many open reference rows. The processes already running see them at once."""
+    from sqlalchemy import create_engine, func, select
+
+    from app import create_app
+    from app.extensions import db
+    from app.models.locations import Location
+    from app.models.tickets import Ticket
+
+    app = create_app("production")
+    with app.app_context():
+        first = (db.session.scalar(select(func.max(Ticket.id))) or 0) + 1
+        location_ids = list(db.session.scalars(select(Location.id).order_by(Location.id)))
+        now = datetime.now(UTC).replace(tzinfo=None)
+        _insert_all(db, _ticket_rows(count, count, location_ids, now, first - 1), location_ids)
+        db.session.commit()
+        _analyze(db)
+        db.engine.dispose()
+    engine = create_engine(url)
+    _insert_reference(engine, count, count)
     engine.dispose()
 
 

@@ -3,6 +3,8 @@ the advocates' DV one, app.services.advocate_audit): the genesis hash, the HMAC 
 head row locked while appending, and who is recorded as the actor."""
 from __future__ import annotations
 
+import functools
+
 from flask import current_app
 from sqlalchemy import select
 
@@ -31,14 +33,19 @@ def signing_keys() -> tuple[str, dict[str, bytes]]:
 def locked_head(head_class):
     """The chain's one head row (last sequence number and hash), locked until the caller's
     transaction ends so that appends are serialised; created at genesis if missing."""
-    head = db.session.scalars(
-        select(head_class).where(head_class.id == 1).with_for_update()
-    ).first()
+    head = db.session.scalars(_head_query(head_class)).first()
     if head is None:
         head = head_class(id=1, last_seq=0, last_hash=GENESIS)
         db.session.add(head)
         db.session.flush()
     return head
+
+
+@functools.cache
+def _head_query(head_class):
+    """Built once per chain: every audited use case runs it, and building the statement
+    (and its cache key) each time cost about as much CPU as running it."""
+    return select(head_class).where(head_class.id == 1).with_for_update()
 
 
 def signed_in(actor: User | None) -> User | None:

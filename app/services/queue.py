@@ -7,6 +7,7 @@ indexes on ticket (the partial open-queue index, closed_at) serve it with 100,00
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -218,15 +219,21 @@ def board_marker() -> tuple:
     """What changes whenever anything the board shows changes: the newest ticket and officer
     status events, and the open tickets' count and newest row change (every UPDATE of a
     ticket sets updated_at). One statement, served by the open-board partial index."""
+    return tuple(db.session.execute(_marker_statement()).one())
+
+
+@functools.cache
+def _marker_statement():
+    """Built once: the board asks for its marker on every load, and building this statement
+    (and its cache key) cost three times as much CPU as running it."""
     from app.models.live import OfficerStatusEvent
     from app.models.tickets import TicketEvent
 
-    query = select(
+    return select(
         func.count(Ticket.id), func.max(Ticket.updated_at),
         select(func.max(TicketEvent.id)).scalar_subquery(),
         select(func.max(OfficerStatusEvent.id)).scalar_subquery(),
     ).where(_open(), _visible())
-    return tuple(db.session.execute(query).one())
 
 
 def queue_kinds() -> list[tuple[str, str]]:

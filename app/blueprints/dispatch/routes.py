@@ -77,7 +77,9 @@ def queue_view():
     roles = [role.name for role in current_user.roles]
     return render_template(
         "dispatch/queue.html", title="Dispatch queue", form=form,
-        board=board.board(_filters_from(form), roles), bulk=BulkCloseForm(formdata=None),
+        board=board.board(_filters_from(form), roles),
+        filters=board.filter_form(form, bool(request.args)),
+        bulk_fields=board.bulk_close_fields(),
         may_act="dispatcher" in roles,
         refresh_seconds=current_app.config["DISPATCH_REFRESH_SECONDS"],
     )
