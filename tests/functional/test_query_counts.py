@@ -66,7 +66,7 @@ def busy_board(make_ticket, make_location, make_user, count: int) -> None:
 
 
 def test_the_board_asks_the_database_as_often_for_thirty_rows_as_for_three(
-        db, login_as, make_ticket, make_location, make_user):
+        choices_cached, db, login_as, make_ticket, make_location, make_user):
     client = login_as("dispatcher")
     busy_board(make_ticket, make_location, make_user, 3)
     board_load(client)  # a session's first load may also move its idle clock on (an UPDATE)
@@ -81,11 +81,12 @@ def test_the_board_asks_the_database_as_often_for_thirty_rows_as_for_three(
 
 @pytest.fixture()
 def choices_cached(app):
-    """As in production: the filter's places and officers come from the per-process cache."""
+    """As in production: the places (the filter's, the rows' labels), the officers and the
+    campus alert banner come from the per-process caches."""
     cache.clear()
-    app.config["CHOICES_CACHE_SECONDS"] = 30
+    app.config.update(CHOICES_CACHE_SECONDS=30, ALERT_CACHE_SECONDS=30)
     yield
-    app.config["CHOICES_CACHE_SECONDS"] = 0
+    app.config.update(CHOICES_CACHE_SECONDS=0, ALERT_CACHE_SECONDS=0)
     cache.clear()
 
 
