@@ -97,6 +97,9 @@ class Ticket(db.Model):
     outcome: Mapped[str | None] = mapped_column(String(30))
     outcome_detail: Mapped[str | None] = mapped_column(String(300))
     unread_by_staff: Mapped[bool] = mapped_column(default=False)
+    # The language the request was made in ("en", "es"): its mail and follow-up page use
+    # it, and dispatch sees "Prefers Spanish" to call back with an interpreter.
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     version: Mapped[int] = mapped_column(default=1)
 
     location: Mapped[Location | None] = relationship(lazy="joined")

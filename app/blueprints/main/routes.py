@@ -1,9 +1,12 @@
 """Home, the services directory, the guidance pages, accessibility and privacy."""
-from flask import abort, current_app, render_template
+from flask import abort, current_app, redirect, render_template, request, url_for
 
+from app.blueprints.auth.safety import safe_next
 from app.blueprints.main import bp, catalog
 from app.blueprints.main.links import action_links
+from app.core.i18n import known_language
 from app.web.access import public
+from app.web.language import remember_language
 
 
 @bp.route("/")
@@ -43,3 +46,14 @@ def accessibility():
 def privacy():
     return render_template("main/privacy.html", title="Privacy notice",
                            dv_retention_days=current_app.config["DV_RETENTION_DAYS"])
+
+
+@bp.route("/language/<code>")
+@public
+def language(code: str):
+    """The language link: remember the choice in its cookie and go back to the page."""
+    chosen = known_language(code)
+    if chosen is None:
+        abort(404)
+    back = safe_next(request.args.get("next")) or url_for("main.home")
+    return remember_language(redirect(back, 303), chosen)

@@ -1,0 +1,26 @@
+"""The portal's two languages, in one place: which they are, and rendering in one of them.
+
+The web layer picks a visitor's language (app.web.language); services that write mail for
+a request render it in the language the request was made in, with `in_language`.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from flask_babel import force_locale
+
+DEFAULT_LANGUAGE = "en"
+# code -> the language's name in itself (the language link shows the other one).
+LANGUAGES = {"en": "English", "es": "Español"}
+
+
+def known_language(code: object) -> str | None:
+    """`code` when it is one of the portal's languages, else None."""
+    return code if isinstance(code, str) and code in LANGUAGES else None
+
+
+@contextmanager
+def in_language(code: str | None):
+    """Render (templates, lazy strings, dates) in `code`, English when it is not known."""
+    with force_locale(known_language(code) or DEFAULT_LANGUAGE):
+        yield
