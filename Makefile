@@ -40,7 +40,7 @@ catalogues: $(MO_FILES)
 
 ## After changing strings: extract them and update the .po files (then translate; docs/translations.md).
 translations: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l --no-location \
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k N_ --no-location \
 	  --sort-output -o $(CATALOGUES)/messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i $(CATALOGUES)/messages.pot -d $(CATALOGUES)
 

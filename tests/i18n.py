@@ -36,7 +36,8 @@ def compile_catalogues() -> None:
 def extract(destination: Path):
     """Run the same extraction as `make translations` into `destination`; the template."""
     pybabel = Path(sys.executable).with_name("pybabel")
-    subprocess.run([str(pybabel), "extract", "-F", "babel.cfg", "-k", "lazy_gettext", "-k", "_l",
+    keywords = ["-k", "lazy_gettext", "-k", "_l", "-k", "N_"]
+    subprocess.run([str(pybabel), "extract", "-F", "babel.cfg", *keywords,
                     "--no-location", "-o", str(destination), "."],
                    cwd=ROOT, check=True, capture_output=True)
     with destination.open("rb") as handle:

@@ -24,3 +24,17 @@ def in_language(code: str | None):
     """Render (templates, lazy strings, dates) in `code`, English when it is not known."""
     with force_locale(known_language(code) or DEFAULT_LANGUAGE):
         yield
+
+
+def N_(text: str) -> str:
+    """Mark `text` for the catalogue without translating it here (gettext_noop): constants
+    stay English (staff pages, CSV, the database) and are translated where they are shown,
+    with `translated`."""
+    return text
+
+
+def translated(pairs) -> list[tuple[str, object]]:
+    """(value, label) pairs with each label translated lazily, for a form's choices."""
+    from flask_babel import lazy_gettext
+
+    return [(value, lazy_gettext(label)) for value, label in pairs]

@@ -135,3 +135,24 @@ def test_form_errors_are_in_spanish(client, campus):
     assert page.select_one(".error-summary h2").text == "Hay un problema"
     assert "Escriba un número de teléfono para que el agente pueda llamarle." in page.text
     assert "Escriba un número entero, por ejemplo 2." in page.text
+
+
+def test_dv_pages_keep_the_choice_and_leave_nothing_more_behind(client):
+    english = client.get("/support/request")
+    client.get("/language/es?next=/support/request")
+    spanish = client.get("/support/request")
+    assert soup(spanish).html["lang"] == "es"
+    assert spanish.headers.getlist("Set-Cookie") == english.headers.getlist("Set-Cookie")
+    assert spanish.headers["Cache-Control"] == english.headers["Cache-Control"]
+    assert "no-store" in spanish.headers["Cache-Control"]
+    page = soup(spanish)
+    assert page.find("a").get("id") == "quick-exit"  # still first in tab order
+    link = page.select_one("a.language-link")
+    assert "noreferrer" in link["rel"] and link["href"] == "/language/en?next=/support/request"
+
+
+def test_choosing_a_language_on_a_dv_page_sets_only_the_language_cookie(client):
+    response = client.get("/language/es?next=/support/request")
+    assert response.headers["Location"] == "/support/request"
+    assert [c.split("=")[0] for c in response.headers.getlist("Set-Cookie")] == ["lang"]
+    assert {cookie.key for cookie in client._cookies.values()} == {"lang"}

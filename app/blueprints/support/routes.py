@@ -7,6 +7,8 @@ attempt is audited ("dv.denied") before the refusal.
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.blueprints.support import bp, history
@@ -26,7 +28,7 @@ from app.web.access import member, public, roles_required, rule_of
 from app.web.headers import no_store
 from app.web.rate_limits import REPLIES, TICKETS, form_limit
 
-TITLE = "Support request"
+TITLE = _l("Support request")
 
 
 @bp.before_request
@@ -176,7 +178,7 @@ def _reply_page(view, send, here: str):
     except service.SupportError as exc:
         flash(str(exc), "error")
     else:
-        flash("Your message was sent to the advocate.", "success")
+        flash(_("Your message was sent to the advocate."), "success")
     return redirect(here, 303)
 
 

@@ -1,0 +1,41 @@
+"""Every public page, asked for in Spanish, is in Spanish: lang="es" and none of the
+portal's English left in its visible text (tests/spanish.py says how that is checked)."""
+from __future__ import annotations
+
+import pytest
+
+from tests.fixtures.support import form_data as dv_form_data
+from tests.functional.test_escorts import form_data as escort_form_data
+from tests.spanish import SPANISH, assert_spanish, english_left
+from tests.helpers import soup
+
+PAGES = ["/escorts/", "/support/", "/support/browse-safely", "/support/request"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_public_page_is_in_spanish(client, campus, path):
+    response = client.get(path, headers=SPANISH)
+    assert response.status_code == 200
+    assert_spanish(response)
+
+
+def test_the_check_finds_english(client, campus):
+    """The harness itself: the English page fails it."""
+    assert "Request an escort" in " ".join(english_left(client.get("/escorts/")))
+
+
+def test_escort_confirmation_and_errors_are_in_spanish(client, campus):
+    assert_spanish(client.post("/escorts/", data=escort_form_data(campus, phone=""),
+                               headers=SPANISH))
+    response = client.post("/escorts/", data=escort_form_data(campus), headers=SPANISH)
+    assert_spanish(client.get(response.headers["Location"], headers=SPANISH))
+
+
+def test_dv_request_its_confirmation_and_follow_page_are_in_spanish(client):
+    assert_spanish(client.post("/support/request", data=dv_form_data(phone=""),
+                               headers=SPANISH, follow_redirects=True))
+    response = client.post("/support/request", data=dv_form_data(), headers=SPANISH,
+                           follow_redirects=True)
+    assert_spanish(response)
+    link = soup(response).select_one("a.private-link")["href"]
+    assert_spanish(client.get(link, headers=SPANISH))
