@@ -6,8 +6,8 @@ import pytest
 
 from tests.fixtures.support import form_data as dv_form_data
 from tests.functional.test_escorts import form_data as escort_form_data
-from tests.spanish import SPANISH, assert_spanish, english_left
 from tests.helpers import soup
+from tests.spanish import SPANISH, assert_spanish, english_left
 
 PAGES = ["/escorts/", "/support/", "/support/browse-safely", "/support/request"]
 
