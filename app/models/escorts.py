@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -71,6 +72,12 @@ class EscortRequest(PlaceLabels, Ticket):
 
     def build_summary(self) -> str:
         return f"Escort from {self.from_label} to {self.to_label}"[:200]
+
+    @property
+    def requester_summary(self):
+        """The summary in the requester's language (the stored one is dispatch's English)."""
+        return _l("Escort from %(start)s to %(destination)s", start=self.from_label,
+                  destination=self.to_label)
 
 
 class RecurringEscort(PlaceLabels, TimestampMixin, db.Model):

@@ -133,6 +133,12 @@ class Ticket(db.Model):
         Index("ix_ticket_closed_at", "closed_at"),
     )
 
+    @property
+    def requester_summary(self):
+        """What the requester's pages show as the summary; kinds whose stored summary is
+        built from English words give a translated one."""
+        return self.summary
+
     # Subclasses set these.
     KIND_LABEL = "Request"
     REFERENCE_PREFIX = "REQ"

@@ -11,9 +11,9 @@ from app.services import followup
 
 def _officer(event: TicketEvent, ticket: Ticket) -> str:
     if event.kind == "assignment":
-        return followup._officer_name(event.body) or "An officer"
+        return followup._officer_name(event.body) or followup.AN_OFFICER
     officer = ticket.assigned_officer
-    return officer.public_name if officer is not None else "An officer"
+    return officer.public_name if officer is not None else followup.AN_OFFICER
 
 
 def requester_data(event: TicketEvent, ticket: Ticket) -> dict:
@@ -27,8 +27,8 @@ def requester_data(event: TicketEvent, ticket: Ticket) -> dict:
         "status_label": ticket.status_label,
         "open": ticket.is_open,
         "officer": officer.public_name if officer is not None and ticket.is_open else None,
-        "expected": ({"text": expected[0], "at": expected[1].isoformat() + "Z"}
+        "expected": ({"text": str(expected[0]), "at": expected[1].isoformat() + "Z"}
                      if expected else None),
-        "step": ({"at": step.at.isoformat() + "Z", "text": step.text, "body": step.body,
+        "step": ({"at": step.at.isoformat() + "Z", "text": str(step.text), "body": step.body,
                   "kind": step.kind} if step else None),
     }

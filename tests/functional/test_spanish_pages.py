@@ -39,3 +39,32 @@ def test_dv_request_its_confirmation_and_follow_page_are_in_spanish(client):
     assert_spanish(response)
     link = soup(response).select_one("a.private-link")["href"]
     assert_spanish(client.get(link, headers=SPANISH))
+
+
+def follow_link(client, campus, **headers) -> str:
+    response = client.post("/escorts/", data=escort_form_data(campus), headers=headers)
+    page = soup(client.get(response.headers["Location"], headers=headers))
+    link = page.select_one(".private-link a")["href"]
+    return "/" + link.split("/", 3)[3]  # the path: the test client's cookies are for localhost
+
+
+def test_escort_follow_up_and_cancel_pages_are_in_spanish(client, campus):
+    link = follow_link(client, campus, **SPANISH)
+    page = client.get(link, headers=SPANISH)
+    assert_spanish(page)
+    cancel = soup(page).find("a", string="Cancelar esta solicitud")["href"]
+    assert_spanish(client.get(cancel, headers=SPANISH))
+
+
+def test_the_follow_up_page_keeps_the_language_of_the_request(client, campus):
+    """Opened later from an English browser, the link of a Spanish request is in Spanish,
+    unless the person chooses English with the language link."""
+    link = follow_link(client, campus, **SPANISH)
+    assert_spanish(client.get(link))
+    client.get("/language/en?next=/")
+    assert soup(client.get(link)).html["lang"] == "en"
+
+
+@pytest.mark.parametrize("path", ["/track/", "/track/ESC-AAAAAA/not-a-token"])
+def test_track_pages_are_in_spanish(client, path):
+    assert_spanish(client.get(path, headers=SPANISH))
