@@ -9,7 +9,10 @@ from tests.functional.test_escorts import form_data as escort_form_data
 from tests.helpers import soup
 from tests.spanish import SPANISH, assert_spanish, english_left
 
-PAGES = ["/escorts/", "/support/", "/support/browse-safely", "/support/request"]
+from app.blueprints.main.catalog import SERVICES
+
+PAGES = ["/", "/services", "/accessibility", "/privacy", "/escorts/", "/support/",
+         "/support/browse-safely", "/support/request", "/track/"]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -17,6 +20,18 @@ def test_public_page_is_in_spanish(client, campus, path):
     response = client.get(path, headers=SPANISH)
     assert response.status_code == 200
     assert_spanish(response)
+
+
+@pytest.mark.parametrize("slug", [service.slug for service in SERVICES])
+def test_every_guidance_page_is_in_spanish(client, slug):
+    assert_spanish(client.get(f"/services/{slug}", headers=SPANISH))
+
+
+def test_error_pages_are_in_spanish(client):
+    response = client.get("/no-such-page", headers=SPANISH)
+    assert response.status_code == 404
+    assert_spanish(response)
+    assert soup(response).h1.text == "No encontramos la página"
 
 
 def test_the_check_finds_english(client, campus):
@@ -65,6 +80,6 @@ def test_the_follow_up_page_keeps_the_language_of_the_request(client, campus):
     assert soup(client.get(link)).html["lang"] == "en"
 
 
-@pytest.mark.parametrize("path", ["/track/", "/track/ESC-AAAAAA/not-a-token"])
+@pytest.mark.parametrize("path", ["/track/ESC-AAAAAA/not-a-token"])
 def test_track_pages_are_in_spanish(client, path):
     assert_spanish(client.get(path, headers=SPANISH))
