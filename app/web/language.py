@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel, get_locale
 
-from app.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, known_language
+from app.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, in_language, known_language
 
 babel = Babel()
 COOKIE_DAYS = 365
@@ -37,6 +37,12 @@ def select_language() -> str:
 def page_language() -> str:
     """The language of the page being rendered (what `<html lang>` says)."""
     return str(get_locale() or DEFAULT_LANGUAGE)
+
+
+def as_recorded(recorded: str | None):
+    """Render in the language a request or registration was made in (its mail links open
+    pages in that language), unless the person chose one with the language link."""
+    return in_language(chosen_language() or recorded)
 
 
 def remember_language(response, code: str):

@@ -1,4 +1,5 @@
-"""The language a request was made in (ticket.language), for its mail and for dispatch.
+"""The language a request was made in (ticket.language), for its mail and for dispatch, and
+the language of a seminar registration (seminar_registration.language), for its mail.
 
 Revision ID: i18n0001lang
 Revises: l1live0001ev
@@ -12,12 +13,17 @@ branch_labels = None
 depends_on = None
 
 
+TABLES = ("ticket", "seminar_registration")
+
+
 def upgrade():
-    with op.batch_alter_table("ticket", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("language", sa.String(length=8), nullable=False,
-                                      server_default="en"))
+    for table in TABLES:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column("language", sa.String(length=8), nullable=False,
+                                          server_default="en"))
 
 
 def downgrade():
-    with op.batch_alter_table("ticket", schema=None) as batch_op:
-        batch_op.drop_column("language")
+    for table in TABLES:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_column("language")

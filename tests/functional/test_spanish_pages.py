@@ -2,14 +2,16 @@
 portal's English left in its visible text (tests/spanish.py says how that is checked)."""
 from __future__ import annotations
 
-import pytest
+from datetime import timedelta
 
+import pytest
+from sqlalchemy import select
+
+from app.blueprints.main.catalog import SERVICES
 from tests.fixtures.support import form_data as dv_form_data
 from tests.functional.test_escorts import form_data as escort_form_data
 from tests.helpers import soup
 from tests.spanish import SPANISH, assert_spanish, english_left
-
-from app.blueprints.main.catalog import SERVICES
 
 PAGES = ["/", "/services", "/accessibility", "/privacy", "/escorts/", "/support/",
          "/support/browse-safely", "/support/request", "/track/"]
@@ -83,3 +85,36 @@ def test_the_follow_up_page_keeps_the_language_of_the_request(client, campus):
 @pytest.mark.parametrize("path", ["/track/ESC-AAAAAA/not-a-token"])
 def test_track_pages_are_in_spanish(client, path):
     assert_spanish(client.get(path, headers=SPANISH))
+
+
+def test_a_visitor_signs_up_for_a_seminar_in_spanish(client, db, make_session):
+    """Sign-up, confirmation mail and page, confirmed mail with its invitation, the
+    reminder and the cancel pages: all in Spanish, because the person signed up in Spanish."""
+    from app.models.seminars import Registration
+    from app.services.seminar_reminders import send_reminders
+    from tests.fixtures.seminars import link_in, mails_to
+
+    session = make_session(capacity=1, starts_in=timedelta(hours=20))
+    assert_spanish(client.get("/seminars/", headers=SPANISH))
+    assert_spanish(client.get(f"/seminars/{session.seminar.slug}", headers=SPANISH))
+    url = f"/seminars/sessions/{session.id}/register"
+    assert_spanish(client.get(url, headers=SPANISH))
+    assert_spanish(client.post(url, data={"name": "", "email": "x"}, headers=SPANISH))
+    sent = client.post(url, data={"name": "Ana", "email": "ana@example.org"}, headers=SPANISH)
+    assert_spanish(client.get(sent.headers["Location"], headers=SPANISH))
+    assert db.session.scalar(select(Registration.language)) == "es"
+    ask = mails_to(db, "ana@example.org")[0]
+    assert ask.subject.startswith("Confirme su lugar") and "Hola, Ana:" in ask.text_body
+    confirm = link_in(ask, "confirm")
+    assert_spanish(client.get(confirm))  # from the mail: a browser without the header
+    client.post(confirm, headers=SPANISH)
+    confirmed = mails_to(db, "ana@example.org")[-1]
+    assert confirmed.subject.startswith("Su lugar está confirmado")
+    assert english_left(confirmed.text_body) == []
+    send_reminders()
+    reminder = mails_to(db, "ana@example.org")[-1]
+    assert reminder.subject.startswith("Recordatorio:")
+    assert english_left(reminder.text_body) == []
+    cancel = link_in(reminder, "cancel")
+    assert_spanish(client.get(cancel, headers=SPANISH))
+    assert_spanish(client.post(cancel, headers=SPANISH))

@@ -17,7 +17,6 @@ from sqlalchemy import select
 from app.blueprints.stream.live import live_attributes
 from app.blueprints.track import bp
 from app.blueprints.track.forms import CancelForm, FindForm, MessageForm
-from app.core.i18n import in_language
 from app.core.tokens import normalise_reference
 from app.extensions import db
 from app.models.tickets import Ticket
@@ -26,7 +25,7 @@ from app.services.support import opted_in_ids as support_opted_in
 from app.services.tickets import ticket_for_token
 from app.web.access import member, public
 from app.web.headers import no_store
-from app.web.language import chosen_language
+from app.web.language import as_recorded
 from app.web.rate_limits import REPLIES, form_limit
 
 NOT_FOUND = (_l("We could not find a request with that reference and access code. Check both, "
@@ -79,7 +78,7 @@ def _page(followed: Followed, form: MessageForm | None = None, status: int = 200
     """The follow-up page, in the language the request was made in unless the person chose
     another with the language link."""
     ticket = followed.ticket
-    with in_language(chosen_language() or ticket.language):
+    with as_recorded(ticket.language):
         return _render_page(followed, ticket, form), status
 
 
