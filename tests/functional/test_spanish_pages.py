@@ -118,3 +118,44 @@ def test_a_visitor_signs_up_for_a_seminar_in_spanish(client, db, make_session):
     cancel = link_in(reminder, "cancel")
     assert_spanish(client.get(cancel, headers=SPANISH))
     assert_spanish(client.post(cancel, headers=SPANISH))
+
+
+REPORT_CATEGORIES = ["suspicious_package", "suspicious_person", "suspicious_substance",
+                     "hazardous_material", "unauthorized_person", "theft", "other"]
+
+
+@pytest.mark.parametrize("path", ["/report/", *[f"/report/{c}" for c in REPORT_CATEGORIES],
+                                  "/outreach/", "/outreach/presentation", "/outreach/survey",
+                                  "/outreach/detail", "/outreach/valuables"])
+def test_report_and_outreach_pages_are_in_spanish(client, path):
+    assert_spanish(client.get(path, headers=SPANISH))
+
+
+def test_a_report_in_spanish_gets_spanish_pages_and_mail(client, db):
+    from app.models.outbox import OutboxMessage
+    from app.models.reports import IncidentReport
+    from tests.fixtures.reports import report_data
+
+    data = report_data(contact_email="ana@example.org", contact_name="Ana",
+                       location_detail="Vestíbulo principal")  # what the person typed
+    assert_spanish(client.post("/report/suspicious_package", data={**data, "description": ""},
+                               headers=SPANISH))
+    response = client.post("/report/suspicious_package", data=data, headers=SPANISH)
+    sent = client.get(response.headers["Location"], headers=SPANISH)
+    assert_spanish(sent)
+    assert db.session.scalar(select(IncidentReport.language)) == "es"
+    mail = db.session.scalar(select(OutboxMessage))
+    assert mail.subject.startswith("Recibimos su aviso")
+    assert english_left(mail.text_body) == []
+
+
+def test_an_outreach_request_in_spanish(client, db):
+    from app.models.outbox import OutboxMessage
+    from tests.functional.test_outreach import CONTACT, VALID
+
+    data = {**VALID["survey"], **CONTACT, "submission_key": "s" * 32}
+    response = client.post("/outreach/survey", data=data, headers=SPANISH)
+    assert_spanish(client.get(response.headers["Location"], headers=SPANISH))
+    mail = db.session.scalar(select(OutboxMessage))
+    assert mail.subject.startswith("Recibimos su solicitud")
+    assert english_left(mail.text_body) == []

@@ -3,6 +3,7 @@ with a patient's valuables. Each opens a P3 service ticket that dispatch works."
 from __future__ import annotations
 
 from flask import abort, render_template
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.blueprints.outreach import bp
@@ -17,7 +18,7 @@ from app.web.rate_limits import TICKETS, form_limit
 @bp.route("/")
 @public
 def request_form():
-    return render_template("outreach/index.html", title="Outreach requests", types=SERVICE_TYPES)
+    return render_template("outreach/index.html", title=_("Outreach requests"), types=SERVICE_TYPES)
 
 
 def _prefill(form) -> None:
@@ -31,7 +32,7 @@ def _refilled(service_type: str):
     if service_type not in FORMS:
         abort(404)
     return render_template("outreach/form.html", form=FORMS[service_type](),
-                           service_type=service_type, title=SERVICE_TYPES[service_type])
+                           service_type=service_type, title=_(SERVICE_TYPES[service_type]))
 
 
 @bp.route("/<service_type>", methods=["GET", "POST"])
@@ -42,7 +43,7 @@ def request_type(service_type: str):
         abort(404)
     form = FORMS[service_type]()
     _prefill(form)
-    page = {"form": form, "service_type": service_type, "title": SERVICE_TYPES[service_type]}
+    page = {"form": form, "service_type": service_type, "title": _(SERVICE_TYPES[service_type])}
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
         return render_template("outreach/form.html", **page), status
@@ -64,4 +65,4 @@ def confirmation(reference: str):
     """The reference and private link, shown to the browser that made the request."""
     ticket, link = just_made(reference)
     return render_template("outreach/confirmation.html", ticket=ticket, link=link,
-                           title="Request received")
+                           title=_("Request received"))
