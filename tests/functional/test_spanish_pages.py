@@ -14,7 +14,8 @@ from tests.helpers import soup
 from tests.spanish import SPANISH, assert_spanish, english_left
 
 PAGES = ["/", "/services", "/accessibility", "/privacy", "/escorts/", "/support/",
-         "/support/browse-safely", "/support/request", "/track/"]
+         "/support/browse-safely", "/support/request", "/track/", "/login", "/register",
+         "/forgot-password", "/check-email", "/verify/resend"]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -159,3 +160,17 @@ def test_an_outreach_request_in_spanish(client, db):
     mail = db.session.scalar(select(OutboxMessage))
     assert mail.subject.startswith("Recibimos su solicitud")
     assert english_left(mail.text_body) == []
+
+
+def test_creating_an_account_in_spanish(client, db):
+    from app.models.outbox import OutboxMessage
+
+    data = {"name": "Ana", "email": "ana@example.org", "affiliation": "patient",
+            "password": "caballo correcto batería grapa", "confirm_password": "x"}
+    assert_spanish(client.post("/register", data=data, headers=SPANISH))
+    data["confirm_password"] = data["password"]
+    response = client.post("/register", data=data, headers=SPANISH, follow_redirects=True)
+    assert_spanish(response)
+    mail = db.session.scalar(select(OutboxMessage))
+    assert mail.subject == "Confirme su correo electrónico"
+    assert english_left(mail.text_body) == [] and english_left(mail.html_body) == []

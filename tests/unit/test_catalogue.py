@@ -56,3 +56,14 @@ def test_translations_keep_the_markup_of_the_source(spanish):
     wrong = [m.id for m in spanish if m.id and isinstance(m.id, str)
              and sorted(tag.findall(m.id)) != sorted(tag.findall(m.string))]
     assert wrong == []
+
+
+def test_every_template_compiles_so_the_extraction_reads_it(app):
+    """Babel skips a template it cannot parse, and its strings would silently drop out."""
+    broken = []
+    for name in app.jinja_env.list_templates():
+        try:
+            app.jinja_env.get_template(name)
+        except Exception as error:  # noqa: BLE001 - any failure is a finding
+            broken.append(f"{name}: {error}")
+    assert broken == []
