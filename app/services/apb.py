@@ -16,6 +16,7 @@ from datetime import datetime
 import markdown
 import nh3
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.core import tokens
@@ -231,7 +232,7 @@ def subscribe(email: str, user: User | None = None) -> None:
         subscriber.user_id = user.id
     token = tokens.sign("apb-confirm", {"s": subscriber.id, "e": email})
     # Past the address's quota the mail is skipped: the page says the same either way.
-    enqueue_typed(email, "apb_confirm", "Confirm your APB subscription",
+    enqueue_typed(email, "apb_confirm", _l("Confirm your APB subscription"),
                   confirm_url=external_url("apb.confirm", token=token))
     audit.record("apb.subscribe_requested", user, "subscriber", subscriber.id)
 

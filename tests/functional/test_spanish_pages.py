@@ -15,7 +15,7 @@ from tests.spanish import SPANISH, assert_spanish, english_left
 
 PAGES = ["/", "/services", "/accessibility", "/privacy", "/escorts/", "/support/",
          "/support/browse-safely", "/support/request", "/track/", "/login", "/register",
-         "/forgot-password", "/check-email", "/verify/resend"]
+         "/forgot-password", "/check-email", "/verify/resend", "/apb/", "/apb/subscribe"]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -174,3 +174,14 @@ def test_creating_an_account_in_spanish(client, db):
     mail = db.session.scalar(select(OutboxMessage))
     assert mail.subject == "Confirme su correo electrónico"
     assert english_left(mail.text_body) == [] and english_left(mail.html_body) == []
+
+
+def test_subscribing_to_the_apb_in_spanish(client, db):
+    from app.models.outbox import OutboxMessage
+
+    response = client.post("/apb/subscribe", data={"email": "ana@example.org"},
+                           headers=SPANISH, follow_redirects=True)
+    assert_spanish(response)
+    mail = db.session.scalar(select(OutboxMessage))
+    assert mail.subject == "Confirme su suscripción al boletín APB"
+    assert english_left(mail.text_body) == []
