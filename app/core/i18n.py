@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext
+from flask_babel.speaklater import LazyString
 
 DEFAULT_LANGUAGE = "en"
 # code -> the language's name in itself (the language link shows the other one).
@@ -26,6 +27,23 @@ def in_language(code: str | None):
         yield
 
 
+class _LazyText(LazyString):
+    """A lazy translation that templates escape like any other text.
+
+    Flask-Babel's LazyString gives itself to Jinja as markup (`__html__`), unescaped: a lazy
+    message with a value typed by someone ("Escort from %(start)s...") would then reach
+    the page as HTML. The portal's lazy messages are plain text, so they are escaped."""
+
+    @property
+    def __html__(self):
+        raise AttributeError("__html__")
+
+
+def lazy_gettext(message: str, **values) -> LazyString:
+    """`flask_babel.lazy_gettext`, escaped in templates (import it as `_l`)."""
+    return _LazyText(gettext, message, **values)
+
+
 def N_(text: str) -> str:
     """Mark `text` for the catalogue without translating it here (gettext_noop): constants
     stay English (staff pages, CSV, the database) and are translated where they are shown,
@@ -35,6 +53,4 @@ def N_(text: str) -> str:
 
 def translated(pairs) -> list[tuple[str, object]]:
     """(value, label) pairs with each label translated lazily, for a form's choices."""
-    from flask_babel import lazy_gettext
-
     return [(value, lazy_gettext(label)) for value, label in pairs]

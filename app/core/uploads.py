@@ -31,8 +31,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+
+from app.core.i18n import lazy_gettext as _l
 
 try:  # HEIC/HEIF from iPhones, when the maintained decoder is installed
     from pillow_heif import register_heif_opener

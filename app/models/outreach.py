@@ -5,11 +5,10 @@ One table holds the four request types; each type fills the fields it needs.
 """
 from __future__ import annotations
 
-from flask_babel import lazy_gettext
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.i18n import N_
+from app.core.i18n import N_, lazy_gettext
 from app.models.tickets import Ticket
 
 SERVICE_TYPES = {

@@ -8,12 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import lazy_gettext
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.i18n import N_
+from app.core.i18n import N_, lazy_gettext
+from app.core.i18n import lazy_gettext as _l
 from app.extensions import db
 from app.models.base import utcnow
 from app.models.tickets import Ticket

@@ -14,11 +14,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext
 from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.i18n import N_
+from app.core.i18n import N_, lazy_gettext
 from app.extensions import db
 from app.models.accounts import User
 from app.models.base import TimestampMixin, utcnow

@@ -13,13 +13,13 @@ from types import SimpleNamespace
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, render_template
-from flask_babel import lazy_gettext as _l
 from jinja2 import TemplateNotFound
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.core import passwords, tokens
 from app.core.database import use_case
+from app.core.i18n import lazy_gettext as _l
 from app.core.urls import external_url
 from app.extensions import db
 from app.models.accounts import AFFILIATIONS, STAFF_ROLES, Role, User, role_conflict

@@ -16,11 +16,11 @@ from datetime import datetime
 import markdown
 import nh3
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.core import tokens
 from app.core.database import use_case
+from app.core.i18n import lazy_gettext as _l
 from app.core.search import icontains
 from app.core.urls import external_url
 from app.extensions import db

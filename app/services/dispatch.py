@@ -19,12 +19,12 @@ from datetime import timedelta
 from typing import ParamSpec, TypeVar
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.core.database import in_use_case, use_case
 from app.core.i18n import in_language
+from app.core.i18n import lazy_gettext as _l
 from app.extensions import db
 from app.models.accounts import User
 from app.models.base import utcnow

@@ -10,11 +10,11 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.core.database import use_case
 from app.core.i18n import in_language
+from app.core.i18n import lazy_gettext as _l
 from app.core.timezones import combine, local_today, site_zone, to_local
 from app.extensions import db
 from app.models.accounts import User

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
-
 from app.core.database import use_case
 from app.core.i18n import in_language
+from app.core.i18n import lazy_gettext as _l
 from app.models.accounts import User
 from app.models.outreach import SERVICE_TYPES, ServiceRequest
 from app.services.followup import follow_up_url

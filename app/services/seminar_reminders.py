@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from app.core.database import use_case
 from app.core.i18n import in_language
+from app.core.i18n import lazy_gettext as _l
 from app.extensions import db
 from app.models.base import utcnow
 from app.models.seminars import CONFIRMED, Registration, SeminarSession

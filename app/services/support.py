@@ -16,11 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.core.database import use_case
 from app.core.i18n import in_language
+from app.core.i18n import lazy_gettext as _l
 from app.core.tokens import normalise_reference
 from app.core.urls import external_url
 from app.extensions import db

@@ -4,7 +4,6 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, g, render_template, request
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -12,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.core.database import is_database_busy, is_database_unavailable
+from app.core.i18n import lazy_gettext as _l
 from app.extensions import db, login_manager
 from app.web.headers import no_store
 

@@ -16,11 +16,14 @@ from tests.helpers import soup, text
 SPANISH = {"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"}
 
 
-def test_a_browser_that_prefers_spanish_gets_the_page_in_spanish(client):
+def test_a_browser_that_prefers_spanish_gets_the_page_in_spanish(client, campus):
     page = soup(client.get("/escorts/", headers=SPANISH))
     assert page.html["lang"] == "es"
     assert page.h1.text == "Pedir un acompañamiento de seguridad"
     assert "¿Dónde debe encontrarle el agente?" in page.text
+    groups = [g["label"] for g in page.select("#from_place optgroup")]
+    assert "Estacionamientos" in groups and "No está en la lista" in groups
+    assert "Otro (descríbalo)" in [o.text for o in page.select("#from_place option")]
 
 
 def test_without_a_preference_the_page_is_in_english(client):
@@ -156,3 +159,18 @@ def test_choosing_a_language_on_a_dv_page_sets_only_the_language_cookie(client):
     assert response.headers["Location"] == "/support/request"
     assert [c.split("=")[0] for c in response.headers.getlist("Set-Cookie")] == ["lang"]
     assert {cookie.key for cookie in client._cookies.values()} == {"lang"}
+
+
+def test_lazy_messages_with_typed_values_are_escaped_in_pages(app):
+    """Flask-Babel's own lazy strings reach Jinja as markup; the portal's are text."""
+    from flask import render_template_string
+
+    from app.core.i18n import lazy_gettext
+
+    with app.test_request_context("/"):
+        message = lazy_gettext("Escort from %(start)s to %(destination)s",
+                               start="<script>x</script>", destination="B")
+        with in_language("es"):
+            html = render_template_string("{{ message }}", message=message)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert html.startswith("Acompañamiento desde")

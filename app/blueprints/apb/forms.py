@@ -1,10 +1,10 @@
 """Forms of the APB newsletter."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, StringField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
+from app.core.i18n import lazy_gettext as _l
 from app.web.forms import BoundedDateTimeField, no_control_chars, single_line, strip_text
 
 

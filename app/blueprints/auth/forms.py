@@ -5,7 +5,6 @@ advice shows next to the field. The services check again (the CLI has no form).
 """
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -19,6 +18,7 @@ from wtforms.validators import (
 )
 
 from app.core import passwords
+from app.core.i18n import lazy_gettext as _l
 from app.models.accounts import AFFILIATIONS
 from app.web.forms import no_control_chars, single_line, strip_text
 

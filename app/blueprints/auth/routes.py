@@ -14,7 +14,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.blueprints.auth import bp, known_device
@@ -27,6 +26,7 @@ from app.blueprints.auth.forms import (
     SecondFactorForm,
 )
 from app.blueprints.auth.safety import add_error, landing_page, safe_next
+from app.core.i18n import lazy_gettext as _l
 from app.core.tokens import InvalidToken
 from app.extensions import limiter
 from app.services import accounts

@@ -1,11 +1,11 @@
 """Outreach request forms: one per request type, sharing the contact fields."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, StringField, TelField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
+from app.core.i18n import lazy_gettext as _l
 from app.web.forms import (
     SubmissionKeyField,
     no_control_chars,

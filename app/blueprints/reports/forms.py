@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -20,6 +19,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from wtforms.widgets import HiddenInput
 
 from app.core import timezones, uploads
+from app.core.i18n import lazy_gettext as _l
 from app.models.reports import OUTCOMES
 from app.services.reports import FUTURE_TOLERANCE
 from app.web.forms import (

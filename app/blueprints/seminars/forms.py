@@ -4,7 +4,6 @@ Times are entered in the site's time zone (config TIMEZONE) and stored as naive 
 """
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -26,6 +25,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from app.core.i18n import lazy_gettext as _l
 from app.core.timezones import to_utc
 from app.models.base import utcnow
 from app.models.seminars import AUDIENCES, TOPICS

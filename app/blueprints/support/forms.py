@@ -1,7 +1,6 @@
 """Forms of the support section: the person's request and reply, the advocate's actions."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -20,6 +19,7 @@ from wtforms.validators import (
 )
 
 from app.blueprints.auth.forms import code_field
+from app.core.i18n import lazy_gettext as _l
 from app.core.i18n import translated
 from app.models.support import CONTACT_METHODS, HELP_KINDS
 from app.services.support import CLOSE_CHOICES, MESSAGE_MAX

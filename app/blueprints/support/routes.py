@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.blueprints.support import bp, history
@@ -21,6 +20,7 @@ from app.blueprints.support.forms import (
     ReplyForm,
     RequestForm,
 )
+from app.core.i18n import lazy_gettext as _l
 from app.core.timezones import to_utc
 from app.services import support as service
 from app.services.dispatch import DispatchError, TicketConflict

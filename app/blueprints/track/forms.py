@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from app.core.i18n import lazy_gettext as _l
 from app.services.followup import MESSAGE_MAX
 from app.web.forms import no_control_chars, strip_text
 

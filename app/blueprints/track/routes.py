@@ -10,13 +10,13 @@ from dataclasses import dataclass
 
 from flask import abort, current_app, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.blueprints.stream.live import live_attributes
 from app.blueprints.track import bp
 from app.blueprints.track.forms import CancelForm, FindForm, MessageForm
+from app.core.i18n import lazy_gettext as _l
 from app.core.tokens import normalise_reference
 from app.extensions import db
 from app.models.tickets import Ticket
