@@ -164,7 +164,7 @@ def close_report(ticket_id: int):
         abort(404)
     form = CloseReportForm()
     if not form.validate():
-        messages = [e for errors in form.errors.values() for e in errors]
+        messages = [str(e) for errors in form.errors.values() for e in errors]
         flash(" ".join(messages) or "Check the close form.", "error")
         return redirect(_ticket_page(ticket_id), 303)
     try:
