@@ -12,7 +12,8 @@ export PORTAL_ENV ?= development
 # and browser. `make test PYTEST_ARGS=` runs serially, `PYTEST_ARGS="-n 0 -x tests/unit"` too.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run serve serve-live test test-postgres bench bench-dashboard lint migration worker requirements clean
+.PHONY: run serve serve-live test test-postgres bench bench-dashboard lint migration worker \
+	requirements clean translations catalogues
 
 $(BIN)/activate:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -30,8 +31,21 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 instance:
 	mkdir -p instance
 
+## The Spanish catalogue: .po sources are in git, the .mo files are compiled from them here.
+CATALOGUES := app/translations
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(CATALOGUES)/*/LC_MESSAGES/messages.po))
+%.mo: %.po $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+catalogues: $(MO_FILES)
+
+## After changing strings: extract them and update the .po files (then translate; docs/translations.md).
+translations: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k N_ --no-location \
+	  --sort-output -o $(CATALOGUES)/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i $(CATALOGUES)/messages.pot -d $(CATALOGUES)
+
 ## Serve the portal on http://$(HOST):$(PORT) with the worker (mail, periodic jobs) beside it.
-run: $(VENV)/.installed instance
+run: $(VENV)/.installed instance catalogues
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo --if-empty
 	@echo "Portal on $(SITE_URL) (mail is printed here by the worker). Ctrl-C stops both."
@@ -43,22 +57,22 @@ run: $(VENV)/.installed instance
 	  SITE_URL=$(SITE_URL) $(BIN)/flask run --with-threads --host $(HOST) --port $(PORT)
 
 ## Serve with gunicorn as production does (access log without addresses or tokens).
-serve: $(VENV)/.installed
+serve: $(VENV)/.installed catalogues
 	SITE_URL=$(SITE_URL) GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 ## The stream server (/live/*, gevent workers) beside `make serve`; a reverse proxy sends
 ## /live/ to it on the same origin (README, Production, "Streams"). `make run` needs neither:
 ## its threaded development server serves the streams too.
 LIVE_PORT ?= 5001
-serve-live: $(VENV)/.installed
+serve-live: $(VENV)/.installed catalogues
 	SITE_URL=$(SITE_URL) LIVE_BIND=$(HOST):$(LIVE_PORT) $(BIN)/gunicorn -c gunicorn_live.conf.py wsgi:app
 
 ## Run the whole suite (browser tests need /usr/bin/chromium; they say so when skipped).
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev catalogues
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## The same suite against PostgreSQL (needs TEST_DATABASE_URL, default the local server).
-test-postgres: $(VENV)/.installed-dev
+test-postgres: $(VENV)/.installed-dev catalogues
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
 	  $(BIN)/python -m pytest $(PYTEST_ARGS)
 

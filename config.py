@@ -280,6 +280,8 @@ class Config:
     # below, path /support/) holds only the flag "1".
     DV_EXIT_SECONDS = env_int("DV_EXIT_SECONDS", 600)
     DV_EXIT_COOKIE = os.environ.get("DV_EXIT_COOKIE", "qx")
+    # The language link's cookie: it holds only "en" or "es" (app/web/language.py).
+    LANGUAGE_COOKIE = os.environ.get("LANGUAGE_COOKIE", "lang")
     FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY")
 
     # The audit chain's HMAC key (any string of 32+ characters, kept outside the database):

@@ -54,6 +54,7 @@ def register_extensions(app: Flask) -> None:
     from app.extensions import csrf, db, limiter, login_manager, mail, migrate
     from app.web.actor import init_actor
     from app.web.forms import init_forms
+    from app.web.language import init_language
     from app.web.sessions import init_login
 
     db.init_app(app)
@@ -64,6 +65,7 @@ def register_extensions(app: Flask) -> None:
     mail.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    init_language(app)
     init_actor(app)
     init_login(app)
 

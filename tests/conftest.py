@@ -24,6 +24,14 @@ pytest_plugins = sorted(
 )
 
 
+def pytest_configure(config) -> None:
+    """Compile the translation catalogues when a .po is newer than its .mo, as `make test`
+    does, so that running pytest by hand shows the Spanish pages too."""
+    from tests.i18n import compile_catalogues
+
+    compile_catalogues()
+
+
 class PortalClient(FlaskClient):
     """A test client whose every request runs in its own app context, as in production.
 

@@ -1,4 +1,4 @@
-"""Who is acting: the account (or nobody), the client's address and its user agent.
+"""Who is acting: the account (or nobody), the client's address, user agent and language.
 
 The web layer builds an `Actor` for each request (app.web.actor) and binds it here for the
 request's duration; services take an Actor (or plain values) and never look at the request.
@@ -19,6 +19,7 @@ class Actor:
     user: Any = None  # the User, or None / an anonymous user for a visitor
     address: str | None = None  # the client's address, as the proxy settings trust it
     user_agent: str = ""
+    language: str = "en"  # the language of the page the person acted on
 
     @property
     def account(self):

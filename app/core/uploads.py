@@ -33,6 +33,8 @@ from pathlib import Path
 from flask import current_app
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
+from app.core.i18n import lazy_gettext as _l
+
 try:  # HEIC/HEIF from iPhones, when the maintained decoder is installed
     from pillow_heif import register_heif_opener
 
@@ -42,7 +44,8 @@ except ImportError:  # pragma: no cover - pillow-heif is pinned in requirements.
     ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
 
 ImageFile.LOAD_TRUNCATED_IMAGES = False
-ACCEPTED_DESCRIPTION = "JPEG, PNG, WebP or HEIC"
+ACCEPTED_DESCRIPTION = _l("JPEG, PNG, WebP or HEIC")
+THE_PHOTO = _l("The photo")
 # Markup inside an "image" means a polyglot (e.g. HTML hidden in a JPEG): refuse it outright.
 # Only long tags are searched, so that compressed photo data cannot match by chance.
 MARKUP = re.compile(rb"<(?:script|html|body|iframe|!doctype)[\s>/]", re.IGNORECASE)
@@ -90,15 +93,17 @@ def read_limited(stream, limit: int) -> bytes:
     return stream.read(limit + 1)
 
 
-def prepare(data: bytes, label: str = "The photo") -> PreparedImage:
+def prepare(data: bytes, label: str = THE_PHOTO) -> PreparedImage:
     """Validate and re-encode one uploaded image, or raise UploadError saying why."""
     config = current_app.config
     if not data:
-        raise UploadError(f"{label} is empty. Choose the photo again.")
+        raise UploadError(_l("%(label)s is empty. Choose the photo again.", label=label))
     if len(data) > config["UPLOAD_MAX_BYTES"]:
-        raise UploadError(f"{label} is larger than {megabytes(config['UPLOAD_MAX_BYTES'])}.")
+        raise UploadError(_l("%(label)s is larger than %(size)s.", label=label,
+                                size=megabytes(config["UPLOAD_MAX_BYTES"])))
     if MARKUP_START.match(data[:64]) or MARKUP.search(data):
-        raise UploadError(f"{label} is not a photo we can accept ({ACCEPTED_DESCRIPTION}).")
+        raise UploadError(_l("%(label)s is not a photo we can accept (%(formats)s).", label=label,
+                                formats=ACCEPTED_DESCRIPTION))
     image = _open(data, label, config["UPLOAD_MAX_PIXELS"])
     with _decode_slot(config["UPLOAD_DECODE_CONCURRENCY"]), image:  # close frees the pixels
         _load(image, label, config["UPLOAD_MAX_DIMENSION"])
@@ -133,13 +138,14 @@ def _load(image: Image.Image, label: str, max_dimension: int) -> None:
 
 
 def _too_many_pixels(label: str, max_pixels: int) -> UploadError:
-    return UploadError(f"{label} has too many pixels (the limit is {max_pixels / 1_000_000:g} "
-                       "megapixels). Choose a smaller photo, or a screenshot of it.")
+    return UploadError(_l("%(label)s has too many pixels (the limit is %(limit)s megapixels). "
+                          "Choose a smaller photo, or a screenshot of it.", label=label,
+                          limit=f"{max_pixels / 1_000_000:g}"))
 
 
 def _unreadable(label: str) -> UploadError:
-    return UploadError(f"{label} could not be read as a {ACCEPTED_DESCRIPTION} image, "
-                       "or it is damaged. Choose another photo.")
+    return UploadError(_l("%(label)s could not be read as a %(formats)s image, or it is damaged. "
+                          "Choose another photo.", label=label, formats=ACCEPTED_DESCRIPTION))
 
 
 _SLOTS: dict[int, threading.BoundedSemaphore] = {}

@@ -12,6 +12,7 @@ from datetime import date, datetime, time
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.i18n import lazy_gettext as _l
 from app.extensions import db
 from app.models.accounts import User
 from app.models.base import TimestampMixin
@@ -71,6 +72,12 @@ class EscortRequest(PlaceLabels, Ticket):
 
     def build_summary(self) -> str:
         return f"Escort from {self.from_label} to {self.to_label}"[:200]
+
+    @property
+    def requester_summary(self):
+        """The summary in the requester's language (the stored one is dispatch's English)."""
+        return _l("Escort from %(start)s to %(destination)s", start=self.from_label,
+                  destination=self.to_label)
 
 
 class RecurringEscort(PlaceLabels, TimestampMixin, db.Model):

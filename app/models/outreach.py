@@ -8,13 +8,14 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.i18n import N_, lazy_gettext
 from app.models.tickets import Ticket
 
 SERVICE_TYPES = {
-    "presentation": "Safety and security presentation",
-    "survey": "Site security survey or threat/risk assessment",
-    "detail": "Security detail coverage for an event",
-    "valuables": "Patient valuables assistance",
+    "presentation": N_("Safety and security presentation"),
+    "survey": N_("Site security survey or threat/risk assessment"),
+    "detail": N_("Security detail coverage for an event"),
+    "valuables": N_("Patient valuables assistance"),
 }
 
 
@@ -42,4 +43,4 @@ class ServiceRequest(Ticket):
 
     @property
     def service_label(self) -> str:
-        return SERVICE_TYPES.get(self.service_type, self.service_type)
+        return lazy_gettext(SERVICE_TYPES.get(self.service_type, self.service_type))

@@ -11,29 +11,31 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.i18n import N_, lazy_gettext
+from app.core.i18n import lazy_gettext as _l
 from app.extensions import db
 from app.models.base import utcnow
 from app.models.tickets import Ticket
 
 CATEGORIES: dict[str, str] = {
-    "suspicious_package": "Suspicious package",
-    "suspicious_person": "Suspicious person",
-    "suspicious_substance": "Suspicious substance",
-    "hazardous_material": "Hazardous material",
-    "unauthorized_person": "Unauthorized person",
-    "theft": "Theft",
-    "other": "Something else",
+    "suspicious_package": N_("Suspicious package"),
+    "suspicious_person": N_("Suspicious person"),
+    "suspicious_substance": N_("Suspicious substance"),
+    "hazardous_material": N_("Hazardous material"),
+    "unauthorized_person": N_("Unauthorized person"),
+    "theft": N_("Theft"),
+    "other": N_("Something else"),
 }
 
 # The categories inside a sentence, with their article ("your report of ...").
 CATEGORY_PHRASES: dict[str, str] = {
-    "suspicious_package": "a suspicious package",
-    "suspicious_person": "a suspicious person",
-    "suspicious_substance": "a suspicious substance",
-    "hazardous_material": "hazardous material",
-    "unauthorized_person": "an unauthorized person",
-    "theft": "a theft",
-    "other": "a concern",
+    "suspicious_package": N_("a suspicious package"),
+    "suspicious_person": N_("a suspicious person"),
+    "suspicious_substance": N_("a suspicious substance"),
+    "hazardous_material": N_("hazardous material"),
+    "unauthorized_person": N_("an unauthorized person"),
+    "theft": N_("a theft"),
+    "other": N_("a concern"),
 }
 
 URGENT_CATEGORIES = frozenset({"suspicious_package", "suspicious_substance", "hazardous_material"})
@@ -55,41 +57,41 @@ class Guidance:
 
 
 _PACKAGE = Guidance(
-    level="Keep away",
-    call_now="Call now if the package is leaking, smoking, ticking, has wires showing, or "
-             "someone said it is dangerous.",
+    level=_l("Keep away"),
+    call_now=_l("Call now if the package is leaking, smoking, ticking, has wires showing, or "
+             "someone said it is dangerous."),
     meanwhile=(
-        "Do not touch, move or cover it.",
-        "Move away and keep other people away.",
-        "Do not use a radio or mobile phone near it: make calls from a safe distance.",
+        _l("Do not touch, move or cover it."),
+        _l("Move away and keep other people away."),
+        _l("Do not use a radio or mobile phone near it: make calls from a safe distance."),
     ),
 )
 _SUBSTANCE = Guidance(
-    level="Leave the area",
-    call_now="Call now if anyone feels unwell, has trouble breathing, or the substance is "
-             "spreading, smoking or smells strongly.",
+    level=_l("Leave the area"),
+    call_now=_l("Call now if anyone feels unwell, has trouble breathing, or the substance is "
+             "spreading, smoking or smells strongly."),
     meanwhile=(
-        "Leave the area and close the door behind you if you can.",
-        "Avoid contact: do not touch, smell or taste it.",
-        "Wash any exposed skin with soap and water.",
+        _l("Leave the area and close the door behind you if you can."),
+        _l("Avoid contact: do not touch, smell or taste it."),
+        _l("Wash any exposed skin with soap and water."),
     ),
 )
 _PERSON = Guidance(
-    level="Do not confront",
-    call_now="Call now if anyone is in danger, the person has a weapon, or is threatening "
-             "or hurting someone.",
+    level=_l("Do not confront"),
+    call_now=_l("Call now if anyone is in danger, the person has a weapon, or is threatening "
+             "or hurting someone."),
     meanwhile=(
-        "Do not confront the person or follow them.",
-        "Note a description: height, clothing, anything that stands out.",
-        "Note their direction of travel and the time you saw them.",
+        _l("Do not confront the person or follow them."),
+        _l("Note a description: height, clothing, anything that stands out."),
+        _l("Note their direction of travel and the time you saw them."),
     ),
 )
 _OTHER = Guidance(
-    level="Stay safe",
-    call_now="Call now if anyone is in danger or it is happening and getting worse.",
+    level=_l("Stay safe"),
+    call_now=_l("Call now if anyone is in danger or it is happening and getting worse."),
     meanwhile=(
-        "Keep yourself and others at a safe distance.",
-        "Note what you saw, where and when.",
+        _l("Keep yourself and others at a safe distance."),
+        _l("Note what you saw, where and when."),
     ),
 )
 
@@ -100,12 +102,12 @@ GUIDANCE: dict[str, Guidance] = {
     "suspicious_person": _PERSON,
     "unauthorized_person": _PERSON,
     "theft": Guidance(
-        level="Stay safe",
-        call_now="Call now if the theft is happening right now or anyone is threatened.",
+        level=_l("Stay safe"),
+        call_now=_l("Call now if the theft is happening right now or anyone is threatened."),
         meanwhile=(
-            "Do not confront or chase anyone.",
-            "Note a description and direction of travel if you saw someone.",
-            "Do not touch where the item was, if you can avoid it.",
+            _l("Do not confront or chase anyone."),
+            _l("Note a description and direction of travel if you saw someone."),
+            _l("Do not touch where the item was, if you can avoid it."),
         ),
     ),
     "other": _OTHER,
@@ -155,13 +157,13 @@ class IncidentReport(Ticket):
     HAS_OWN_CLOSE_FORM = True
 
     @property
-    def category_label(self) -> str:
-        return CATEGORIES.get(self.category, self.category)
+    def category_label(self):
+        return lazy_gettext(CATEGORIES.get(self.category, self.category))
 
     @property
-    def category_phrase(self) -> str:
+    def category_phrase(self):
         """The category as it reads in a sentence: "your report of a suspicious package"."""
-        return CATEGORY_PHRASES.get(self.category, self.category_label.lower())
+        return lazy_gettext(CATEGORY_PHRASES.get(self.category, "a concern"))
 
     @property
     def guidance(self) -> Guidance:
@@ -175,13 +177,15 @@ class IncidentReport(Ticket):
     def outcome_in_words(self) -> str | None:
         """The outcome as the reporter reads it, e.g. "Referred to City Police Department"."""
         if self.outcome == "referred":
-            return f"Referred to {self.outcome_detail or 'another agency'}."
+            if self.outcome_detail:
+                return _l("Referred to %(agency)s.", agency=self.outcome_detail)
+            return _l("Referred to another agency.")
         if self.outcome == "duplicate":
-            return "Someone had already reported this; dispatch handled it under that report."
+            return _l("Someone had already reported this; dispatch handled it under that report.")
         if self.outcome == "unfounded":
-            return "Officers checked and found nothing of concern. Thank you for reporting it."
+            return _l("Officers checked and found nothing of concern. Thank you for reporting it.")
         if self.outcome == "resolved":
-            return "Dispatch dealt with what you reported and closed the report."
+            return _l("Dispatch dealt with what you reported and closed the report.")
         return None
 
 

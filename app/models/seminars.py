@@ -17,18 +17,19 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.i18n import N_, lazy_gettext
 from app.extensions import db
 from app.models.accounts import User
 from app.models.base import TimestampMixin, utcnow
 
-AUDIENCES = {"employees": "Employees only", "public": "Open to the public"}
+AUDIENCES = {"employees": N_("Employees only"), "public": N_("Open to the public")}
 TOPICS = {
-    "active-shooter": "Active-shooter response",
-    "workplace-violence": "Workplace violence prevention",
-    "de-escalation": "De-escalation",
-    "infant-protection": "Infant Protection Program",
-    "crime-prevention": "Crime prevention",
-    "safety-security": "Safety and security",
+    "active-shooter": N_("Active-shooter response"),
+    "workplace-violence": N_("Workplace violence prevention"),
+    "de-escalation": N_("De-escalation"),
+    "infant-protection": N_("Infant Protection Program"),
+    "crime-prevention": N_("Crime prevention"),
+    "safety-security": N_("Safety and security"),
 }
 
 PENDING, CONFIRMED, WAITLISTED, CANCELLED, ATTENDED = (
@@ -38,11 +39,11 @@ REGISTRATION_STATUSES = (PENDING, CONFIRMED, WAITLISTED, CANCELLED, ATTENDED)
 ACTIVE_STATUSES = (PENDING, CONFIRMED, WAITLISTED, ATTENDED)
 SEATED_STATUSES = (CONFIRMED, ATTENDED)
 STATUS_LABELS = {
-    PENDING: "Waiting for email confirmation",
-    CONFIRMED: "Confirmed",
-    WAITLISTED: "On the waitlist",
-    CANCELLED: "Cancelled",
-    ATTENDED: "Attended",
+    PENDING: N_("Waiting for email confirmation"),
+    CONFIRMED: N_("Confirmed"),
+    WAITLISTED: N_("On the waitlist"),
+    CANCELLED: N_("Cancelled"),
+    ATTENDED: N_("Attended"),
 }
 
 
@@ -64,11 +65,11 @@ class Seminar(TimestampMixin, db.Model):
 
     @property
     def audience_label(self) -> str:
-        return AUDIENCES.get(self.audience, self.audience)
+        return lazy_gettext(AUDIENCES.get(self.audience, self.audience))
 
     @property
     def topic_label(self) -> str:
-        return TOPICS.get(self.topic, self.topic)
+        return lazy_gettext(TOPICS.get(self.topic, self.topic))
 
     @property
     def employees_only(self) -> bool:
@@ -141,6 +142,8 @@ class Registration(db.Model):
     cancelled_at: Mapped[datetime | None]
     attended_at: Mapped[datetime | None]
     reminder_sent_at: Mapped[datetime | None]
+    # The language the person registered in: every mail about this place uses it.
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
 
     session: Mapped[SeminarSession] = relationship(back_populates="registrations")
     user: Mapped[User | None] = relationship()
@@ -158,8 +161,9 @@ class Registration(db.Model):
     )
 
     @property
-    def status_label(self) -> str:
-        return STATUS_LABELS.get(self.status, self.status)
+    def status_label(self):
+        """The status in the page's language (English on staff pages and in exports)."""
+        return lazy_gettext(STATUS_LABELS.get(self.status, self.status))
 
     @property
     def is_active(self) -> bool:

@@ -20,6 +20,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.crypto import EncryptedText
+from app.core.i18n import N_
 from app.extensions import db
 from app.models.base import utcnow
 from app.models.tickets import Ticket
@@ -27,18 +28,18 @@ from app.models.tickets import Ticket
 NEUTRAL_SUMMARY = "Support request"
 
 HELP_KINDS = (
-    ("safety_plan", "Safety planning"),
-    ("escort", "An escort to my car or to transit"),
-    ("workplace_alert", "A workplace safety alert (someone is not to be let in)"),
-    ("advocate", "Help reaching an advocate"),
-    ("restraining_order", "Liaison with police about a restraining order"),
+    ("safety_plan", N_("Safety planning")),
+    ("escort", N_("An escort to my car or to transit")),
+    ("workplace_alert", N_("A workplace safety alert (someone is not to be let in)")),
+    ("advocate", N_("Help reaching an advocate")),
+    ("restraining_order", N_("Liaison with police about a restraining order")),
 )
 HELP_LABELS = dict(HELP_KINDS)
 
 CONTACT_METHODS = (
-    ("phone", "By phone"),
-    ("email", "By email"),
-    ("in_person", "In person, at a place and time I choose"),
+    ("phone", N_("By phone")),
+    ("email", N_("By email")),
+    ("in_person", N_("In person, at a place and time I choose")),
 )
 CONTACT_LABELS = dict(CONTACT_METHODS)
 

@@ -98,6 +98,9 @@ class Ticket(db.Model):
     outcome: Mapped[str | None] = mapped_column(String(30))
     outcome_detail: Mapped[str | None] = mapped_column(String(300))
     unread_by_staff: Mapped[bool] = mapped_column(default=False)
+    # The language the request was made in ("en", "es"): its mail and follow-up page use
+    # it, and dispatch sees "Prefers Spanish" to call back with an interpreter.
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     version: Mapped[int] = mapped_column(default=1)
 
     location: Mapped[Location | None] = relationship(lazy="joined")
@@ -136,6 +139,12 @@ class Ticket(db.Model):
               postgresql_include=["kind", "location_id", "confidential", "acknowledged_at",
                                   "on_scene_at", "status", "closed_at", "outcome"]),
     )
+
+    @property
+    def requester_summary(self):
+        """What the requester's pages show as the summary; kinds whose stored summary is
+        built from English words give a translated one."""
+        return self.summary
 
     # Subclasses set these.
     KIND_LABEL = "Request"

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.core import passwords, tokens
 from app.core.database import use_case
+from app.core.i18n import lazy_gettext as _l
 from app.core.urls import external_url
 from app.extensions import db
 from app.models.accounts import AFFILIATIONS, STAFF_ROLES, Role, User, role_conflict
@@ -111,7 +112,7 @@ def _set_password(user: User, password: str) -> None:
 
 def _send_verification(user: User) -> None:
     token = tokens.sign(VERIFY_PURPOSE, {"u": user.id, "e": user.email})
-    enqueue_typed(user.email, "verify_email", "Confirm your email address", user=user,
+    enqueue_typed(user.email, "verify_email", _l("Confirm your email address"), user=user,
                   link=external_url("auth.verify", token=token))
 
 
@@ -144,7 +145,7 @@ def register(name: str, email: str, affiliation: str, password: str) -> User | N
             return user
         existing = find_user(email)
     if existing is not None:
-        enqueue_typed(existing.email, "account_exists", "You already have an account",
+        enqueue_typed(existing.email, "account_exists", _l("You already have an account"),
                       dedupe_key=f"account-exists:{existing.id}:{utcnow():%Y%m%d%H}",
                       user=existing, login_link=external_url("auth.login"),
                       reset_link=external_url("auth.forgot_password"))
@@ -240,7 +241,7 @@ def request_password_reset(email: str) -> None:
         audit.record("password.reset_requested", None, "user", "unknown")
         return
     token = tokens.sign(RESET_PURPOSE, _reset_payload(user))
-    enqueue_typed(user.email, "password_reset", "Reset your password", user=user,
+    enqueue_typed(user.email, "password_reset", _l("Reset your password"), user=user,
                   link=external_url("auth.reset_password", token=token), minutes=minutes)
     audit.record("password.reset_requested", None, "user", user.id)
 
@@ -269,7 +270,7 @@ def reset_password(token: str, new_password: str) -> User:
 
 
 def _notify_password_changed(user: User) -> None:
-    outbox.enqueue(user.email, "password_changed", "Your password was changed", user=user,
+    outbox.enqueue(user.email, "password_changed", _l("Your password was changed"), user=user,
                    reset_link=external_url("auth.forgot_password"))
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from app.core import tokens
 from app.core.database import use_case
+from app.core.i18n import lazy_gettext as _l
 from app.core.search import icontains
 from app.core.urls import external_url
 from app.extensions import db
@@ -231,7 +232,7 @@ def subscribe(email: str, user: User | None = None) -> None:
         subscriber.user_id = user.id
     token = tokens.sign("apb-confirm", {"s": subscriber.id, "e": email})
     # Past the address's quota the mail is skipped: the page says the same either way.
-    enqueue_typed(email, "apb_confirm", "Confirm your APB subscription",
+    enqueue_typed(email, "apb_confirm", _l("Confirm your APB subscription"),
                   confirm_url=external_url("apb.confirm", token=token))
     audit.record("apb.subscribe_requested", user, "subscriber", subscriber.id)
 

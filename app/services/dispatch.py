@@ -23,6 +23,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.core.database import in_use_case, use_case
+from app.core.i18n import in_language
+from app.core.i18n import lazy_gettext as _l
 from app.extensions import db
 from app.models.accounts import User
 from app.models.base import utcnow
@@ -329,13 +331,14 @@ def tell_requester(ticket: Ticket, body: str | None, follow_up_url: str | None =
     Confidential tickets store only a safe address, and their mail carries no content."""
     if not body or not ticket.contact_email:
         return
-    what = "An update" if update else "New message"
-    outbox.enqueue(
-        ticket.contact_email, "ticket_message",
-        f"{what} about your request {ticket.reference}",
-        ticket=ticket, update=update, body=None if ticket.confidential else body,
-        follow_up_url=follow_up_url,
-    )
+    with in_language(ticket.language):  # the requester's language, not the dispatcher's
+        outbox.enqueue(
+            ticket.contact_email, "ticket_message",
+            (_l("An update about your request %(reference)s", reference=ticket.reference)
+             if update else
+             _l("New message about your request %(reference)s", reference=ticket.reference)),
+            ticket=ticket, update=update, body=None if ticket.confidential else body,
+            follow_up_url=follow_up_url)
 
 
 def bulk_close(ticket_ids: list[int], actor: User, outcome: str, reason: str) -> list[Ticket]:

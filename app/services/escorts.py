@@ -13,6 +13,8 @@ from flask import current_app
 from sqlalchemy import bindparam, select
 
 from app.core.database import use_case
+from app.core.i18n import in_language
+from app.core.i18n import lazy_gettext as _l
 from app.core.timezones import combine, local_today, site_zone, to_local
 from app.extensions import db
 from app.models.accounts import User
@@ -74,16 +76,22 @@ def default_priority(scheduled: bool) -> int:
 
 # --- places -----------------------------------------------------------------------------
 
+CHOOSE_PLACE = {"start": _l("Choose a start place from the list."),
+                "destination": _l("Choose a destination place from the list.")}
+DESCRIBE_PLACE = {"start": _l("Describe the start place."),
+                  "destination": _l("Describe the destination place.")}
+
+
 def _resolve(place: Place, which: str, known: dict[int, Location]
              ) -> tuple[Location | None, str | None]:
     if place.location_id is not None:
         location = known.get(place.location_id)
         if location is None or not location.active:
-            raise EscortError(f"Choose a {which} place from the list.")
+            raise EscortError(CHOOSE_PLACE[which])
         return location, None
     other = (place.other or "").strip()
     if not other:
-        raise EscortError(f"Describe the {which} place.")
+        raise EscortError(DESCRIBE_PLACE[which])
     return None, other[:200]
 
 
@@ -106,7 +114,7 @@ def check_places(origin: Place, destination: Place) -> tuple:
     same_location = start[0] is not None and start[0] is end[0]
     same_text = start[1] and end[1] and start[1].casefold() == end[1].casefold()
     if same_location or same_text:
-        raise EscortError("The start and the destination are the same place.")
+        raise EscortError(_l("The start and the destination are the same place."))
     return start, end
 
 
@@ -117,15 +125,15 @@ def check_when(requested_for: datetime | None, now: datetime) -> None:
     if requested_for is None:
         return
     if requested_for < now - timedelta(minutes=5):
-        raise EscortError("The time you chose has already passed.")
+        raise EscortError(_l("The time you chose has already passed."))
     if requested_for > now + timedelta(days=current_app.config["ESCORT_MAX_DAYS_AHEAD"]):
-        raise EscortError("Escorts can be booked at most "
-                          f"{current_app.config['ESCORT_MAX_DAYS_AHEAD']} days ahead.")
+        raise EscortError(_l("Escorts can be booked at most %(days)s days ahead.",
+                             days=current_app.config["ESCORT_MAX_DAYS_AHEAD"]))
 
 
 def _check_party(party_size: int) -> None:
     if not 1 <= party_size <= 20:
-        raise EscortError("The number of people must be between 1 and 20.")
+        raise EscortError(_l("The number of people must be between 1 and 20."))
 
 
 def build_escort(origin: Place, destination: Place, requested_for: datetime | None,
@@ -158,13 +166,15 @@ def request_escort(details: EscortDetails, actor: User | None = None,
     escort.contact_name = (details.name or "").strip()[:120] or None
     escort.contact_email = (details.email or "").strip()[:254] or None
     opened = open_ticket(escort, actor, submission_key)
-    if not opened.duplicate and escort.contact_email and not enqueue_typed(
+    if opened.duplicate or not escort.contact_email:
+        return opened
+    with in_language(escort.language):
+        queued = enqueue_typed(
             escort.contact_email, "escort_confirmation",
-            f"Your escort request {escort.reference}",
+            _l("Your escort request %(reference)s", reference=escort.reference),
             dedupe_key=f"escort-confirmation:{escort.reference}",
-            ticket=escort, follow_up_url=follow_up_url(escort.reference, opened.token)):
-        return opened.held_mail()
-    return opened
+            ticket=escort, follow_up_url=follow_up_url(escort.reference, opened.token))
+    return opened if queued else opened.held_mail()
 
 
 # --- recurring escorts ------------------------------------------------------------------
@@ -176,9 +186,9 @@ def create_recurring(owner: User, details: RecurringDetails) -> RecurringEscort:
     _check_party(details.party_size)
     weekdays = set(details.weekdays)
     if not weekdays or not weekdays <= set(range(7)):
-        raise EscortError("Choose at least one day of the week.")
+        raise EscortError(_l("Choose at least one day of the week."))
     if details.end_date is not None and details.end_date < details.start_date:
-        raise EscortError("The end date is before the start date.")
+        raise EscortError(_l("The end date is before the start date."))
     recurring = RecurringEscort(
         owner=owner, from_location=from_loc, from_other=from_other, to_location=to_loc,
         to_other=to_other, time_of_day=details.time_of_day.replace(second=0, microsecond=0),
@@ -232,12 +242,12 @@ def upcoming(recurring: RecurringEscort, today: date, count: int = 5) -> list[da
 def skip_occurrence(owner: User, recurring_id: int, day: date) -> RecurringEscort:
     recurring = recurring_of(owner, recurring_id)
     if recurring is None or not recurring.active:
-        raise EscortError("That recurring escort does not exist or has ended.")
+        raise EscortError(_l("That recurring escort does not exist or has ended."))
     today = local_today()
     if day < today or not occurs_on(recurring, day):
-        raise EscortError("Choose one of the upcoming dates.")
+        raise EscortError(_l("Choose one of the upcoming dates."))
     if recurring.last_materialised_on and day <= recurring.last_materialised_on:
-        raise EscortError("That escort is already with dispatch; cancel it from My requests.")
+        raise EscortError(_l("That escort is already with dispatch; cancel it from My requests."))
     if day not in recurring.skip_dates:
         recurring.skips.append(RecurringEscortSkip(skip_date=day))
         audit.record("escort.recurring_skip", owner, "recurring_escort", recurring.id,
@@ -249,7 +259,7 @@ def skip_occurrence(owner: User, recurring_id: int, day: date) -> RecurringEscor
 def cancel_recurring(owner: User, recurring_id: int) -> RecurringEscort:
     recurring = recurring_of(owner, recurring_id)
     if recurring is None or not recurring.active:
-        raise EscortError("That recurring escort does not exist or has already ended.")
+        raise EscortError(_l("That recurring escort does not exist or has already ended."))
     recurring.active = False
     audit.record("escort.recurring_cancelled", owner, "recurring_escort", recurring.id)
     return recurring

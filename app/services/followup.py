@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from app.core.database import use_case
+from app.core.i18n import lazy_gettext as _l
 from app.core.urls import external_url
 from app.extensions import db
 from app.models.accounts import User
@@ -31,22 +32,23 @@ from app.models.tickets import (
 from app.services import audit
 
 MESSAGE_MAX = 2000
+AN_OFFICER = _l("An officer")
 
 REQUESTER_CANCELLED = "requester_cancelled"
 
 # The outcome codes of app.services.dispatch.OUTCOMES, in the requester's words. Unknown
 # codes are shown with their underscores turned into spaces.
 OUTCOME_WORDS = {
-    "completed": "the escort or visit was completed",
-    "assisted": "an officer helped you",
-    "referred": "your request was passed to the right service",
-    "no_contact": "we could not find or reach you",
-    "nothing_found": "an officer checked and found nothing of concern",
-    REQUESTER_CANCELLED: "you cancelled the request",
-    "no_longer_needed": "it was no longer needed",
-    "duplicate": "it was the same as another request",
-    "outside_service": "it is outside what we can do; we gave advice",
-    "junk": "it was not a genuine request",
+    "completed": _l("the escort or visit was completed"),
+    "assisted": _l("an officer helped you"),
+    "referred": _l("your request was passed to the right service"),
+    "no_contact": _l("we could not find or reach you"),
+    "nothing_found": _l("an officer checked and found nothing of concern"),
+    REQUESTER_CANCELLED: _l("you cancelled the request"),
+    "no_longer_needed": _l("it was no longer needed"),
+    "duplicate": _l("it was the same as another request"),
+    "outside_service": _l("it is outside what we can do; we gave advice"),
+    "junk": _l("it was not a genuine request"),
 }
 
 
@@ -73,7 +75,7 @@ def follow_up_url(reference: str, token: str | None) -> str | None:
 
 def outcome_words(code: str | None) -> str:
     if not code:
-        return "the request was handled"
+        return _l("the request was handled")
     return OUTCOME_WORDS.get(code, code.replace("_", " ").strip().lower())
 
 
@@ -87,49 +89,49 @@ def _officer_name(body: str | None) -> str | None:
 def _status_text(event: TicketEvent, ticket: Ticket, officer: str) -> str | None:
     target = event.to_status
     if target == ACKNOWLEDGED:
-        return "Dispatch acknowledged your request"
+        return _l("Dispatch acknowledged your request")
     if target == EN_ROUTE:
-        return f"{officer} is on the way"
+        return _l("%(officer)s is on the way", officer=officer)
     if target == ON_SCENE:
-        return f"{officer} has arrived"
+        return _l("%(officer)s has arrived", officer=officer)
     if target == RESOLVED:
-        return f"Resolved: {outcome_words(ticket.outcome)}"
+        return _l("Resolved: %(outcome)s", outcome=outcome_words(ticket.outcome))
     if target == CANCELLED:
         if ticket.outcome in (None, REQUESTER_CANCELLED):
-            return "Cancelled"
-        return f"Cancelled: {outcome_words(ticket.outcome)}"
+            return _l("Cancelled")
+        return _l("Cancelled: %(outcome)s", outcome=outcome_words(ticket.outcome))
     return None  # "assigned" is told by the assignment line
 
 
 def _step(event: TicketEvent, ticket: Ticket, officer: str) -> Step | None:
     if event.kind == "created":
-        return Step(event.created_at, "Dispatch received your request")
+        return Step(event.created_at, _l("Dispatch received your request"))
     if event.kind == "status":
         text = _status_text(event, ticket, officer)
         return Step(event.created_at, text, event.body) if text else None
     if event.kind == "note":  # a note staff wrote for the requester (visible ones only)
-        return Step(event.created_at, "Update from dispatch", event.body, "note")
+        return Step(event.created_at, _l("Update from dispatch"), event.body, "note")
     if event.kind == "assignment":
         name = _officer_name(event.body)
         if name is None:  # "Officer unassigned": back with dispatch
-            return Step(event.created_at, "Dispatch is choosing another officer")
-        return Step(event.created_at, f"{name} has been assigned")
+            return Step(event.created_at, _l("Dispatch is choosing another officer"))
+        return Step(event.created_at, _l("%(officer)s has been assigned", officer=name))
     if event.kind == "message_out":
-        return Step(event.created_at, "Message from dispatch", event.body, "message_out")
+        return Step(event.created_at, _l("Message from dispatch"), event.body, "message_out")
     if event.kind == "message_in":
-        return Step(event.created_at, "You wrote", event.body, "message_in")
+        return Step(event.created_at, _l("You wrote"), event.body, "message_in")
     return None
 
 
 def timeline(ticket: Ticket) -> list[Step]:
     """The requester's view of the history, oldest first, in plain words."""
     steps: list[Step] = []
-    officer = "An officer"
+    officer = AN_OFFICER
     for event in ticket.events:
         if not event.visible_to_requester:
             continue
         if event.kind == "assignment":
-            officer = _officer_name(event.body) or "An officer"
+            officer = _officer_name(event.body) or AN_OFFICER
         step = _step(event, ticket, officer)
         if step is not None:
             steps.append(step)
@@ -152,10 +154,10 @@ def expected(ticket: Ticket) -> tuple[str, datetime] | None:
     """What the requester may expect next, and by when (None when nothing is due)."""
     if ticket.status == NEW:
         seconds = current_app.config["ACK_TARGET_SECONDS"].get(ticket.priority, 24 * 3600)
-        return "Dispatch aims to acknowledge your request by", ticket.created_at + timedelta(
+        return _l("Dispatch aims to acknowledge your request by"), ticket.created_at + timedelta(
             seconds=seconds)
     if ticket.status == EN_ROUTE and ticket.eta_at:
-        return "Expected arrival around", ticket.eta_at
+        return _l("Expected arrival around"), ticket.eta_at
     return None
 
 
@@ -176,11 +178,11 @@ def requester_message(ticket: Ticket, body: str, actor: User | None) -> TicketEv
     ticket = _lock(ticket)
     body = (body or "").strip()
     if not body:
-        raise FollowupError("Write your message first.")
+        raise FollowupError(_l("Write your message first."))
     if len(body) > MESSAGE_MAX:
-        raise FollowupError(f"Keep your message under {MESSAGE_MAX} characters.")
+        raise FollowupError(_l("Keep your message under %(max)d characters.", max=MESSAGE_MAX))
     if not ticket.is_open:
-        raise FollowupError("This request is closed. Call dispatch if you still need help.")
+        raise FollowupError(_l("This request is closed. Call dispatch if you still need help."))
     event = TicketEvent(kind="message_in", actor=_actor(actor), body=body,
                         visible_to_requester=True)
     ticket.events.append(event)
@@ -196,7 +198,7 @@ def requester_cancel(ticket: Ticket, actor: User | None) -> Ticket:
     """The requester no longer needs help: cancel while the ticket is open."""
     ticket = _lock(ticket)
     if not can_transition(ticket.status, CANCELLED):
-        raise FollowupError("This request is already closed.")
+        raise FollowupError(_l("This request is already closed."))
     ticket.events.append(TicketEvent(
         kind="status", actor=_actor(actor), from_status=ticket.status, to_status=CANCELLED,
         body="Cancelled by the requester", visible_to_requester=True))

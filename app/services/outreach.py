@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.core.database import use_case
+from app.core.i18n import in_language
+from app.core.i18n import lazy_gettext as _l
 from app.models.accounts import User
 from app.models.outreach import SERVICE_TYPES, ServiceRequest
 from app.services.followup import follow_up_url
@@ -66,9 +68,11 @@ def request_service(service_type: str, fields: dict, contact: Contact, actor: Us
     """Open a service ticket (P3) and acknowledge it by email when an address was given."""
     opened = open_ticket(build_request(service_type, fields, contact), actor, submission_key)
     ticket = opened.ticket
-    if not opened.duplicate and ticket.contact_email and not enqueue_typed(
+    if opened.duplicate or not ticket.contact_email:
+        return opened
+    with in_language(ticket.language):
+        queued = enqueue_typed(
             ticket.contact_email, "outreach/received",
-            f"We received your request {ticket.reference}", ticket=ticket,
-            follow_up_url=follow_up_url(ticket.reference, opened.token)):
-        return opened.held_mail()
-    return opened
+            _l("We received your request %(reference)s", reference=ticket.reference),
+            ticket=ticket, follow_up_url=follow_up_url(ticket.reference, opened.token))
+    return opened if queued else opened.held_mail()

@@ -69,7 +69,8 @@ class QueueItem:
     """One row of the board: plain values read in one query (no ORM objects to build)."""
 
     __slots__ = ("id", "reference", "kind", "status", "priority", "summary", "created_at",
-                 "acknowledged_at", "unread_by_staff", "officer_name", "where", "clock", "age")
+                 "acknowledged_at", "unread_by_staff", "language", "officer_name", "where", "clock",
+                 "age")
 
     def __init__(self, row, now: datetime, index: dict[int, Place]) -> None:
         for name in self.__slots__[:-3]:
@@ -93,7 +94,7 @@ class QueueItem:
 QUEUE_COLUMNS = (
     Ticket.id, Ticket.reference, Ticket.kind, Ticket.status, Ticket.priority, Ticket.summary,
     Ticket.location_detail, Ticket.created_at, Ticket.acknowledged_at, Ticket.unread_by_staff,
-    Ticket.location_id, Location.name.label("location_name"),
+    Ticket.location_id, Ticket.language, Location.name.label("location_name"),
     func.coalesce(User.display_name, User.name).label("officer_name"),
 )
 

@@ -15,6 +15,8 @@ from sqlalchemy import select
 
 from app.core import tokens, uploads
 from app.core.database import use_case
+from app.core.i18n import in_language
+from app.core.i18n import lazy_gettext as _l
 from app.core.uploads import PreparedImage, StoredImage
 from app.core.urls import external_url
 from app.extensions import db
@@ -136,12 +138,15 @@ def _submit(details: ReportDetails, actor: User | None, stored: list[StoredImage
             ) -> tickets.Opened:
     opened = create_incident(details, actor, stored)
     report = opened.ticket
-    if not opened.duplicate and report.contact_email and not enqueue_typed(
-            report.contact_email, "report_received", f"We have your report {report.reference}",
+    if opened.duplicate or not report.contact_email:
+        return opened
+    with in_language(report.language):
+        queued = enqueue_typed(
+            report.contact_email, "report_received",
+            _l("We have your report %(reference)s", reference=report.reference),
             ticket=report, follow_up_url=external_url(
-                "track.follow", reference=report.reference, token=opened.token)):
-        return opened.held_mail()
-    return opened
+                "track.follow", reference=report.reference, token=opened.token))
+    return opened if queued else opened.held_mail()
 
 
 def report_for_token(reference: str, token: str) -> IncidentReport | None:
@@ -165,7 +170,8 @@ def _add_photos(reference: str, token: str, stored: list[StoredImage]) -> Incide
     if not report.is_open:
         raise ReportError("This report is closed, so photos can no longer be added.")
     if len(report.photos) + len(stored) > MAX_PHOTOS_PER_REPORT:
-        raise ReportError(f"A report can hold at most {MAX_PHOTOS_PER_REPORT} photos.")
+        raise ReportError(_l("A report can hold at most %(count)s photos.",
+                             count=MAX_PHOTOS_PER_REPORT))
     _attach(report, stored, from_requester=True)
     count = len(stored)
     report.events.append(TicketEvent(
@@ -220,7 +226,7 @@ def close_report(ticket_id: int, actor: User, version: int | None, outcome: str,
         dispatch.set_status(report, actor, ACKNOWLEDGED)
     dispatch.set_status(report, actor, status)
     report.outcome, report.outcome_detail = outcome, detail
-    dispatch._event(report, actor, "outcome", report.outcome_in_words, visible=True)
+    dispatch._event(report, actor, "outcome", str(report.outcome_in_words), visible=True)
     audit.record("report.closed", actor, "ticket", report.reference, detail=f"outcome={outcome}")
     return report
 

@@ -15,6 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.core.database import use_case
+from app.core.i18n import in_language
+from app.core.i18n import lazy_gettext as _l
 from app.extensions import db
 from app.models.accounts import Role, User, user_roles
 from app.models.base import utcnow
@@ -184,8 +186,9 @@ def message_registrants(actor: User, session_id: int, subject: str, body: str) -
         raise SeminarError("That session does not exist.")
     people = _recipients(session, (CONFIRMED, WAITLISTED, "attended"))
     for registration in people:
-        outbox.enqueue(registration.email, "seminars/message", subject[:200], body=body,
-                       **mail_context(registration))
+        with in_language(registration.language):
+            outbox.enqueue(registration.email, "seminars/message", subject[:200], body=body,
+                           **mail_context(registration))
     audit.record("seminar.message", actor, "seminar_session", session.id,
                  detail=f"recipients={len(people)}")
     return len(people)
@@ -205,9 +208,10 @@ def cancel_session(actor: User, session_id: int, reason: str) -> int:
     for registration in people:
         registration.status, registration.cancelled_at = CANCELLED, now
         registration.cancel_token_hash = None
-        outbox.enqueue(registration.email, "seminars/session_cancelled",
-                       f"Cancelled: {session.seminar.title}", reason=reason,
-                       **mail_context(registration))
+        with in_language(registration.language):
+            outbox.enqueue(registration.email, "seminars/session_cancelled",
+                           _l("Cancelled: %(title)s", title=session.seminar.title),
+                           reason=reason, **mail_context(registration))
     audit.record("seminar.session_cancelled", actor, "seminar_session", session.id,
                  detail=f"told={len(people)}")
     return len(people)
@@ -225,7 +229,7 @@ def roster_rows(session: SeminarSession, localtime) -> list[tuple]:
         if registration.status == WAITLISTED:
             position += 1
         rows.append((
-            registration.status_label,
+            str(registration.status_label),
             position if registration.status == WAITLISTED else "",
             registration.name,
             registration.email,

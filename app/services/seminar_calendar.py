@@ -11,6 +11,7 @@ from datetime import UTC
 from urllib.parse import urlsplit
 
 from flask import current_app
+from flask_babel import gettext as _
 from icalendar import Calendar, Event, vText
 
 from app.core.timezones import site_zone, to_local
@@ -33,7 +34,7 @@ def _event(session: SeminarSession, zone) -> Event:
     event.add("dtend", to_local(session.ends_at, zone))
     event.add("summary", vText(seminar.title))
     event.add("description", vText(seminar.description or ""))
-    event.add("location", vText(session.place or session.online_url or "To be announced"))
+    event.add("location", vText(session.place or session.online_url or _("To be announced")))
     event.add("url", external_url("seminars.detail", slug=seminar.slug))
     event.add("sequence", int(session.updated_at.timestamp()) if session.updated_at else 0)
     if session.is_cancelled:

@@ -12,6 +12,8 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from app.core.database import use_case
+from app.core.i18n import in_language
+from app.core.i18n import lazy_gettext as _l
 from app.extensions import db
 from app.models.base import utcnow
 from app.models.seminars import CONFIRMED, Registration, SeminarSession
@@ -61,9 +63,10 @@ def send_reminders(now=None) -> int:
             continue
         context = mail_context(registration)
         context["cancel_url"] = new_cancel_link(registration)
-        outbox.enqueue(registration.email, "seminars/reminder",
-                       f"Reminder: {registration.session.seminar.title}",
-                       dedupe_key=f"seminar-reminder:{registration.id}", **context)
+        with in_language(registration.language):
+            outbox.enqueue(registration.email, "seminars/reminder",
+                           _l("Reminder: %(title)s", title=registration.session.seminar.title),
+                           dedupe_key=f"seminar-reminder:{registration.id}", **context)
         sent += 1
     return sent
 

@@ -17,8 +17,11 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from app.core import actor as actors
 from app.core import tokens
 from app.core.database import use_case
+from app.core.i18n import in_language
+from app.core.i18n import lazy_gettext as _l
 from app.core.urls import external_url
 from app.extensions import db
 from app.models.accounts import User
@@ -46,8 +49,8 @@ class SeminarError(Exception):
 
 class AlreadyRegistered(SeminarError):
     def __init__(self, registration: Registration) -> None:
-        super().__init__("You are already registered for this session: "
-                         f"{registration.status_label.lower()}.")
+        super().__init__(_l("You are already registered for this session: %(status)s.",
+                            status=registration.status_label.lower()))
         self.registration = registration
 
 
@@ -137,11 +140,11 @@ def lock_session(session_id: int) -> SeminarSession | None:
 
 def _check_open(session: SeminarSession | None) -> SeminarSession:
     if session is None or not session.seminar.active:
-        raise SeminarError("That session does not exist.")
+        raise SeminarError(_l("That session does not exist."))
     if session.is_cancelled:
-        raise SeminarError("This session has been cancelled.")
+        raise SeminarError(_l("This session has been cancelled."))
     if session.is_past:
-        raise SeminarError("This session has already started or taken place.")
+        raise SeminarError(_l("This session has already started or taken place."))
     return session
 
 
@@ -181,13 +184,16 @@ def _send_status_mail(registration: Registration, promoted: bool = False) -> Non
     attachments = []
     if registration.status == CONFIRMED:
         template = "seminars/promoted" if promoted else "seminars/confirmed"
-        subject = ("A place is free for you: " if promoted else "Your place is confirmed: ") + title
+        subject = (_l("A place is free for you: %(title)s", title=title) if promoted
+                   else _l("Your place is confirmed: %(title)s", title=title))
         attachments = [invitation(registration.session)]
     else:
-        template, subject = "seminars/waitlisted", f"You are on the waitlist: {title}"
+        template = "seminars/waitlisted"
+        subject = _l("You are on the waitlist: %(title)s", title=title)
         context["position"] = waitlist_position(registration)
-    outbox.enqueue(registration.email, template, subject,
-                   extra=outbox.Extra(attachments=attachments), **context)
+    with in_language(registration.language):
+        outbox.enqueue(registration.email, template, subject,
+                       extra=outbox.Extra(attachments=attachments), **context)
 
 
 def invitation(session) -> outbox.Attachment:
@@ -244,6 +250,7 @@ def _refuse_duplicate(session_id: int, person_key: str, email: str) -> None:
 
 def _add(registration: Registration) -> None:
     """Insert; the partial unique index is the last word on "one registration per person"."""
+    registration.language = actors.bound().language  # the language of the sign-up page
     db.session.add(registration)
     try:
         with db.session.begin_nested():
@@ -268,8 +275,8 @@ def register_member(session_id: int, user: User) -> Outcome:
     """Register a signed-in member in one step: a seat if one is free, else the waitlist."""
     session = _check_open(lock_session(session_id))
     if not may_attend(session, user):
-        raise SeminarError("This seminar is for hospital employees only. If you work here, "
-                           "set your affiliation to employee on your account page.")
+        raise SeminarError(_l("This seminar is for hospital employees only. If you work here, "
+                              "set your affiliation to employee on your account page."))
     email = normalise_email(user.email)
     _refuse_duplicate(session.id, f"user:{user.id}", email)
     registration = Registration(session_id=session.id, user_id=user.id, name=user.name,
@@ -281,8 +288,8 @@ def register_member(session_id: int, user: User) -> Outcome:
     return outcome
 
 
-TOO_MANY_MAILS = ("We have sent several emails to this address in the last hour, so we "
-                  "cannot send the confirmation link now. Please try again later.")
+TOO_MANY_MAILS = _l("We have sent several emails to this address in the last hour, so we "
+                    "cannot send the confirmation link now. Please try again later.")
 
 
 @use_case
@@ -290,8 +297,8 @@ def register_visitor(session_id: int, name: str, email: str) -> Outcome:
     """A visitor's request for a place: pending, with a confirmation link by email."""
     session = _check_open(lock_session(session_id))
     if session.seminar.employees_only:
-        raise SeminarError("This seminar is for hospital employees only. "
-                           "Sign in with your employee account to register.")
+        raise SeminarError(_l("This seminar is for hospital employees only. "
+                              "Sign in with your employee account to register."))
     address = normalise_email(email)
     _refuse_duplicate(session.id, f"email:{address}", address)
     registration = Registration(session_id=session.id, name=name.strip()[:120],
@@ -299,9 +306,12 @@ def register_visitor(session_id: int, name: str, email: str) -> Outcome:
     _add(registration)
     confirm_url = external_url("seminars.confirm",
                                token=tokens.sign(CONFIRM_PURPOSE, {"r": registration.id}))
-    if not enqueue_typed(address, "seminars/confirm_email",
-                         f"Please confirm your place: {session.seminar.title}",
-                         confirm_url=confirm_url, **mail_context(registration)):
+    with in_language(registration.language):
+        queued = enqueue_typed(
+            address, "seminars/confirm_email",
+            _l("Please confirm your place: %(title)s", title=session.seminar.title),
+            confirm_url=confirm_url, **mail_context(registration))
+    if not queued:
         raise SeminarError(TOO_MANY_MAILS)  # a place that cannot be confirmed is no use
     audit.record("seminar.requested", None, "seminar_registration", registration.id,
                  detail=f"session={session.id}", ip=True)
@@ -316,12 +326,12 @@ def confirm(registration_id: int) -> Outcome:
     """
     registration = db.session.get(Registration, registration_id)
     if registration is None:
-        raise SeminarError("This confirmation link is not valid.")
+        raise SeminarError(_l("This confirmation link is not valid."))
     session = lock_session(registration.session_id)
     db.session.refresh(registration)
     if registration.status != PENDING:
         if registration.status == CANCELLED:
-            raise SeminarError("This registration was cancelled. You can register again.")
+            raise SeminarError(_l("This registration was cancelled. You can register again."))
         return Outcome(registration, waitlist_position(registration))
     _check_open(session)
     outcome = _seat_or_waitlist(session, registration)
@@ -336,11 +346,11 @@ def confirm(registration_id: int) -> Outcome:
 def _cancel(registration_id: int, actor: User | None) -> Registration:
     registration = db.session.get(Registration, registration_id)
     if registration is None:
-        raise SeminarError("That registration does not exist.")
+        raise SeminarError(_l("That registration does not exist."))
     session = lock_session(registration.session_id)
     db.session.refresh(registration)
     if registration.status not in (PENDING, CONFIRMED, WAITLISTED):
-        raise SeminarError("This registration is already cancelled or the session took place.")
+        raise SeminarError(_l("This registration is already cancelled or the session took place."))
     registration.status, registration.cancelled_at = CANCELLED, utcnow()
     registration.cancel_token_hash = None
     db.session.flush()
@@ -355,7 +365,7 @@ def cancel_with_token(token: str) -> Registration:
     """Cancel through the link in the email. Frees the seat and promotes the next person."""
     registration = registration_for_token(token)
     if registration is None:
-        raise SeminarError("This cancellation link is not valid any more.")
+        raise SeminarError(_l("This cancellation link is not valid any more."))
     return _cancel(registration.id, None)
 
 
@@ -364,6 +374,6 @@ def cancel_mine(registration_id: int, user: User) -> Registration:
     """A member cancels one of their own registrations (from "My seminars")."""
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.user_id != user.id:
-        raise SeminarError("That registration does not exist.")
+        raise SeminarError(_l("That registration does not exist."))
     return _cancel(registration.id, user)
 

@@ -19,6 +19,8 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app.core.database import use_case
+from app.core.i18n import in_language
+from app.core.i18n import lazy_gettext as _l
 from app.core.tokens import normalise_reference
 from app.core.urls import external_url
 from app.extensions import db
@@ -70,7 +72,7 @@ def _signed_in(actor: User | None) -> User | None:
 def _build(data: RequestData, linked: bool) -> SupportRequest:
     kinds = [k for k in data.help_kinds if k in HELP_LABELS]
     if not kinds:
-        raise SupportError("Choose at least one kind of help.")
+        raise SupportError(_l("Choose at least one kind of help."))
     return SupportRequest(
         help_kinds=",".join(kinds), details=data.details, contact_method=data.contact_method,
         contact_value=data.contact_value, preferred_name=data.preferred_name,
@@ -93,9 +95,12 @@ def submit_request(data: RequestData, actor: User | None, submission_key: str | 
         return opened
     if request.safe_email:
         link = external_url("support.follow", reference=request.reference, token=opened.token)
-        if not enqueue_typed(request.safe_email, "support_received",
-                             "Your request was received", dedupe_key=f"{mail_key(request)}received",
-                             reference=request.reference, follow_up_url=link):
+        with in_language(request.language):
+            queued = enqueue_typed(request.safe_email, "support_received",
+                                   _l("Your request was received"),
+                                   dedupe_key=f"{mail_key(request)}received",
+                                   reference=request.reference, follow_up_url=link)
+        if not queued:
             return opened.held_mail()
     return opened
 
@@ -116,14 +121,15 @@ def person_view(reference: str, token: str) -> SupportRequest | None:
 
 def _add_reply(request: SupportRequest | None, body: str) -> SupportRequest:
     if request is None:
-        raise UnknownRequest("This link does not open a request.")
+        raise UnknownRequest(_l("This link does not open a request."))
     body = (body or "").strip()
     if not body:
-        raise SupportError("Write your message first.")
+        raise SupportError(_l("Write your message first."))
     if len(body) > MESSAGE_MAX:
-        raise SupportError(f"Keep your message under {MESSAGE_MAX} characters.")
+        raise SupportError(_l("Keep your message under %(max)d characters.", max=MESSAGE_MAX))
     if not request.is_open:
-        raise SupportError("This request is closed. Call the advocacy program if you need help.")
+        raise SupportError(_l("This request is closed. "
+                              "Call the advocacy program if you need help."))
     request.events.append(TicketEvent(kind="message_in", body=body, visible_to_requester=True))
     request.unread_by_staff = True
     request.updated_at = utcnow()
@@ -167,8 +173,9 @@ def member_reply(reference: str, user: User, body: str) -> SupportRequest:
     return request
 
 
-PERSON_WORDS = {"created": "We received your request", "message_out": "Message from the advocate",
-                "message_in": "You wrote", "outcome": "Closed"}
+PERSON_WORDS = {"created": _l("We received your request"),
+                "message_out": _l("Message from the advocate"),
+                "message_in": _l("You wrote"), "outcome": _l("Closed")}
 
 
 def person_line(event) -> tuple[datetime, str, str | None] | None:
@@ -177,7 +184,7 @@ def person_line(event) -> tuple[datetime, str, str | None] | None:
         return None
     if event.kind == "status":
         if event.to_status == "acknowledged":
-            return event.created_at, "An advocate has seen your request", None
+            return event.created_at, _l("An advocate has seen your request"), None
         return None
     text = PERSON_WORDS.get(event.kind)
     if text is None:

@@ -13,6 +13,8 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from app.core.database import use_case
+from app.core.i18n import in_language
+from app.core.i18n import lazy_gettext as _l
 from app.extensions import db
 from app.models.accounts import User
 from app.models.base import utcnow
@@ -102,10 +104,12 @@ def message_person(ticket_id: int, actor: User, body: str) -> SupportRequest:
     request = _support(ticket_id, actor)
     dispatch.message_requester(ticket_id, actor, body)
     if request.safe_email:
-        outbox.enqueue(request.safe_email, "ticket_message",
-                       f"New message about your request {request.reference}",
-                       dedupe_key=f"{mail_key(request)}message:{request.version}",
-                       ticket=request, body=None, follow_up_url=None)
+        with in_language(request.language):
+            outbox.enqueue(request.safe_email, "ticket_message",
+                           _l("New message about your request %(reference)s",
+                              reference=request.reference),
+                           dedupe_key=f"{mail_key(request)}message:{request.version}",
+                           ticket=request, body=None, follow_up_url=None)
     return request
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from app.core import actor as actors
 from app.core import tokens
 from app.extensions import db
 from app.models.accounts import User
@@ -70,6 +71,7 @@ def open_ticket(
     token = tokens.new_token()
     ticket.access_token_hash = tokens.hash_token(token)
     ticket.submission_key = submission_key
+    ticket.language = actors.bound().language  # the language the request was made in
     signed_in = actor is not None and getattr(actor, "is_authenticated", False)
     if signed_in and ticket.requester_id is None:
         ticket.requester = actor

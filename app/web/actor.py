@@ -8,13 +8,14 @@ from flask_login import current_user
 
 from app.core import actor as actors
 from app.core.actor import Actor
+from app.web.language import page_language
 
 
 def current_actor() -> Actor:
     """This request's account, client address and user agent."""
     user = current_user._get_current_object() if current_user else None
     return Actor(user=user, address=request.remote_addr,
-                 user_agent=(request.user_agent.string or "")[:200])
+                 user_agent=(request.user_agent.string or "")[:200], language=page_language())
 
 
 def init_actor(app: Flask) -> None:
@@ -24,7 +25,8 @@ def init_actor(app: Flask) -> None:
     @app.before_request
     def bind_client() -> None:
         g._actor_token = actors.bind(Actor(address=request.remote_addr,
-                                           user_agent=(request.user_agent.string or "")[:200]))
+                                           user_agent=(request.user_agent.string or "")[:200],
+                                           language=page_language()))
 
     @app.teardown_request
     def unbind_client(_error=None) -> None:

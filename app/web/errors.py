@@ -11,21 +11,22 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.core.database import is_database_busy, is_database_unavailable
+from app.core.i18n import lazy_gettext as _l
 from app.extensions import db, login_manager
 from app.web.headers import no_store
 
 log = logging.getLogger(__name__)
 
 TITLES = {
-    400: "We could not understand that request",
-    403: "You do not have access to this page",
-    404: "Page not found",
-    405: "That action is not allowed here",
-    413: "That upload is too large",
-    409: "This changed while you were working on it",
-    429: "Too many attempts",
-    500: "Something went wrong on our side",
-    503: "The service is busy",
+    400: _l("We could not understand that request"),
+    403: _l("You do not have access to this page"),
+    404: _l("Page not found"),
+    405: _l("That action is not allowed here"),
+    413: _l("That upload is too large"),
+    409: _l("This changed while you were working on it"),
+    429: _l("Too many attempts"),
+    500: _l("Something went wrong on our side"),
+    503: _l("The service is busy"),
 }
 
 
@@ -52,7 +53,7 @@ def kept_form_values() -> list[tuple[str, str]]:
 
 
 def render_error(code: int, **context):
-    context.setdefault("title", TITLES.get(code, "Error"))
+    context.setdefault("title", TITLES.get(code, _l("Error")))
     return render_template("errors/error.html", code=code, **context), code
 
 
@@ -92,7 +93,7 @@ def init_error_pages(app: Flask) -> None:
         # and keeps its quick exit and safety note.
         template = "support/expired.html" if request.blueprint == "support" else "errors/csrf.html"
         return render_template(template, kept=kept_form_values(),
-                               title="Your form has expired", reason=error.description), 400
+                               title=_l("Your form has expired"), reason=error.description), 400
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -119,8 +120,8 @@ def init_error_pages(app: Flask) -> None:
         """Someone else changed the same record first (the versioned UPDATE matched no row):
         nothing was saved. Dispatch pages show what changed; anything else lands here."""
         db.session.rollback()
-        return render_error(409, description="Someone else changed it first, so nothing "
-                            "was saved. Go back, reload the page and try again.")
+        return render_error(409, description=_l("Someone else changed it first, so nothing "
+                            "was saved. Go back, reload the page and try again."))
 
     @app.errorhandler(InternalServerError)
     def server_error(error: InternalServerError):

@@ -5,6 +5,7 @@ import re
 import secrets
 import unicodedata
 
+from flask_babel import gettext
 from markupsafe import Markup, escape
 from wtforms import (
     DateField,
@@ -19,6 +20,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation, ValidationError
 
 from app.core.cache import cached
+from app.core.i18n import N_
+from app.core.i18n import lazy_gettext as _l
 from app.services.locations import in_tree_order
 
 # Invisible characters refused in typed text: C0 controls except tab and line breaks, DEL,
@@ -34,12 +37,12 @@ def no_control_chars(form, field) -> None:
 
     Stops the field's other checks: their messages would only repeat the problem."""
     if isinstance(field.data, str) and CONTROL_CHARS.search(field.data):
-        raise StopValidation("Remove the invisible control characters from this answer.")
+        raise StopValidation(_l("Remove the invisible control characters from this answer."))
 
 
 def single_line(form, field) -> None:
     if isinstance(field.data, str) and ("\n" in field.data or "\r" in field.data):
-        raise ValidationError("Keep this answer on one line.")
+        raise ValidationError(_l("Keep this answer on one line."))
 
 
 def phone_number(form, field) -> None:
@@ -49,7 +52,7 @@ def phone_number(form, field) -> None:
         return
     digits = sum(ch.isdigit() for ch in value)
     if not PHONE_CHARS.match(value) or not 7 <= digits <= 20:
-        raise ValidationError("Enter a phone number, like (555) 010-1234.")
+        raise ValidationError(_l("Enter a phone number, like (555) 010-1234."))
 
 
 def strip_text(value):
@@ -62,7 +65,8 @@ def strip_text(value):
 # Dates typed into any form must fall in these years: outside them a date is a typo or a
 # probe, and year 9999 would overflow the conversion to UTC (a 500) further on.
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
-OUT_OF_RANGE = f"Enter a date between {EARLIEST_YEAR} and {LATEST_YEAR}."
+OUT_OF_RANGE = _l("Enter a date between %(earliest)s and %(latest)s.", earliest=EARLIEST_YEAR,
+                  latest=LATEST_YEAR)
 
 
 class _SensibleYears:
@@ -115,11 +119,11 @@ def select_choices(pairs, placeholder: str | None = None) -> list[SelectChoice]:
 
 OTHER = "other"
 KIND_GROUPS = {
-    "building": "Buildings",
-    "entrance": "Entrances",
-    "garage": "Parking",
-    "transit": "Transit stops",
-    "landmark": "Landmarks",
+    "building": N_("Buildings"),
+    "entrance": N_("Entrances"),
+    "garage": N_("Parking"),
+    "transit": N_("Transit stops"),
+    "landmark": N_("Landmarks"),
 }
 # What a location field offers under a building or garage: down to the unit (rooms are too
 # many for one list: the person types the room, or a unit's form offers that unit's rooms).
@@ -147,19 +151,21 @@ def place_choices() -> list[tuple[int, str]]:
     return [(place_id, name) for place_id, name, _ in cached("places", _active_places)]
 
 
-def location_choices(with_other: bool = True, placeholder: str = "Choose a place"
+def location_choices(with_other: bool = True, placeholder: str = N_("Choose a place")
                      ) -> list[SelectChoice]:
     """Active campus places grouped by kind (optgroups), each building followed by its
-    floors and units ("Research Tower · Floor 5 · 5B"); "Other (describe)" when asked."""
+    floors and units ("Research Tower · Floor 5 · 5B"); "Other (describe)" when asked. The
+    labels are in the page's language; the places' names are as the admins wrote them."""
     groups: dict[str, list[SelectChoice]] = {}
     for place_id, path, kind in cached("places", _active_places):
-        label = KIND_GROUPS.get(kind, kind.title())
+        label = gettext(KIND_GROUPS[kind]) if kind in KIND_GROUPS else kind.title()
         groups.setdefault(label, []).append(SelectChoice(str(place_id), path, optgroup=label))
-    choices = [SelectChoice("", placeholder)]
+    choices = [SelectChoice("", gettext(placeholder))]
     for options in groups.values():
         choices.extend(options)
     if with_other:
-        choices.append(SelectChoice(OTHER, "Other (describe)", optgroup="Not in the list"))
+        choices.append(SelectChoice(OTHER, gettext("Other (describe)"),
+                                    optgroup=gettext("Not in the list")))
     return choices
 
 
@@ -174,7 +180,7 @@ class PlaceField(SelectField):
             return
         values = {choice.value for choice in self.choices} - {""}
         if str(self.data) not in values:
-            raise ValidationError("Choose a place from the list.")
+            raise ValidationError(_l("Choose a place from the list."))
 
 
 def scope_ids(form, suffix: object):

@@ -61,7 +61,7 @@ def test_each_type_opens_a_p3_service_ticket(client, db, kind):
     assert ticket.reference in mail.subject and link in mail.text_body
     followed = client.get(urlsplit(link).path)
     assert followed.status_code == 200
-    assert ticket.service_label in followed.get_data(as_text=True)
+    assert str(ticket.service_label) in followed.get_data(as_text=True)
 
 
 def test_double_submit_makes_one_ticket(client, db):

@@ -52,6 +52,7 @@ EXPECTED_ACCESS: dict[str, object] = {
     "main.privacy": PUBLIC,                    # /privacy
     "main.services": PUBLIC,                   # /services
     "main.service": PUBLIC,                    # /services/<slug>
+    "main.language": PUBLIC,                   # /language/<code> (the language link)
     # Accounts
     "auth.login": PUBLIC,                      # /login
     "auth.logout": PUBLIC,                     # POST /logout (harmless when signed out)

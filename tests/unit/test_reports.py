@@ -40,13 +40,13 @@ def test_package_guidance_in_order():
 
 @pytest.mark.parametrize("category", ["suspicious_substance", "hazardous_material"])
 def test_substance_guidance(category):
-    text = " ".join(GUIDANCE[category].meanwhile)
+    text = " ".join(map(str, GUIDANCE[category].meanwhile))  # lazy strings: English here
     assert text.index("Leave the area") < text.index("Avoid contact") < text.index("Wash")
 
 
 @pytest.mark.parametrize("category", ["suspicious_person", "unauthorized_person"])
 def test_person_guidance(category):
-    text = " ".join(GUIDANCE[category].meanwhile)
+    text = " ".join(map(str, GUIDANCE[category].meanwhile))  # lazy strings: English here
     assert "Do not confront" in text and "direction of travel" in text
 
 

@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, StringField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
+from app.core.i18n import lazy_gettext as _l
 from app.web.forms import BoundedDateTimeField, no_control_chars, single_line, strip_text
 
 
@@ -33,13 +34,14 @@ class IssueForm(FlaskForm):
 
 class SubscribeForm(FlaskForm):
     email = EmailField(
-        "Email address",
+        _l("Email address"),
         filters=[strip_text],
         validators=[
-            InputRequired(message="Enter your email address."),
+            InputRequired(message=_l("Enter your email address.")),
             Length(max=254),
             Email(
-                message="Enter an email address like name@example.org.", check_deliverability=False
+                message=_l("Enter an email address like name@example.org."),
+                check_deliverability=False
             ),
         ],
     )

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.blueprints.apb import bp
@@ -21,7 +22,8 @@ from app.web.rate_limits import SIGNUPS, form_limit
 def archive():
     query = text_arg("q", 200)
     issues = apb.published_issues(query, int_arg("page", 1))
-    return render_template("apb/archive.html", issues=issues, query=query, title="APB newsletter")
+    return render_template("apb/archive.html", issues=issues, query=query,
+        title=_("APB newsletter"))
 
 
 @bp.route("/issues/<slug>")
@@ -45,7 +47,7 @@ def feed():
 def _subscribe_page(form: SubscribeForm | None = None):
     subscription = apb.subscription_of(current_user) if current_user.is_authenticated else None
     return render_template("apb/subscribe.html", form=form or SubscribeForm(),
-                           subscription=subscription, title="Subscribe to the APB")
+                           subscription=subscription, title=_("Subscribe to the APB"))
 
 
 @bp.route("/subscribe", methods=["GET", "POST"])
@@ -57,7 +59,7 @@ def subscribe():
         form.email.data = current_user.email
     if form.validate_on_submit():
         apb.subscribe(form.email.data, current_user)
-        return render_template("apb/subscribe_sent.html", title="Check your email")
+        return render_template("apb/subscribe_sent.html", title=_("Check your email"))
     return _subscribe_page(form)
 
 
@@ -70,8 +72,8 @@ def confirm(token: str):
             apb.confirm(token)
         except tokens.InvalidToken as error:
             return _bad_link(error)
-        return render_template("apb/confirmed.html", title="Subscription confirmed")
-    return render_template("apb/confirm.html", form=form, title="Confirm your subscription")
+        return render_template("apb/confirmed.html", title=_("Subscription confirmed"))
+    return render_template("apb/confirm.html", form=form, title=_("Confirm your subscription"))
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
@@ -86,7 +88,7 @@ def unsubscribe(token: str):
     except tokens.InvalidToken as error:
         return _bad_link(error)
     return render_template("apb/unsubscribe.html", subscriber=subscriber, token=token,
-                           form=ActionForm(), title="Unsubscribe from the APB")
+                           form=ActionForm(), title=_("Unsubscribe from the APB"))
 
 
 @bp.route("/resubscribe/<token>", methods=["POST"])
@@ -98,13 +100,13 @@ def resubscribe(token: str):
         apb.resubscribe(token)
     except tokens.InvalidToken as error:
         return _bad_link(error)
-    flash("You are subscribed to the APB again.", "success")
+    flash(_("You are subscribed to the APB again."), "success")
     return redirect(url_for("apb.unsubscribe", token=token))
 
 
 def _bad_link(error: tokens.InvalidToken):
     return render_template("apb/bad_link.html", expired=error.expired,
-                           title="This link does not work"), 400
+                           title=_("This link does not work")), 400
 
 
 # Editors -------------------------------------------------------------------------------

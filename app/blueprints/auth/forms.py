@@ -18,33 +18,34 @@ from wtforms.validators import (
 )
 
 from app.core import passwords
+from app.core.i18n import lazy_gettext as _l
 from app.models.accounts import AFFILIATIONS
 from app.web.forms import no_control_chars, single_line, strip_text
 
 AFFILIATION_LABELS = {
-    "employee": "I work at the hospital (employee, contractor, volunteer or student)",
-    "patient": "I am a patient",
-    "visitor": "I am visiting a patient or the hospital",
-    "other": "Other",
+    "employee": _l("I work at the hospital (employee, contractor, volunteer or student)"),
+    "patient": _l("I am a patient"),
+    "visitor": _l("I am visiting a patient or the hospital"),
+    "other": _l("Other"),
 }
 CHOOSING_HINT = (
-    "At least 12 characters. A passphrase of four or more unrelated words is strong and easy "
-    "to remember; spaces are fine and you can paste from a password manager."
+    _l("At least 12 characters. A passphrase of four or more unrelated words is strong and easy "
+    "to remember; spaces are fine and you can paste from a password manager.")
 )
 
 
 def ascii_email(form, field) -> None:
     if field.data and not field.data.isascii():
-        raise StopValidation("Enter an email address like name@example.org, "
-                              "using only plain letters, numbers and symbols.")
+        raise StopValidation(_l("Enter an email address like name@example.org, "
+                              "using only plain letters, numbers and symbols."))
 
 
-def email_field(label: str = "Email address") -> EmailField:
+def email_field(label: str = _l("Email address")) -> EmailField:
     return EmailField(label, validators=[
-        DataRequired("Enter your email address."),
-        Length(max=254, message="Email addresses are 254 characters or fewer."),
+        DataRequired(_l("Enter your email address.")),
+        Length(max=254, message=_l("Email addresses are 254 characters or fewer.")),
         no_control_chars, single_line, ascii_email,
-        Email("Enter an email address like name@example.org.", check_deliverability=False),
+        Email(_l("Enter an email address like name@example.org."), check_deliverability=False),
     ], filters=[strip_text])
 
 
@@ -71,17 +72,17 @@ def matches(other: str, message: str):
 
 def affiliation_field() -> RadioField:
     return RadioField(
-        "How are you connected to the hospital?",
+        _l("How are you connected to the hospital?"),
         choices=[SelectChoice(key, AFFILIATION_LABELS[key]) for key in AFFILIATIONS],
-        validators=[InputRequired("Choose how you are connected to the hospital.")],
-        invalid_choice_message="Choose how you are connected to the hospital.",
+        validators=[InputRequired(_l("Choose how you are connected to the hospital."))],
+        invalid_choice_message=_l("Choose how you are connected to the hospital."),
     )
 
 
 def name_field() -> StringField:
-    return StringField("Full name", validators=[
-        DataRequired("Enter your full name."),
-        Length(max=120, message="Your full name must be 120 characters or fewer."),
+    return StringField(_l("Full name"), validators=[
+        DataRequired(_l("Enter your full name.")),
+        Length(max=120, message=_l("Your full name must be 120 characters or fewer.")),
         no_control_chars, single_line,
     ], filters=[strip_text])
 
@@ -90,20 +91,20 @@ class RegisterForm(FlaskForm):
     name = name_field()
     email = email_field()
     affiliation = affiliation_field()
-    password = PasswordField("Password", validators=[strong_password("name", "email")])
-    confirm_password = PasswordField("Confirm password", validators=[
-        DataRequired("Enter your password again."),
-        matches("password", "The two passwords do not match. Type the same password twice."),
+    password = PasswordField(_l("Password"), validators=[strong_password("name", "email")])
+    confirm_password = PasswordField(_l("Confirm password"), validators=[
+        DataRequired(_l("Enter your password again.")),
+        matches("password", _l("The two passwords do not match. Type the same password twice.")),
     ])
 
 
 class LoginForm(FlaskForm):
     email = email_field()
-    password = PasswordField("Password", validators=[
-        DataRequired("Enter your password."),
-        Length(max=1024, message="Passwords are 1024 characters or fewer."),
+    password = PasswordField(_l("Password"), validators=[
+        DataRequired(_l("Enter your password.")),
+        Length(max=1024, message=_l("Passwords are 1024 characters or fewer.")),
     ])
-    remember = BooleanField("Keep me signed in on this device")
+    remember = BooleanField(_l("Keep me signed in on this device"))
     next = HiddenField()
 
 
@@ -114,10 +115,10 @@ class EmailOnlyForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField("New password", validators=[strong_password()])
-    confirm_password = PasswordField("Confirm new password", validators=[
-        DataRequired("Enter your new password again."),
-        matches("password", "The two passwords do not match. Type the same password twice."),
+    password = PasswordField(_l("New password"), validators=[strong_password()])
+    confirm_password = PasswordField(_l("Confirm new password"), validators=[
+        DataRequired(_l("Enter your new password again.")),
+        matches("password", _l("The two passwords do not match. Type the same password twice.")),
     ])
 
 
@@ -125,11 +126,11 @@ class ExtendSessionForm(FlaskForm):
     next = HiddenField()
 
 
-def code_field(label: str = "Code from your authenticator app") -> StringField:
+def code_field(label: str = _l("Code from your authenticator app")) -> StringField:
     return StringField(label, validators=[
-        DataRequired("Enter the code from your authenticator app."),
-        Length(max=20, message="Codes are 6 digits, or 12 letters and numbers for a "
-                               "recovery code."),
+        DataRequired(_l("Enter the code from your authenticator app.")),
+        Length(max=20, message=_l("Codes are 6 digits, or 12 letters and numbers for a "
+                               "recovery code.")),
         no_control_chars, single_line,
     ], filters=[strip_text])
 
@@ -143,4 +144,4 @@ class SecondFactorForm(FlaskForm):
 class NewFactorForm(SecondFactorForm):
     """Setting up a new phone when a factor is already on: the current one proves it is you."""
 
-    current_code = code_field("Code from your current app, or a recovery code")
+    current_code = code_field(_l("Code from your current app, or a recovery code"))

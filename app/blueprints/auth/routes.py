@@ -13,6 +13,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.blueprints.auth import bp, known_device
@@ -25,6 +26,7 @@ from app.blueprints.auth.forms import (
     SecondFactorForm,
 )
 from app.blueprints.auth.safety import add_error, landing_page, safe_next
+from app.core.i18n import lazy_gettext as _l
 from app.core.tokens import InvalidToken
 from app.extensions import limiter
 from app.services import accounts
@@ -33,12 +35,13 @@ from app.web.access import member, must_enrol, public
 from app.web.actor import current_actor
 from app.web.headers import no_store
 
-TOO_MANY_SIGN_INS = "There have been too many sign-in attempts from this connection."
-TOO_MANY_EMAILS = "There have been too many requests for emails from this connection."
+TOO_MANY_SIGN_INS = _l("There have been too many sign-in attempts from this connection.")
+TOO_MANY_EMAILS = _l("There have been too many requests for emails from this connection.")
 PENDING = "_second_factor"
 ENDED = {
-    "idle": "You were signed out because there was no activity for a while. Please sign in again.",
-    "expired": "Your session has ended. Please sign in again.",
+    "idle": _l("You were signed out because there was no activity for a while. "
+               "Please sign in again."),
+    "expired": _l("Your session has ended. Please sign in again."),
 }
 
 
@@ -73,12 +76,12 @@ def login():
         unverified = form.email.data if result.outcome == "unverified" else None
     resend = EmailOnlyForm(email=unverified, formdata=None) if unverified else None
     return render_template("auth/login.html", form=form, ended=ended, resend=resend,
-                           title="Sign in")
+                           title=_("Sign in"))
 
 
 def _signed_in(result: accounts.LoginResult, next_path: str | None, remember: bool):
     sessions.begin(result.user, remember=remember)
-    flash(f"You are signed in as {result.user.name}.", "success")
+    flash(_("You are signed in as %(name)s.", name=result.user.name), "success")
     target = url_for("account.two_factor") if must_enrol(result.user) else (
         next_path or landing_page(result.user))
     return known_device.remember(redirect(target), result.user.id, result.device)
@@ -104,7 +107,7 @@ def second_factor():
     no_store()
     pending = _pending()
     if pending is None:  # nothing waiting (or too old): say so, with the way back
-        return render_template("auth/second_factor.html", form=None, title="Sign in again",
+        return render_template("auth/second_factor.html", form=None, title=_("Sign in again"),
                                expired=accounts.MESSAGES["expired"])
     form = SecondFactorForm()
     if form.validate_on_submit():
@@ -117,7 +120,7 @@ def second_factor():
             flash(result.message, "info")
             return redirect(url_for("auth.login"))
         add_error(form, "code", result.message)
-    return render_template("auth/second_factor.html", form=form, title="Enter your code")
+    return render_template("auth/second_factor.html", form=form, title=_("Enter your code"))
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -134,7 +137,7 @@ def register():
             add_error(form, error.field or "name", error.message)
         else:
             return _check_email(form.email.data, "register")
-    return render_template("auth/register.html", form=form, title="Create an account")
+    return render_template("auth/register.html", form=form, title=_("Create an account"))
 
 
 def _check_email(email: str, why: str):
@@ -147,7 +150,7 @@ def _check_email(email: str, why: str):
 def check_email():
     sent = session.get("check_email") or {}
     return render_template("auth/check_email.html", email=sent.get("email"), why=sent.get("why"),
-                           title="Check your email")
+                           title=_("Check your email"))
 
 
 @bp.route("/verify/<token>")
@@ -158,12 +161,12 @@ def verify(token: str):
         user = accounts.verify_email(token)
     except InvalidToken as error:
         return _bad_link("verify", error), 400
-    return render_template("auth/verified.html", user=user, title="Email address confirmed")
+    return render_template("auth/verified.html", user=user, title=_("Email address confirmed"))
 
 
 def _bad_link(kind: str, error: InvalidToken) -> str:
     form = EmailOnlyForm(formdata=None)
-    title = "This link has expired" if error.expired else "This link does not work"
+    title = _("This link has expired") if error.expired else _("This link does not work")
     return render_template("auth/bad_link.html", kind=kind, expired=error.expired, form=form,
                            title=title)
 
@@ -176,7 +179,8 @@ def resend_verification():
     if form.validate_on_submit():
         accounts.resend_verification(form.email.data)
         return _check_email(form.email.data, "verify")
-    return render_template("auth/resend.html", form=form, title="Send the confirmation link again")
+    return render_template("auth/resend.html", form=form,
+        title=_("Send the confirmation link again"))
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
@@ -187,7 +191,7 @@ def forgot_password():
     if form.validate_on_submit():
         accounts.request_password_reset(form.email.data)
         return _check_email(form.email.data, "reset")
-    return render_template("auth/forgot.html", form=form, title="Reset your password")
+    return render_template("auth/forgot.html", form=form, title=_("Reset your password"))
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
@@ -209,10 +213,10 @@ def reset_password(token: str):
             add_error(form, "password", error.message)
         else:
             sessions_end_here()
-            flash("Your password has been changed and you were signed out everywhere. "
-                  "Please sign in with your new password.", "success")
+            flash(_("Your password has been changed and you were signed out everywhere. "
+                  "Please sign in with your new password."), "success")
             return redirect(url_for("auth.login"))
-    return render_template("auth/reset.html", form=form, title="Choose a new password")
+    return render_template("auth/reset.html", form=form, title=_("Choose a new password"))
 
 
 def sessions_end_here() -> None:
@@ -226,7 +230,7 @@ def sessions_end_here() -> None:
 def logout():
     accounts.logout(current_user)
     sessions.end()
-    flash("You have signed out.", "success")
+    flash(_("You have signed out."), "success")
     return redirect(url_for("main.home"))
 
 
@@ -239,7 +243,7 @@ def extend_session():
     wants = request.accept_mimetypes.best_match(["text/html", "application/json"])
     if wants == "application/json":
         return jsonify(seconds_left=sessions.seconds_left(current_user))
-    flash("You are still signed in.", "success")
+    flash(_("You are still signed in."), "success")
     return redirect(safe_next(form.next.data) or landing_page(current_user))
 
 

@@ -91,7 +91,7 @@ def bulk_close():
     """Close the ticked rows as duplicates or junk (a flood), all or none."""
     form = BulkCloseForm()
     if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
         return redirect(url_for(".queue"))
     try:
         closed = dispatch.bulk_close(form.ticket_ids.data, current_user, form.outcome.data,

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.blueprints.escorts import bp
@@ -14,7 +16,7 @@ from app.web.rate_limits import TICKETS, form_limit
 
 
 def _render_form(form: EscortForm, status: int = 200):
-    return render_template("escorts/new.html", form=form, title="Request an escort"), status
+    return render_template("escorts/new.html", form=form, title=_("Request an escort")), status
 
 
 def _refilled():
@@ -57,7 +59,7 @@ def confirmation(reference: str):
     """The reference and private link, shown to the browser that made the request."""
     ticket, link = just_made(reference)
     return render_template("escorts/confirmation.html", ticket=ticket, link=link,
-                           title="Escort requested" if ticket else "Request received")
+                           title=_("Escort requested") if ticket else _("Request received"))
 
 
 @bp.route("/recurring")
@@ -67,7 +69,7 @@ def recurring():
     today = local_today()
     upcoming = {item.id: escorts.upcoming(item, today) for item in items if item.active}
     return render_template("escorts/recurring.html", items=items, upcoming=upcoming,
-                           title="Recurring escorts")
+                           title=_("Recurring escorts"))
 
 
 def _recurring_page(form: RecurringForm | None = None):
@@ -75,7 +77,7 @@ def _recurring_page(form: RecurringForm | None = None):
         form = RecurringForm()
         form.load_places()
     return render_template("escorts/recurring_new.html", form=form,
-                           title="Set up a recurring escort")
+                           title=_("Set up a recurring escort"))
 
 
 @bp.route("/recurring/new", methods=["GET", "POST"])
@@ -97,8 +99,8 @@ def recurring_new():
         except escorts.EscortError as error:
             form.from_place.errors.append(str(error))
         else:
-            flash("Your recurring escort is saved. Each one reaches dispatch shortly before "
-                  "its time.", "success")
+            flash(_("Your recurring escort is saved. Each one reaches dispatch shortly before "
+                  "its time."), "success")
             return redirect(url_for("escorts.recurring"), 303)
     return _recurring_page(form), 400 if form.is_submitted() else 200
 
@@ -110,14 +112,15 @@ def recurring_skip(recurring_id: int):
         abort(404)
     form = SkipForm()
     if not form.validate_on_submit():
-        flash("Choose one of the upcoming dates to skip.", "error")
+        flash(_("Choose one of the upcoming dates to skip."), "error")
         return redirect(url_for("escorts.recurring"), 303)
     try:
         escorts.skip_occurrence(current_user, recurring_id, form.day.data)
     except escorts.EscortError as error:
         flash(str(error), "error")
     else:
-        flash(f"Skipped {form.day.data:%A %d %B}. The other days are unchanged.", "success")
+        flash(_("Skipped %(day)s. The other days are unchanged.",
+                day=format_date(form.day.data, "EEEE d MMMM")), "success")
     return redirect(url_for("escorts.recurring"), 303)
 
 
@@ -131,6 +134,6 @@ def recurring_cancel(recurring_id: int):
     except escorts.EscortError as error:
         flash(str(error), "error")
     else:
-        flash("Your recurring escort is cancelled. No more escorts will be scheduled from it.",
+        flash(_("Your recurring escort is cancelled. No more escorts will be scheduled from it."),
               "success")
     return redirect(url_for("escorts.recurring"), 303)

@@ -1,16 +1,20 @@
 """Home, the services directory, the guidance pages, accessibility and privacy."""
-from flask import abort, current_app, render_template
+from flask import abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
+from app.blueprints.auth.safety import safe_next
 from app.blueprints.main import bp, catalog
 from app.blueprints.main.links import action_links
+from app.core.i18n import known_language
 from app.web.access import public
+from app.web.language import remember_language
 
 
 @bp.route("/")
 @public
 def home():
     return render_template(
-        "main/home.html", title="Home", groups=catalog.grouped(),
+        "main/home.html", title=_("Home"), groups=catalog.grouped(),
         emergencies=catalog.emergencies(),
     )
 
@@ -18,7 +22,7 @@ def home():
 @bp.route("/services")
 @public
 def services():
-    return render_template("main/services.html", title="Our services",
+    return render_template("main/services.html", title=_("Our services"),
                            groups=catalog.grouped(), action_links=action_links)
 
 
@@ -35,11 +39,22 @@ def service(slug: str):
 @bp.route("/accessibility")
 @public
 def accessibility():
-    return render_template("main/accessibility.html", title="Accessibility statement")
+    return render_template("main/accessibility.html", title=_("Accessibility statement"))
 
 
 @bp.route("/privacy")
 @public
 def privacy():
-    return render_template("main/privacy.html", title="Privacy notice",
+    return render_template("main/privacy.html", title=_("Privacy notice"),
                            dv_retention_days=current_app.config["DV_RETENTION_DAYS"])
+
+
+@bp.route("/language/<code>")
+@public
+def language(code: str):
+    """The language link: remember the choice in its cookie and go back to the page."""
+    chosen = known_language(code)
+    if chosen is None:
+        abort(404)
+    back = safe_next(request.args.get("next")) or url_for("main.home")
+    return remember_language(redirect(back, 303), chosen)

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, StringField, TelField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
+from app.core.i18n import lazy_gettext as _l
 from app.services import outreach
 from app.web.forms import (
     SubmissionKeyField,
@@ -18,7 +19,7 @@ from app.web.forms import (
 
 def _text(label: str, required: str | None = None, max_length: int = 200, multiline=False):
     validators = [InputRequired(message=required) if required else Optional(),
-                  Length(max=max_length, message=f"Keep this under {max_length} characters."),
+                  Length(max=max_length, message=_l("Keep this under %(max)d characters.")),
                   no_control_chars]
     if not multiline:
         validators.append(single_line)
@@ -29,49 +30,50 @@ def _text(label: str, required: str | None = None, max_length: int = 200, multil
 class ContactForm(FlaskForm):
     """Who asks: a name and at least one of phone or email."""
 
-    contact_name = _text("Your name", "Enter your name.", 120)
-    contact_phone = TelField("Phone", filters=[strip_text],
+    contact_name = _text(_l("Your name"), _l("Enter your name."), 120)
+    contact_phone = TelField(_l("Phone"), filters=[strip_text],
                              validators=[Optional(), Length(max=40), phone_number])
-    contact_email = EmailField("Email address", filters=[strip_text], validators=[
+    contact_email = EmailField(_l("Email address"), filters=[strip_text], validators=[
         Optional(), Length(max=254),
-        Email(message="Enter an email address like name@example.org.",
+        Email(message=_l("Enter an email address like name@example.org."),
               check_deliverability=False)])
     submission_key = SubmissionKeyField()
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         if not self.contact_phone.data and not self.contact_email.data:
-            message = "Give a phone number or an email address so we can reach you."
+            message = _l("Give a phone number or an email address so we can reach you.")
             self.contact_phone.errors = [*self.contact_phone.errors, message]
             valid = False
         return valid
 
 
 class PresentationForm(ContactForm):
-    department = _text("Department or group", "Enter the department or group.", 120)
-    topic = _text("Topic", "Enter the topic, for example de-escalation.", 120)
-    audience_size = IntegerField("Audience size", validators=[
-        InputRequired(message="Enter about how many people will attend, like 25."),
-        NumberRange(min=1, max=5000, message="Enter a number between 1 and 5000.")])
-    preferred_dates = _text("Preferred dates and times", "Give one or more dates that suit you.",
+    department = _text(_l("Department or group"), _l("Enter the department or group."), 120)
+    topic = _text(_l("Topic"), _l("Enter the topic, for example de-escalation."), 120)
+    audience_size = IntegerField(_l("Audience size"), validators=[
+        InputRequired(message=_l("Enter about how many people will attend, like 25.")),
+        NumberRange(min=1, max=5000, message=_l("Enter a number between 1 and 5000."))])
+    preferred_dates = _text(_l("Preferred dates and times"),
+        _l("Give one or more dates that suit you."),
                             300)
-    details = _text("Anything else", None, 2000, multiline=True)
+    details = _text(_l("Anything else"), None, 2000, multiline=True)
 
 
 class SurveyForm(ContactForm):
-    department = _text("Department", None, 120)
-    area = _text("Area to survey", "Enter the area, building or unit.", 200)
-    details = _text("Your concern", "Tell us what worries you about this area.", 2000,
+    department = _text(_l("Department"), None, 120)
+    area = _text(_l("Area to survey"), _l("Enter the area, building or unit."), 200)
+    details = _text(_l("Your concern"), _l("Tell us what worries you about this area."), 2000,
                     multiline=True)
 
 
 class DetailForm(ContactForm):
-    event_when = _text("When is the event", "Enter the date and time of the event.", 200)
-    event_where = _text("Where is the event", "Enter where the event takes place.", 200)
-    expected_attendance = IntegerField("Expected attendance", validators=[
-        InputRequired(message="Enter about how many people will attend, like 150."),
-        NumberRange(min=1, max=100000, message="Enter a number between 1 and 100000.")])
-    details = _text("Concerns", None, 2000, multiline=True)
+    event_when = _text(_l("When is the event"), _l("Enter the date and time of the event."), 200)
+    event_where = _text(_l("Where is the event"), _l("Enter where the event takes place."), 200)
+    expected_attendance = IntegerField(_l("Expected attendance"), validators=[
+        InputRequired(message=_l("Enter about how many people will attend, like 150.")),
+        NumberRange(min=1, max=100000, message=_l("Enter a number between 1 and 100000."))])
+    details = _text(_l("Concerns"), None, 2000, multiline=True)
 
 
 def request_values(form: ContactForm) -> tuple[dict, outreach.Contact]:

@@ -3,6 +3,7 @@ with a patient's valuables. Each opens a P3 service ticket that dispatch works."
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.blueprints.outreach import bp
@@ -21,7 +22,7 @@ MOVED_TO_UNITS = "valuables"
 @public
 def request_form():
     types = {value: label for value, label in SERVICE_TYPES.items() if value in FORMS}
-    return render_template("outreach/index.html", title="Outreach requests", types=types)
+    return render_template("outreach/index.html", title=_("Outreach requests"), types=types)
 
 
 def _prefill(form) -> None:
@@ -35,7 +36,7 @@ def _refilled(service_type: str):
     if service_type not in FORMS:
         abort(404)
     return render_template("outreach/form.html", form=FORMS[service_type](),
-                           service_type=service_type, title=SERVICE_TYPES[service_type])
+                           service_type=service_type, title=_(SERVICE_TYPES[service_type]))
 
 
 @bp.route("/<service_type>", methods=["GET", "POST"])
@@ -48,7 +49,7 @@ def request_type(service_type: str):
         abort(404)
     form = FORMS[service_type]()
     _prefill(form)
-    page = {"form": form, "service_type": service_type, "title": SERVICE_TYPES[service_type]}
+    page = {"form": form, "service_type": service_type, "title": _(SERVICE_TYPES[service_type])}
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
         return render_template("outreach/form.html", **page), status
@@ -67,4 +68,4 @@ def confirmation(reference: str):
     """The reference and private link, shown to the browser that made the request."""
     ticket, link = just_made(reference)
     return render_template("outreach/confirmation.html", ticket=ticket, link=link,
-                           title="Request received")
+                           title=_("Request received"))

@@ -18,6 +18,8 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from wtforms.widgets import HiddenInput
 
 from app.core import timezones, uploads
+from app.core.i18n import N_
+from app.core.i18n import lazy_gettext as _l
 from app.models.reports import OUTCOMES
 from app.services import reports
 from app.services.reports import FUTURE_TOLERANCE
@@ -51,13 +53,14 @@ class PhotoMixin:
         chosen = [f for f in (field.data or []) if f is not None and getattr(f, "filename", "")]
         limit = current_app.config["REPORT_MAX_PHOTOS"]
         if len(chosen) > limit:
-            raise ValidationError(f"Choose at most {limit} photos.")
+            raise ValidationError(_l("Choose at most %(limit)s photos.", limit=limit))
         self.prepared, problems = [], []
         max_bytes = current_app.config["UPLOAD_MAX_BYTES"]
         for number, upload in enumerate(chosen, start=1):
             try:
                 data = uploads.read_limited(upload.stream, max_bytes)
-                self.prepared.append(uploads.prepare(data, label=f"Photo {number}"))
+                label = _l("Photo %(number)s", number=number)
+                self.prepared.append(uploads.prepare(data, label=label))
             except uploads.UploadError as exc:
                 problems.append(str(exc))
         if problems:
@@ -65,38 +68,38 @@ class PhotoMixin:
 
 
 class ReportForm(PhotoMixin, FlaskForm):
-    location = PlaceField("Where is it?", choices=[])
-    location_detail = StringField("Floor, room, exit or other detail", filters=TEXT,
+    location = PlaceField(_l("Where is it?"), choices=[])
+    location_detail = StringField(_l("Floor, room, exit or other detail"), filters=TEXT,
                                   validators=[Length(max=200), *LINE_CHECKS])
-    observed_at = BoundedDateTimeField("When did you see it?", format="%Y-%m-%dT%H:%M",
+    observed_at = BoundedDateTimeField(_l("When did you see it?"), format="%Y-%m-%dT%H:%M",
                                      default=local_now,
-                                     validators=[InputRequired("Say when you saw it.")])
-    description = TextAreaField("What did you see?", filters=TEXT, validators=[
-        DataRequired("Say what you saw."),
-        Length(max=2000, message="Keep it under 2000 characters."), no_control_chars,
+                                     validators=[InputRequired(_l("Say when you saw it."))])
+    description = TextAreaField(_l("What did you see?"), filters=TEXT, validators=[
+        DataRequired(_l("Say what you saw.")),
+        Length(max=2000, message=_l("Keep it under 2000 characters.")), no_control_chars,
     ])
-    person_height = StringField("Height", filters=TEXT,
+    person_height = StringField(_l("Height"), filters=TEXT,
                               validators=[Length(max=60), *LINE_CHECKS])
-    person_clothing = StringField("Clothing", filters=TEXT,
+    person_clothing = StringField(_l("Clothing"), filters=TEXT,
                                 validators=[Length(max=200), *LINE_CHECKS])
-    person_direction = StringField("Direction of travel", filters=TEXT,
+    person_direction = StringField(_l("Direction of travel"), filters=TEXT,
                                    validators=[Length(max=200), *LINE_CHECKS])
-    still_happening = BooleanField("It is still happening or still there")
-    photos = MultipleFileField("Photos")
-    anonymous = BooleanField("Report anonymously")
-    contact_name = StringField("Your name", filters=TEXT,
+    still_happening = BooleanField(_l("It is still happening or still there"))
+    photos = MultipleFileField(_l("Photos"))
+    anonymous = BooleanField(_l("Report anonymously"))
+    contact_name = StringField(_l("Your name"), filters=TEXT,
                              validators=[Length(max=120), *LINE_CHECKS])
-    contact_phone = StringField("Phone number", filters=TEXT,
+    contact_phone = StringField(_l("Phone number"), filters=TEXT,
                               validators=[Length(max=40), *LINE_CHECKS, phone_number])
-    contact_email = StringField("Email address", filters=TEXT, validators=[
+    contact_email = StringField(_l("Email address"), filters=TEXT, validators=[
         Optional(), Length(max=254), *LINE_CHECKS,
-        Email("Enter an email address like name@example.org."),
+        Email(_l("Enter an email address like name@example.org.")),
     ])
     submission_key = SubmissionKeyField()
 
     def validate_location_detail(self, field) -> None:
         if not self.location.data and not field.data:
-            raise ValidationError("Choose a place from the list or describe where it is.")
+            raise ValidationError(_l("Choose a place from the list or describe where it is."))
 
     def validate(self, extra_validators=None) -> bool:
         """An anonymous report ignores any contact details sent with it."""
@@ -107,7 +110,7 @@ class ReportForm(PhotoMixin, FlaskForm):
 
     def validate_observed_at(self, field) -> None:
         if field.data and field.data > local_now() + FUTURE_TOLERANCE:
-            raise ValidationError("The time you saw it cannot be in the future.")
+            raise ValidationError(_l("The time you saw it cannot be in the future."))
 
     @property
     def location_id(self) -> int | None:
@@ -118,7 +121,7 @@ def report_form(**kwargs) -> ReportForm:
     """The report form with its place list (the web page and the Open311 API share it)."""
     form = ReportForm(**kwargs)
     form.location.choices = location_choices(
-        with_other=False, placeholder="Choose a place (or describe it below)")
+        with_other=False, placeholder=N_("Choose a place (or describe it below)"))
     return form
 
 
@@ -137,12 +140,12 @@ def report_details(category: str, form: ReportForm) -> reports.ReportDetails:
 
 
 class AddPhotosForm(PhotoMixin, FlaskForm):
-    photos = MultipleFileField("Add photos")
+    photos = MultipleFileField(_l("Add photos"))
 
     def validate_photos(self, field) -> None:
         super().validate_photos(field)
         if not self.prepared:
-            raise ValidationError("Choose at least one photo.")
+            raise ValidationError(_l("Choose at least one photo."))
 
 
 class CloseReportForm(FlaskForm):

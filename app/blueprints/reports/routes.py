@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.blueprints.reports import bp
@@ -37,8 +38,8 @@ def _actor():
 
 def _render_form(category: str, form: ReportForm, status: int = 200):
     return render_template(
-        "reports/form.html", form=form, category=category, label=CATEGORIES[category],
-        guidance=GUIDANCE[category], title=f"Report: {CATEGORIES[category]}",
+        "reports/form.html", form=form, category=category, label=_(CATEGORIES[category]),
+        guidance=GUIDANCE[category], title=_("Report: %(what)s", what=_(CATEGORIES[category])),
         max_photos=current_app.config["REPORT_MAX_PHOTOS"],
         max_photo_size=uploads.megabytes(current_app.config["UPLOAD_MAX_BYTES"]),
     ), status
@@ -48,7 +49,7 @@ def _render_form(category: str, form: ReportForm, status: int = 200):
 @public
 def start():
     return render_template("reports/start.html", categories=CATEGORIES, guidance=GUIDANCE,
-                           title="Report a concern")
+                           title=_("Report a concern"))
 
 
 def _refilled(category: str):
@@ -83,7 +84,7 @@ def sent(reference: str):
     """The reference and private link, shown to the browser that sent the report."""
     report, link = just_made(reference, reports.report_for_token)
     return render_template("reports/sent.html", report=report, link=link,
-                           title="Report sent" if report else "Report received")
+                           title=_("Report sent") if report else _("Report received"))
 
 
 def _followed_report(reference: str, token: str):
@@ -98,7 +99,7 @@ def _photos_page(reference: str, token: str):
     report = _followed_report(reference, token)
     page = url_for("track.follow", reference=report.reference, token=token)
     return render_template("reports/add_photos.html", report=report, form=AddPhotosForm(),
-                           back=page, title="Add photos to your report")
+                           back=page, title=_("Add photos to your report"))
 
 
 @bp.route("/<reference>/<token>/photos", methods=["GET", "POST"])
@@ -110,17 +111,17 @@ def add_photos(reference: str, token: str):
     page = url_for("track.follow", reference=report.reference, token=token)
     if not form.is_submitted() or not report.is_open:
         return render_template("reports/add_photos.html", report=report, form=form, back=page,
-                               title="Add photos to your report")
+                               title=_("Add photos to your report"))
     if form.validate():
         try:
             reports.add_photos(reference, token, form.prepared)
         except reports.ReportError as error:
             form.photos.errors.append(str(error))
         else:
-            flash("Thank you: your photos have been sent to dispatch.", "success")
+            flash(_("Thank you: your photos have been sent to dispatch."), "success")
             return redirect(page, 303)
     return render_template("reports/add_photos.html", report=report, form=form, back=page,
-                           title="Add photos to your report"), 400
+                           title=_("Add photos to your report")), 400
 
 
 @bp.route("/photo/<int:photo_id>")
@@ -144,7 +145,7 @@ def close_report(ticket_id: int):
         abort(404)
     form = CloseReportForm()
     if not form.validate():
-        messages = [e for errors in form.errors.values() for e in errors]
+        messages = [str(e) for errors in form.errors.values() for e in errors]
         flash(" ".join(messages) or "Check the close form.", "error")
         return redirect(_ticket_page(ticket_id), 303)
     try:

@@ -25,6 +25,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from app.core.i18n import lazy_gettext as _l
 from app.core.timezones import to_utc
 from app.models.base import utcnow
 from app.models.seminars import AUDIENCES, TOPICS
@@ -72,14 +73,14 @@ class ActionForm(FlaskForm):
 
 
 class VisitorForm(FlaskForm):
-    name = StringField("Your name", filters=[strip_text], validators=[
-        InputRequired(message="Enter your name."),
-        Length(max=120, message="Keep your name under 120 characters."),
+    name = StringField(_l("Your name"), filters=[strip_text], validators=[
+        InputRequired(message=_l("Enter your name.")),
+        Length(max=120, message=_l("Keep your name under 120 characters.")),
         no_control_chars, single_line])
-    email = EmailField("Email address", filters=[strip_text], validators=[
-        InputRequired(message="Enter your email address."),
-        Length(max=254, message="Keep the email address under 254 characters."),
-        Email(message="Enter an email address like name@example.org.",
+    email = EmailField(_l("Email address"), filters=[strip_text], validators=[
+        InputRequired(message=_l("Enter your email address.")),
+        Length(max=254, message=_l("Keep the email address under 254 characters.")),
+        Email(message=_l("Enter an email address like name@example.org."),
               check_deliverability=False)])
 
 

@@ -3,6 +3,7 @@ a member's own registrations and training history, and the calendar file."""
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -24,6 +25,7 @@ from app.services.seminar_calendar import session_calendar
 from app.web.access import member, public
 from app.web.headers import no_store
 from app.web.hostile import text_arg
+from app.web.language import as_recorded
 from app.web.rate_limits import SIGNUPS, form_limit
 
 
@@ -63,7 +65,7 @@ def _open_session(session_id: int) -> SeminarSession:
 def catalogue():
     topic, audience = text_arg("topic", 40), text_arg("audience", 20)
     sessions = _upcoming(topic=topic, audience=audience)
-    return render_template("seminars/catalogue.html", title="Training seminars",
+    return render_template("seminars/catalogue.html", title=_("Training seminars"),
                            sessions=sessions, seats=_seats_left(sessions), topics=TOPICS,
                            audiences=AUDIENCES, topic=topic, audience=audience)
 
@@ -94,7 +96,8 @@ def session_ics(session_id: int):
 
 
 def _register_page(session, form, error=None, status=200):
-    return render_template("seminars/register.html", title=f"Register: {session.seminar.title}",
+    return render_template("seminars/register.html", title=_("Register: %(title)s",
+        title=session.seminar.title),
                            session=session, form=form, error=error,
                            seats_left=service.seats_left(session),
                            may_attend=service.may_attend(session, _user())), status
@@ -134,22 +137,24 @@ def register(session_id: int):
 def _outcome_message(outcome: service.Outcome) -> str:
     title = outcome.registration.session.seminar.title
     if outcome.registration.status == "waitlisted":
-        return (f"The session is full: you are on the waitlist for {title}, "
-                f"in position {outcome.position}. We will email you if a seat frees up.")
-    return f"Your place is confirmed for {title}. We have emailed you the details."
+        return _("The session is full: you are on the waitlist for %(title)s, in position "
+                 "%(position)s. We will email you if a seat frees up.",
+                 title=title, position=outcome.position)
+    return _("Your place is confirmed for %(title)s. We have emailed you the details.",
+             title=title)
 
 
 @bp.route("/sessions/<int:session_id>/check-email")
 @public
 def check_email(session_id: int):
     session = _open_session(session_id)
-    return render_template("seminars/check_email.html", title="Check your email",
+    return render_template("seminars/check_email.html", title=_("Check your email"),
                            session=session)
 
 
 def _invalid_link(message: str):
     no_store()
-    return render_template("seminars/link_invalid.html", title="This link does not work",
+    return render_template("seminars/link_invalid.html", title=_("This link does not work"),
                            message=message), 404
 
 
@@ -159,17 +164,22 @@ def confirm(token: str):
     no_store()
     registration = service.registration_for_confirm_token(token)
     if registration is None:
-        return _invalid_link("This confirmation link is not valid or has expired. "
-                             "Please register again.")
+        return _invalid_link(_("This confirmation link is not valid or has expired. "
+                             "Please register again."))
+    with as_recorded(registration.language):
+        return _confirm(registration)
+
+
+def _confirm(registration):
     form = ActionForm()
     if request.method == "GET" or not form.validate_on_submit():
-        return render_template("seminars/confirm.html", title="Confirm your place",
+        return render_template("seminars/confirm.html", title=_("Confirm your place"),
                                registration=registration, form=form)
     try:
         outcome = service.confirm(registration.id)
     except service.SeminarError as error:
         return _invalid_link(str(error))
-    return render_template("seminars/result.html", title="Your registration",
+    return render_template("seminars/result.html", title=_("Your registration"),
                            registration=outcome.registration, position=outcome.position)
 
 
@@ -179,18 +189,23 @@ def cancel_link(token: str):
     no_store()
     registration = service.registration_for_token(token)
     if registration is None:
-        return _invalid_link("This cancellation link is not valid any more. Use the link in "
-                             "the most recent email from us, or sign in to your account.")
+        return _invalid_link(_("This cancellation link is not valid any more. Use the link in "
+                             "the most recent email from us, or sign in to your account."))
+    with as_recorded(registration.language):
+        return _cancel_by_link(registration, token)
+
+
+def _cancel_by_link(registration, token: str):
     form = ActionForm()
     if request.method == "GET" or not form.validate_on_submit():
-        return render_template("seminars/cancel.html", title="Cancel your place",
+        return render_template("seminars/cancel.html", title=_("Cancel your place"),
                                registration=registration, form=form,
                                position=service.waitlist_position(registration))
     try:
         registration = service.cancel_with_token(token)
     except service.SeminarError as error:
         return _invalid_link(str(error))
-    return render_template("seminars/cancelled.html", title="Registration cancelled",
+    return render_template("seminars/cancelled.html", title=_("Registration cancelled"),
                            registration=registration)
 
 
@@ -199,7 +214,7 @@ def cancel_link(token: str):
 def mine():
     registrations = [r for r in service.registrations_of(current_user) if r.status != ATTENDED]
     positions = {r.id: service.waitlist_position(r) for r in registrations}
-    return render_template("seminars/mine.html", title="My seminars",
+    return render_template("seminars/mine.html", title=_("My seminars"),
                            registrations=registrations, positions=positions,
                            form=ActionForm(), now=utcnow())
 
@@ -215,7 +230,8 @@ def cancel_mine(registration_id: int):
     except service.SeminarError as error:
         flash(str(error), "error")
         return redirect(url_for(".mine"))
-    flash(f"Your registration for {registration.session.seminar.title} is cancelled.",
+    flash(_("Your registration for %(title)s is cancelled.",
+            title=registration.session.seminar.title),
           "success")
     return redirect(url_for(".mine"))
 
@@ -224,7 +240,7 @@ def cancel_mine(registration_id: int):
 @member
 def history():
     attended = [r for r in service.registrations_of(current_user) if r.status == ATTENDED]
-    return render_template("seminars/history.html", title="My training history",
+    return render_template("seminars/history.html", title=_("My training history"),
                            registrations=attended)
 
 

@@ -40,7 +40,7 @@ def decline_access(grant_id: int):
 def _decide(decision, grant_id: int, done: str):
     form = DecisionForm()
     if not form.validate_on_submit():
-        flash(" ".join(form.code.errors) or "The form had expired: try again.", "error")
+        flash(" ".join(map(str, form.code.errors)) or "The form had expired: try again.", "error")
         return redirect(url_for(".access_requests"), 303)
     problem = second_factor.check_fresh_code(current_user, form.code.data)
     if problem:

@@ -19,6 +19,8 @@ from wtforms.validators import (
 )
 
 from app.blueprints.auth.forms import code_field
+from app.core.i18n import lazy_gettext as _l
+from app.core.i18n import translated
 from app.models.support import CONTACT_METHODS, HELP_KINDS
 from app.services.support import CLOSE_CHOICES, MESSAGE_MAX
 from app.web.forms import (
@@ -34,54 +36,55 @@ from app.web.forms import (
 )
 
 TEXT = [strip_text]
-BAD_EMAIL = "Enter an email address, like name@example.org."
-NO_HELP_CHOSEN = ("Choose at least one kind of help. "
-                  "If you are not sure, choose “Help reaching an advocate”.")
+BAD_EMAIL = _l("Enter an email address, like name@example.org.")
+NO_HELP_CHOSEN = (_l("Choose at least one kind of help. "
+                  "If you are not sure, choose “Help reaching an advocate”."))
 
 
 def _line(max_length: int):
-    return [Optional(), Length(max=max_length, message=f"Keep this under {max_length} characters."),
+    return [Optional(), Length(max=max_length, message=_l("Keep this under %(max)d characters.")),
             no_control_chars, single_line]
 
 
 class RequestForm(FlaskForm):
     help_kinds = MultiCheckboxField(
-        "What help would you like?", choices=select_choices(HELP_KINDS),
+        _l("What help would you like?"), choices=select_choices(translated(HELP_KINDS)),
         validators=[DataRequired(message=NO_HELP_CHOSEN)])
     details = TextAreaField(
-        "Anything you want us to know", filters=TEXT,
-        validators=[Optional(), Length(max=4000, message="Keep this under 4000 characters."),
+        _l("Anything you want us to know"), filters=TEXT,
+        validators=[Optional(), Length(max=4000, message=_l("Keep this under 4000 characters.")),
                     no_control_chars])
-    preferred_name = StringField("What name should we ask for?", filters=TEXT,
+    preferred_name = StringField(_l("What name should we ask for?"), filters=TEXT,
                                  validators=_line(80))
     contact_method = RadioField(
-        "How can we safely reach you?", choices=select_choices(CONTACT_METHODS),
-        validators=[InputRequired(message="Choose a safe way for us to reach you.")])
-    phone = StringField("Safe phone number", filters=TEXT,
+        _l("How can we safely reach you?"), choices=select_choices(translated(CONTACT_METHODS)),
+        validators=[InputRequired(message=_l("Choose a safe way for us to reach you."))])
+    phone = StringField(_l("Safe phone number"), filters=TEXT,
                         validators=[*_line(30), phone_number])
-    email = StringField("Safe email address", filters=TEXT,
+    email = StringField(_l("Safe email address"), filters=TEXT,
                         validators=[*_line(254), Email(message=BAD_EMAIL)])
-    email_is_safe = BooleanField("This address is safe: nobody else reads it")
-    in_person_place = StringField("Where can we meet you?", filters=TEXT, validators=_line(200))
-    in_person_time = StringField("When can we meet you there?", filters=TEXT,
+    email_is_safe = BooleanField(_l("This address is safe: nobody else reads it"))
+    in_person_place = StringField(_l("Where can we meet you?"), filters=TEXT, validators=_line(200))
+    in_person_time = StringField(_l("When can we meet you there?"), filters=TEXT,
                                  validators=_line(200))
-    safe_times = StringField("Safe times to contact you", filters=TEXT, validators=_line(200))
+    safe_times = StringField(_l("Safe times to contact you"), filters=TEXT, validators=_line(200))
     may_leave_message = RadioField(
-        "May we leave a message?", choices=select_choices([("no", "No"), ("yes", "Yes")]),
-        validators=[InputRequired(message="Say whether we may leave a message.")])
-    code_word = StringField("A code word", filters=TEXT, validators=_line(60))
-    show_in_my_requests = BooleanField("Show this request in “My requests” on my account")
+        _l("May we leave a message?"), choices=select_choices([("no", _l("No")), ("yes",
+            _l("Yes"))]),
+        validators=[InputRequired(message=_l("Say whether we may leave a message."))])
+    code_word = StringField(_l("A code word"), filters=TEXT, validators=_line(60))
+    show_in_my_requests = BooleanField(_l("Show this request in “My requests” on my account"))
     submission_key = SubmissionKeyField()
 
     # What the chosen contact method needs: (field, message). Checked after the field
     # validators, because Optional() stops a field's chain when it is empty.
     NEEDED = {
-        "phone": (("phone", "Enter a safe phone number, or choose another way to reach you."),),
-        "email": (("email", "Enter a safe email address, or choose another way to reach you."),
-                  ("email_is_safe", "Only give an address nobody else reads: tick the box, "
-                                    "or choose another way to reach you.")),
-        "in_person": (("in_person_place", "Say where we can meet you, or choose another way."),
-                      ("in_person_time", "Say when we can meet you, or choose another way.")),
+        "phone": (("phone", _l("Enter a safe phone number, or choose another way to reach you.")),),
+        "email": (("email", _l("Enter a safe email address, or choose another way to reach you.")),
+                  ("email_is_safe", _l("Only give an address nobody else reads: tick the box, "
+                                    "or choose another way to reach you."))),
+        "in_person": (("in_person_place", _l("Say where we can meet you, or choose another way.")),
+                      ("in_person_time", _l("Say when we can meet you, or choose another way."))),
     }
 
     def validate(self, extra_validators=None) -> bool:
@@ -99,10 +102,10 @@ class RequestForm(FlaskForm):
 
 class ReplyForm(FlaskForm):
     body = TextAreaField(
-        "Your message", filters=TEXT,
-        validators=[DataRequired(message="Write your message first."),
+        _l("Your message"), filters=TEXT,
+        validators=[DataRequired(message=_l("Write your message first.")),
                     Length(max=MESSAGE_MAX,
-                           message=f"Keep your message under {MESSAGE_MAX} characters."),
+                           message=_l("Keep your message under %(max)d characters.")),
                     no_control_chars])
 
 

@@ -7,6 +7,7 @@ attempt is audited ("dv.denied") before the refusal.
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.blueprints.stream.live import live_attributes
@@ -20,6 +21,7 @@ from app.blueprints.support.forms import (
     ReplyForm,
     RequestForm,
 )
+from app.core.i18n import lazy_gettext as _l
 from app.core.timezones import to_utc
 from app.services import support as service
 from app.services.dispatch import DispatchError, TicketConflict
@@ -27,7 +29,7 @@ from app.web.access import member, public, roles_required, rule_of
 from app.web.headers import no_store
 from app.web.rate_limits import REPLIES, TICKETS, form_limit
 
-TITLE = "Support request"
+TITLE = _l("Support request")
 
 
 @bp.before_request
@@ -177,7 +179,7 @@ def _reply_page(view, send, here: str):
     except service.SupportError as exc:
         flash(str(exc), "error")
     else:
-        flash("Your message was sent to the advocate.", "success")
+        flash(_("Your message was sent to the advocate."), "success")
     return redirect(here, 303)
 
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import abort, current_app, flash, make_response, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.blueprints.stream.live import live_attributes
 from app.blueprints.track import bp
 from app.blueprints.track.forms import CancelForm, FindForm, MessageForm
+from app.core.i18n import lazy_gettext as _l
 from app.core.tokens import normalise_reference
 from app.extensions import db
 from app.models.tickets import Ticket
@@ -23,10 +25,11 @@ from app.services.support import opted_in_ids as support_opted_in
 from app.services.tickets import ticket_for_token
 from app.web.access import member, public
 from app.web.headers import no_store
+from app.web.language import as_recorded
 from app.web.rate_limits import REPLIES, form_limit
 
-NOT_FOUND = ("We could not find a request with that reference and access code. Check both, "
-             "or call dispatch.")
+NOT_FOUND = (_l("We could not find a request with that reference and access code. Check both, "
+             "or call dispatch."))
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,7 @@ def _by_token(reference: str, token: str) -> Followed:
     no_store()
     ticket = ticket_for_token(reference, token)
     if ticket is None:
-        abort(make_response(render_template("track/not_found.html", title="Request not found",
+        abort(make_response(render_template("track/not_found.html", title=_("Request not found"),
                                             message=NOT_FOUND), 404))
     if not visibility.link_may_show(ticket):
         _confidential_elsewhere(reference, token)
@@ -72,13 +75,22 @@ def _mine(reference: str) -> Followed:
 
 
 def _page(followed: Followed, form: MessageForm | None = None, status: int = 200):
+    """The follow-up page, in the language the request was made in unless the person chose
+    another with the language link."""
     ticket = followed.ticket
+    with as_recorded(ticket.language):
+        return _render_page(followed, ticket, form), status
+
+
+def _render_page(followed: Followed, ticket: Ticket, form: MessageForm | None) -> str:
     return render_template(
         "track/follow.html", ticket=ticket, urls=followed, form=form or MessageForm(),
         steps=followup.timeline(ticket), expected=followup.expected(ticket),
         question=followup.open_question(ticket),
-        title=f"Your {ticket.REQUESTER_NOUN} {ticket.reference}",
-        live=live_attributes(ticket)), status
+        title=(_("Your report %(reference)s", reference=ticket.reference)
+               if ticket.REQUESTER_NOUN == "report"
+               else _("Your request %(reference)s", reference=ticket.reference)),
+        live=live_attributes(ticket))
 
 
 def _message(followed: Followed):
@@ -90,14 +102,14 @@ def _message(followed: Followed):
     except followup.FollowupError as error:
         form.body.errors.append(str(error))
         return _page(followed, form, 400)
-    flash("Your message has been sent to dispatch.", "success")
+    flash(_("Your message has been sent to dispatch."), "success")
     return redirect(followed.page, 303)
 
 
 def _cancel(followed: Followed):
     form = CancelForm()
     if not followed.ticket.is_open:
-        flash("This request is already closed.", "warning")
+        flash(_("This request is already closed."), "warning")
         return redirect(followed.page, 303)
     if form.validate_on_submit():
         try:
@@ -105,12 +117,16 @@ def _cancel(followed: Followed):
         except followup.FollowupError as error:
             flash(str(error), "error")
         else:
-            noun, (_, done) = followed.ticket.REQUESTER_NOUN, followed.ticket.WITHDRAW
-            flash(f"Your {noun} is {done}. Dispatch has been told.", "success")
+            flash(_("Your report is withdrawn. Dispatch has been told.") if _is_report(followed)
+                  else _("Your request is cancelled. Dispatch has been told."), "success")
         return redirect(followed.page, 303)
     return render_template("track/cancel.html", ticket=followed.ticket, urls=followed,
-                           form=form, title=f"{followed.ticket.WITHDRAW[0].capitalize()} "
-                                            f"your {followed.ticket.REQUESTER_NOUN}")
+                           form=form, title=_("Withdraw your report") if _is_report(followed)
+                           else _("Cancel your request"))
+
+
+def _is_report(followed: Followed) -> bool:
+    return followed.ticket.REQUESTER_NOUN == "report"
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -127,7 +143,7 @@ def entry():
         if found:
             form.link.errors.append(NOT_FOUND)
     status = 400 if form.is_submitted() else 200
-    return render_template("track/entry.html", form=form, title="Track a request"), status
+    return render_template("track/entry.html", form=form, title=_("Track a request")), status
 
 
 @bp.route("/<reference>/<token>")
@@ -138,7 +154,7 @@ def follow(reference: str, token: str):
 
 def _cancel_page(followed: Followed):
     return render_template("track/cancel.html", ticket=followed.ticket, urls=followed,
-                           form=CancelForm(), title="Cancel your request")
+                           form=CancelForm(), title=_("Cancel your request"))
 
 
 @bp.route("/<reference>/<token>/message", methods=["POST"])
@@ -163,7 +179,7 @@ def mine():
                              visibility.not_confidential() | Ticket.id.in_(support_opted_in()))
         .order_by(Ticket.created_at.desc(), Ticket.id.desc())
     ).all()
-    return render_template("track/mine.html", tickets=tickets, title="My requests")
+    return render_template("track/mine.html", tickets=tickets, title=_("My requests"))
 
 
 @bp.route("/mine/<reference>")
