@@ -56,6 +56,12 @@ def reads(sent: list[str]) -> list[str]:
     return [statement for statement in sent if statement.lstrip().upper().startswith("SELECT")]
 
 
+def row_reads(sent: list[str]) -> list[str]:
+    """The reads of the board itself: without the viewer's session and account, which a
+    load may or may not read again (the test's own session can still hold them)."""
+    return [s for s in reads(sent) if "login_session" not in s]
+
+
 def busy_board(make_ticket, make_location, make_user, count: int) -> None:
     """`count` open tickets, each at its own place, half of them with their own officer."""
     for n in range(count):
@@ -75,7 +81,7 @@ def test_the_board_asks_the_database_as_often_for_thirty_rows_as_for_three(
     busy_board(make_ticket, make_location, make_user, 27)
     many, page = board_load(client)
     assert len(page.select("table.queue tbody tr")) == 30
-    assert len(reads(many)) == len(reads(few)), many
+    assert len(row_reads(many)) == len(row_reads(few)), many
     assert len(reads(many)) <= 10, many
 
 

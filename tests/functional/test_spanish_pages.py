@@ -127,7 +127,7 @@ REPORT_CATEGORIES = ["suspicious_package", "suspicious_person", "suspicious_subs
 
 @pytest.mark.parametrize("path", ["/report/", *[f"/report/{c}" for c in REPORT_CATEGORIES],
                                   "/outreach/", "/outreach/presentation", "/outreach/survey",
-                                  "/outreach/detail", "/outreach/valuables"])
+                                  "/outreach/detail"])
 def test_report_and_outreach_pages_are_in_spanish(client, path):
     assert_spanish(client.get(path, headers=SPANISH))
 
