@@ -7,6 +7,7 @@ N+1) fails here however fast the machine is."""
 from __future__ import annotations
 
 import re
+import threading
 from contextlib import contextmanager
 
 import pytest
@@ -22,10 +23,15 @@ from tests.helpers import sign_in, soup
 
 @contextmanager
 def counted_queries():
-    """The statements sent to the database while the block runs."""
+    """The statements this thread sends to the database while the block runs (the test
+    client serves the request in this thread; the process's stream wake-up thread, started
+    by an earlier test, polls on its own)."""
     sent: list[str] = []
+    here = threading.get_ident()
 
     def count(_conn, _cursor, statement, *_args) -> None:
+        if threading.get_ident() != here:
+            return
         if not statement.startswith("BEGIN"):  # SQLite's transaction start, not a query
             sent.append(statement)
 
@@ -34,6 +40,16 @@ def counted_queries():
         yield sent
     finally:
         event.remove(_db.engine, "before_cursor_execute", count)
+
+
+@pytest.fixture(autouse=True)
+def no_cached_pieces():
+    """Each count starts from empty per-process caches, whatever ran before in the process."""
+    board.clear()
+    cache.clear()
+    yield
+    board.clear()
+    cache.clear()
 
 
 @pytest.fixture()
@@ -72,7 +88,7 @@ def busy_board(make_ticket, make_location, make_user, count: int) -> None:
 
 
 def test_the_board_asks_the_database_as_often_for_thirty_rows_as_for_three(
-        choices_cached, db, login_as, make_ticket, make_location, make_user):
+        db, login_as, make_ticket, make_location, make_user):
     client = login_as("dispatcher")
     busy_board(make_ticket, make_location, make_user, 3)
     board_load(client)  # a session's first load may also move its idle clock on (an UPDATE)
@@ -82,7 +98,9 @@ def test_the_board_asks_the_database_as_often_for_thirty_rows_as_for_three(
     many, page = board_load(client)
     assert len(page.select("table.queue tbody tr")) == 30
     assert len(row_reads(many)) == len(row_reads(few)), many
-    assert len(reads(many)) <= 10, many
+    # with the per-process caches off (as here) the places tree is read for the filter, the
+    # building filter and the rows' labels, and the alert banner checks its marker
+    assert len(reads(many)) <= 13, many
 
 
 @pytest.fixture()
