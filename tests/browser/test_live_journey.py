@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from app.services import events
+from app.services import dispatch, events
 from tests.browser.journey import not_reloaded, open_live, sign_in
 from tests.fixtures.browser import PHONE
 
@@ -238,7 +238,9 @@ def test_p1_sound_and_assignment_vibration_are_off_until_chosen_and_the_choice_i
     vibrate.check()
     open_live(beat, live_server + "/dispatch/mine")
     assert beat.get_by_label("Vibrate for a new assignment").is_checked()
-    make_ticket(priority=2, status="assigned", officer=officer, summary="Escort to Garage B")
+    ticket = make_ticket(priority=2, summary="Escort to Garage B")
+    dispatch.acknowledge(ticket.id, dispatcher, None)
+    dispatch.assign(ticket.id, dispatcher, None, officer)  # as the desk would
     beat.locator("li.assignment", has_text="Escort to Garage B").wait_for()
     assert beat.evaluate("() => window.signals.vibrations") == [[200, 100, 200]]
     assert not_reloaded(beat)
