@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from app.core import tokens
 from app.core.database import use_case
@@ -28,6 +27,7 @@ from app.models.alerts import (
 from app.models.base import utcnow
 from app.ops.jobs import periodic
 from app.services import audit, outbox
+from app.services.apb_sending import fan_out
 from app.services.mail_quota import enqueue_typed
 
 UNSUBSCRIBE_MAX_AGE = 10 * 365 * 24 * 3600
@@ -104,21 +104,7 @@ def fanout() -> int:
                                      CampusAlert.fanout_done_at.is_(None))
         .order_by(CampusAlert.id)).all()
     for alert_id in pending:
-        queued += _fanout_alert(alert_id, current_app.config["OUTBOX_BATCH_SIZE"])
-    return queued
-
-
-def _fanout_alert(alert_id: int, batch_size: int, max_collisions: int = 5) -> int:
-    queued, collisions = 0, 0
-    while collisions < max_collisions:
-        try:
-            count = fanout_batch(alert_id, batch_size)
-        except IntegrityError:
-            collisions += 1  # another worker queued the same rows first; look again
-            continue
-        if count == 0:
-            break
-        queued += count
+        queued += fan_out(fanout_batch, alert_id, current_app.config["OUTBOX_BATCH_SIZE"])
     return queued
 
 

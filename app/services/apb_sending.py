@@ -34,15 +34,18 @@ def fanout() -> int:
         )
     ).all()
     for issue_id in pending:
-        queued += _fanout_issue(issue_id, current_app.config["OUTBOX_BATCH_SIZE"])
+        queued += fan_out(fanout_batch, issue_id, current_app.config["OUTBOX_BATCH_SIZE"])
     return queued
 
 
-def _fanout_issue(issue_id: int, batch_size: int, max_collisions: int = 5) -> int:
+def fan_out(batch, item_id: int, batch_size: int, max_collisions: int = 5) -> int:
+    """Run `batch(item_id, batch_size)` (one transaction, how many it queued) until it queues
+    nothing; a unique-row collision means another worker queued the same rows first, so look
+    again. The APB and campus alerts both fan out this way."""
     queued, collisions = 0, 0
     while collisions < max_collisions:
         try:
-            count = fanout_batch(issue_id, batch_size)
+            count = batch(item_id, batch_size)
         except IntegrityError:
             collisions += 1  # another worker queued the same rows first; look again
             continue
