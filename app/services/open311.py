@@ -21,7 +21,6 @@ from app.core.database import use_case
 from app.extensions import db
 from app.models.accounts import User
 from app.models.open311 import ApiKey, PublishedService
-from app.models.outreach import SERVICE_TYPES
 from app.models.reports import CATEGORIES, URGENT_CATEGORIES
 from app.services import audit, open311_keys, outreach, reports
 from app.services.tickets import Opened
@@ -48,7 +47,7 @@ def _catalogue() -> dict[str, Service]:
     ] + [
         Service(f"outreach-{kind}", OUTREACH, kind, label, "Outreach requests",
                 ("outreach", kind))
-        for kind, label in SERVICE_TYPES.items()
+        for kind, label in outreach.OPEN_TYPES.items()
     ]
     return {service.code: service for service in services}
 

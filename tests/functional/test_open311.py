@@ -65,11 +65,23 @@ def test_discovery_names_this_endpoint_and_both_formats(spec, fmt):
 def test_services_are_the_report_categories_and_outreach_requests_never_dv_or_escorts(spec, fmt):
     codes = {service["service_code"] for service in spec.services(fmt)}
     assert {f"report-{c}" for c in CATEGORIES} <= codes
-    assert {"outreach-presentation", "outreach-survey", "outreach-detail",
-            "outreach-valuables"} <= codes
-    assert not [c for c in codes if "dv" in c or "escort" in c or "support" in c]
+    assert {"outreach-presentation", "outreach-survey", "outreach-detail"} <= codes
+    # valuables pickups are a unit request now, for signed-in unit staff only
+    assert not [c for c in codes if "dv" in c or "escort" in c or "support" in c
+                or "valuables" in c]
     for service in spec.services(fmt):
         assert str(service["metadata"]).lower() == "true"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_published_service_has_a_definition_and_takes_requests(spec, api_key, fmt):
+    key = api_key()
+    for service in spec.services(fmt):
+        code = service["service_code"]
+        spec.definition(code, fmt)
+        assert spec.last.status_code == 200, code
+        spec.post(fmt, api_key=key, service_code=code)  # nothing else: refused, never a 500
+        assert spec.last.status_code == 400, code
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -21,8 +21,8 @@ MOVED_TO_UNITS = "valuables"
 @bp.route("/")
 @public
 def request_form():
-    types = {value: label for value, label in SERVICE_TYPES.items() if value in FORMS}
-    return render_template("outreach/index.html", title=_("Outreach requests"), types=types)
+    return render_template("outreach/index.html", title=_("Outreach requests"),
+                           types=outreach.OPEN_TYPES)
 
 
 def _prefill(form) -> None:
