@@ -40,7 +40,8 @@ def same_site_post() -> bool:
     if fetch_site is not None:
         return fetch_site in ("same-origin", "none")
     origin = request.headers.get("Origin")
-    return origin is None or urlsplit(origin).hostname in current_app.config["TRUSTED_HOSTS"]
+    # the same origin: this very host and port (already checked against TRUSTED_HOSTS)
+    return origin is None or urlsplit(origin).netloc == request.host
 
 
 @bp.app_template_global("campus_alerts")
