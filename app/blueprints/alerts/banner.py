@@ -40,8 +40,11 @@ def same_site_post() -> bool:
     if fetch_site is not None:
         return fetch_site in ("same-origin", "none")
     origin = request.headers.get("Origin")
-    # the same origin: this very host and port (already checked against TRUSTED_HOSTS)
-    return origin is None or urlsplit(origin).netloc == request.host
+    # this site's own origin: SITE_URL's host and port, or an extra trusted host on its
+    # default port (never the same host name on another port: another app)
+    config = current_app.config
+    ours = {urlsplit(config["SITE_URL"]).netloc, *config["EXTRA_TRUSTED_HOSTS"]}
+    return origin is None or urlsplit(origin).netloc in ours
 
 
 @bp.app_template_global("campus_alerts")
