@@ -200,6 +200,13 @@ class Config:
         2: env_int("ACK_TARGET_P2_SECONDS", 300),
         3: env_int("ACK_TARGET_P3_SECONDS", 24 * 3600),
     }
+    # On-scene targets per priority, in seconds of wall-clock time from receipt: the
+    # dashboard's "on scene within target" (0: no target for that priority).
+    ON_SCENE_TARGET_SECONDS = {
+        1: env_int("ON_SCENE_TARGET_P1_SECONDS", 600),
+        2: env_int("ON_SCENE_TARGET_P2_SECONDS", 1200),
+        3: env_int("ON_SCENE_TARGET_P3_SECONDS", 0),
+    }
     # Priorities whose target counts weekday time only (Saturday and Sunday skipped, in
     # TIMEZONE): "one business day" for P3. Comma-separated, e.g. "3" or "2,3"; "" for none.
     ACK_BUSINESS_TIME_PRIORITIES = frozenset(

@@ -114,13 +114,17 @@ def backlog_table(d: Dashboard) -> Table:
 def response_table(d: Dashboard) -> Table:
     rows = [[f"P{r.priority}", r.received, seconds_text(r.ack[1]), seconds_text(r.ack[2]),
              seconds_text(r.scene[1]), seconds_text(r.scene[2]), r.target_label,
-             share_text(r.share), r.within, r.judged] for r in d.response]
+             share_text(r.share), r.within, r.judged, r.scene_target_label,
+             share_text(r.scene_share), r.scene_within, r.scene_judged] for r in d.response]
     parts = [f"P{r.priority} {share_text(r.share)} acknowledged within {r.target_label}"
              for r in d.response if r.share is not None]
+    parts += [f"P{r.priority} {share_text(r.scene_share)} on scene within "
+              f"{r.scene_target_label}" for r in d.response if r.scene_share is not None]
     return Table("response", "Response times per priority",
                  ["Priority", "Received", "Acknowledge median", "Acknowledge p90",
                   "On scene median", "On scene p90", "Target", "Within target",
-                  "In time", "Judged"], rows,
+                  "In time", "Judged", "On scene target", "On scene within target",
+                  "Reached in time", "Reached"], rows,
                  ("; ".join(parts) + ".") if parts else "No acknowledgements in this period.")
 
 

@@ -36,11 +36,27 @@ class PriorityResponse:
     scene: tuple[int, float | None, float | None]  # (reached, median, p90) seconds
     within: int
     judged: int
+    scene_target_seconds: int = 0  # 0: no on-scene target for this priority
+    scene_within: int = 0  # reached the scene within it
 
     @property
     def share(self) -> float | None:
         """The share within target, 0..1, or None when no verdict is known yet."""
         return self.within / self.judged if self.judged else None
+
+    @property
+    def scene_judged(self) -> int:
+        """Tickets judged against the on-scene target: those an officer reached (one never
+        reached, resolved by phone or cancelled, has no on-scene time to judge)."""
+        return self.scene[0] if self.scene_target_seconds else 0
+
+    @property
+    def scene_share(self) -> float | None:
+        return self.scene_within / self.scene_judged if self.scene_judged else None
+
+    @property
+    def scene_target_label(self) -> str:
+        return duration(self.scene_target_seconds) if self.scene_target_seconds else "none"
 
     @property
     def target_label(self) -> str:
@@ -68,6 +84,10 @@ def _targets() -> dict[int, int]:
     return {int(p): int(s) for p, s in current_app.config["ACK_TARGET_SECONDS"].items()}
 
 
+def _scene_targets() -> dict[int, int]:
+    return {int(p): int(s) for p, s in current_app.config["ON_SCENE_TARGET_SECONDS"].items()}
+
+
 def _is_business(priority: int) -> bool:
     return priority in current_app.config["ACK_BUSINESS_TIME_PRIORITIES"]
 
@@ -86,20 +106,31 @@ def response(where: Scope) -> list[PriorityResponse]:
                             else_=0))
     base = received_in(where)
     found = percentiles_by(Ticket.priority, [ack, scene], base,
-                           [func.count(), quick, acknowledged, overdue])
+                           [func.count(), quick, acknowledged, overdue, _on_scene_in_time(scene)])
     business = _business_verdicts(base, ack, target, now)
     lines = []
     for priority, seconds in sorted(targets.items()):
-        (acks, scenes), (received, in_time, acked_count, waiting) = found.get(
-            priority, ([(0, None, None)] * 2, (0, 0, 0, 0)))
+        (acks, scenes), (received, in_time, acked_count, waiting, scene_in_time) = found.get(
+            priority, ([(0, None, None)] * 2, (0, 0, 0, 0, 0)))
         in_time = int(in_time or 0)
         within, judged = in_time, int(acked_count or 0) + int(waiting or 0)
         if _is_business(priority):  # the wall clock's "late" and "overdue" do not hold
             extra_within, extra_judged = business.get(priority, (0, 0))
             within, judged = in_time + extra_within, in_time + extra_judged
         lines.append(PriorityResponse(priority, int(received or 0), seconds,
-                                      _is_business(priority), acks, scenes, within, judged))
+                                      _is_business(priority), acks, scenes, within, judged,
+                                      _scene_targets().get(priority, 0), int(scene_in_time or 0)))
     return lines
+
+
+def _on_scene_in_time(scene):
+    """Per priority: tickets reached within their on-scene target (wall-clock time; a
+    priority without a target, 0, counts none)."""
+    targets = {p: s for p, s in _scene_targets().items() if s > 0}
+    if not targets:
+        return func.sum(0)
+    target = case(targets, value=Ticket.priority, else_=-1) + EPSILON
+    return func.sum(case((and_(Ticket.on_scene_at.is_not(None), scene <= target), 1), else_=0))
 
 
 def _wall_cutoff(targets: dict[int, int], now: datetime):

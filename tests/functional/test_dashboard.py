@@ -84,14 +84,41 @@ def test_response_times_and_shares_equal_the_hand_numbers(supervisor, seed):
     # P1 medians: (90 + 150) / 2 = 120 s; p90 at rank 0.9 × 3 = 2.7: 150 + 0.7 × 450 = 465 s.
     # On scene: (300 + 500) / 2 = 400 s; p90 300 + 0.9 × 200 = 480 s. Within 2 min: 2 of 4.
     assert row_for(page, "response", "P1") == [
-        "P1", "4", "2m 00s", "7m 45s", "6m 40s", "8m 00s", "2m 00s", "50%", "2", "4"]
+        "P1", "4", "2m 00s", "7m 45s", "6m 40s", "8m 00s", "2m 00s", "50%", "2", "4",
+        "10m 00s", "100%", "2", "2"]
     # P3 wall-clock: 3,600, 90,000 and 255,600 s: median 90,000 s (1 d 1 h); p90 at rank
     # 1.8: 90,000 + 0.8 × 165,600 = 222,480 s (2 d 13 h). Within target by the business
     # clock: 2 of 3 (67 %).
     assert row_for(page, "response", "P3") == [
-        "P3", "3", "1d 1h", "2d 13h", "—", "—", "1 business day", "67%", "2", "3"]
+        "P3", "3", "1d 1h", "2d 13h", "—", "—", "1 business day", "67%", "2", "3",
+        "none", "—", "0", "0"]
     assert "P1 50% acknowledged within 2m 00s" in text(page)
     assert "Secret" not in text(page)
+
+
+def test_on_scene_share_is_judged_against_its_own_per_priority_target(supervisor, seed, app):
+    """On-scene targets P1 6 min 40 s, P2 10 min, P3 1 hour. P1 reached after 300, 400 and
+    500 s (400 is exactly on target: in time) and one never reached (not judged): 2 of 3.
+    P2 reached after 900 s (late) and 120 s (in time): 1 of 2.
+    P3 reached after 3,601 s: late, 0 of 1. A DV P1 reached after a day changes nothing."""
+    targets = app.config["ON_SCENE_TARGET_SECONDS"]
+    app.config["ON_SCENE_TARGET_SECONDS"] = {1: 400, 2: 600, 3: 3600}
+    try:
+        seed(1, at(16, 8), 60, 300)
+        seed(1, at(16, 9), 60, 400)
+        seed(1, at(16, 10), 60, 500)
+        seed(1, at(16, 11), 60)
+        seed(2, at(17, 8), 60, 900)
+        seed(2, at(17, 9), 60, 120)
+        seed(3, at(18, 9), 60, 3601)
+        seed(1, at(18, 12), 60, 86400, confidential=True)
+        page = supervisor.get("dashboard.home", _query_string=WEEK)
+    finally:
+        app.config["ON_SCENE_TARGET_SECONDS"] = targets
+    assert row_for(page, "response", "P1")[10:] == ["6m 40s", "67%", "2", "3"]
+    assert row_for(page, "response", "P2")[10:] == ["10m 00s", "50%", "1", "2"]
+    assert row_for(page, "response", "P3")[10:] == ["1h 00m", "0%", "0", "1"]
+    assert "P1 67% on scene within 6m 40s" in text(page)
 
 
 def test_a_p3_still_inside_its_business_day_is_not_judged_yet(supervisor, seed, db):
@@ -100,9 +127,9 @@ def test_a_p3_still_inside_its_business_day_is_not_judged_yet(supervisor, seed, 
     waiting.created_at = utcnow() - timedelta(minutes=5)
     db.session.commit()
     page = supervisor.get("dashboard.home", _query_string={"period": "today"})
-    assert row_for(page, "response", "P3")[-3:] == ["—", "0", "0"]
+    assert row_for(page, "response", "P3")[7:10] == ["—", "0", "0"]
     week = supervisor.get("dashboard.home", _query_string=WEEK)
-    assert row_for(week, "response", "P3")[-3:] == ["100%", "1", "1"]
+    assert row_for(week, "response", "P3")[7:10] == ["100%", "1", "1"]
 
 
 def test_worst_ten_lists_the_slowest_against_target_with_links(supervisor, seed):

@@ -46,7 +46,7 @@ def _bars(table: Table, unit: str = "") -> charts.Chart:
 
 def chart_set(d: Dashboard, found: dict[str, Table]) -> dict[str, charts.Chart]:
     volume, heat, backlog = found["volume"], found["heat"], found["backlog"]
-    shares = [(f"P{r.priority} (target {r.target_label})", [round(100 * (r.share or 0))])
+    shares = [(f"P{r.priority}", [round(100 * (r.share or 0)), round(100 * (r.scene_share or 0))])
               for r in d.response]
     return {
         "volume": charts.columns("volume", volume.title, volume.summary,
@@ -55,8 +55,9 @@ def chart_set(d: Dashboard, found: dict[str, Table]) -> dict[str, charts.Chart]:
                             [(row[0], row[1:]) for row in heat.rows]),
         "backlog": charts.line("backlog", backlog.title, backlog.summary,
                                [(row[0], row[1]) for row in backlog.rows]),
-        "response": charts.bars("response", "Share acknowledged within target",
-                                found["response"].summary, shares, unit="%"),
+        "response": charts.bars("response", "Share within target: acknowledged, on scene",
+                                found["response"].summary, shares, unit="%",
+                                legend=["Acknowledged within target", "On scene within target"]),
         **{name: _bars(found[name]) for name in
            ("places", "categories", "outcomes", "repeats", "outreach")},
     }
