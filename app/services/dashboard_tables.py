@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 
 from app.core.cache import cached_call
-from app.services import dashboard, response_times
+from app.services import dashboard, dashboard_where, response_times
 from app.services.ackclock import duration
 from app.services.dashboard import WEEKDAYS, Scope
 
@@ -37,29 +37,42 @@ class Dashboard:
     outcomes: list[tuple[str, int]]
     repeats: list[tuple[str, int]]
     outreach: list[tuple[str, int]]
+    campus: dashboard_where.Campus
 
 
-def build_for(period: str, date_from, date_to, kind: str | None, location_id: int | None
-              ) -> Dashboard:
+@dataclass(frozen=True)
+class Filters:
+    """What the dashboard's form asks for (plain values: the cache's key)."""
+
+    period: str
+    date_from: object = None
+    date_to: object = None
+    kind: str | None = None
+    location_id: int | None = None
+    building_id: int | None = None  # the building charted floor by floor (None: busiest)
+
+
+def build_for(filters: Filters) -> Dashboard:
     """The dashboard of a period and filters, kept per process DASHBOARD_CACHE_SECONDS
     (app.core.cache): a supervisor's reloads and each CSV download reuse one computation."""
-    return cached_call("dashboard", _build_for,
-                       (period, date_from, date_to, kind, location_id),
+    return cached_call("dashboard", _build_for, (filters,),
                        current_app.config["DASHBOARD_CACHE_SECONDS"])
 
 
-def _build_for(period, date_from, date_to, kind, location_id) -> Dashboard:
-    return build(dashboard.scope(period, date_from, date_to, kind, location_id))
+def _build_for(filters: Filters) -> Dashboard:
+    where = dashboard.scope(filters.period, filters.date_from, filters.date_to, filters.kind,
+                            filters.location_id)
+    return build(where, filters.building_id)
 
 
-def build(where: Scope) -> Dashboard:
+def build(where: Scope, building_id: int | None = None) -> Dashboard:
     hours = dashboard.received_hours(where)
     places = dashboard.places(where)
     return Dashboard(
         where, dashboard.volume(where, hours), dashboard.backlog(where, hours),
         response_times.response(where), response_times.worst(where),
         places.top, dashboard.categories(where), dashboard.outcomes(where),
-        places.repeats, dashboard.outreach(where))
+        places.repeats, dashboard.outreach(where), dashboard_where.campus(where, building_id))
 
 
 def plural(n: int, word: str) -> str:
@@ -144,6 +157,35 @@ def outreach_table(d: Dashboard) -> Table:
                  [[label, n] for label, n in d.outreach], summary)
 
 
+def buildings_table(d: Dashboard) -> Table:
+    c = d.campus
+    rows = [[name, n] for _id, name, n in c.buildings]
+    rows += [[label, n] for label, n in ((dashboard_where.ELSEWHERE, c.elsewhere),
+                                         (dashboard_where.UNPLACED, c.unplaced)) if n]
+    top = ", ".join(f"{name} ({n})" for _id, name, n in c.buildings[:3] if n)
+    extra = ", ".join(text for text, n in ((f"{c.unplaced} unplaced", c.unplaced),
+                                           (f"{c.elsewhere} elsewhere on campus", c.elsewhere))
+                      if n)
+    summary = (f"Most requests: {top}" if top else "No requests in a building") + (
+        f"; {extra}." if extra else ".")
+    return Table("buildings", "Requests per building", ["Building", "Requests"], rows, summary)
+
+
+def floors_table(d: Dashboard) -> Table:
+    c = d.campus
+    name = c.building[1] if c.building else None
+    per_floor: dict[str, int] = {}
+    for floor, _unit, n in c.floors:
+        per_floor[floor] = per_floor.get(floor, 0) + n
+    busiest = max(per_floor, key=per_floor.get) if per_floor else None
+    summary = (f"{name}: {plural(sum(per_floor.values()), 'request')}; busiest floor "
+               f"{busiest} ({per_floor[busiest]})." if busiest
+               else "No requests in a building in this period.")
+    return Table("floors", f"{name}: requests per floor and unit" if name
+                 else "Requests per floor and unit", ["Floor", "Unit", "Requests"],
+                 [list(row) for row in c.floors], summary)
+
+
 def tables(d: Dashboard) -> dict[str, Table]:
     found = [
         volume_table(d), heat_table(d), backlog_table(d), response_table(d), worst_table(d),
@@ -152,10 +194,10 @@ def tables(d: Dashboard) -> dict[str, Table]:
         _ranked("outcomes", "How closed tickets ended", "often", d.outcomes),
         _ranked("repeats", "Places with repeat incident reports", "repeat incidents",
                 d.repeats),
-        outreach_table(d),
+        buildings_table(d), floors_table(d), outreach_table(d),
     ]
     return {t.name: t for t in found}
 
 
 TABLE_NAMES = ("volume", "heat", "backlog", "response", "worst", "places", "categories",
-               "outcomes", "repeats", "outreach")
+               "outcomes", "repeats", "buildings", "floors", "outreach")

@@ -1,6 +1,7 @@
 """Geometry of the server-rendered SVG charts (app/templates/charts/_svg.html draws them).
 
-No chart library: bars, a line and a heat grid laid out here in plain numbers. Every chart
+No chart library: bars, a line, a heat grid, a grid of tiles (the campus) and stacked rows
+(a building's floors) laid out here in plain numbers. Every chart
 carries a title, a one-sentence summary (its <desc>) and a value label on every mark, and
 series differ by pattern as well as colour, so colour is never the only cue; the same
 numbers are in the table beside each chart.
@@ -23,13 +24,14 @@ class Mark:
     label: str  # the value as text, drawn beside the mark
     name: str  # what the mark is (tooltip and screen-reader title)
     series: int = 0  # 0: solid, 1: hatched
-    level: int = 0  # heat grid: 0 (none) .. 4 (most)
+    level: int = 0  # heat grid and tiles: 0 (none) .. 4 (most)
+    caption: str = ""  # tiles: the place's name, drawn inside the tile
 
 
 @dataclass(frozen=True)
 class Chart:
     key: str  # unique on the page: ids of title, desc and patterns
-    kind: str  # "bars" (horizontal), "columns", "line", "heat"
+    kind: str  # "bars" (horizontal), "columns", "line", "heat", "tiles", "stacked"
     title: str
     summary: str
     width: int
@@ -97,6 +99,47 @@ def heat(key: str, title: str, summary: str, rows: list[tuple[str, list[int]]]) 
                               f"{label} {h:02d}:00: {value}", level=level))
     return Chart(key, "heat", title, summary, left + 24 * cell + 6, top_margin + 7 * cell + 8,
                  marks, axis)
+
+
+def tiles(key: str, title: str, summary: str, items: list[tuple[str, int]]) -> Chart:
+    """A grid of tiles, one per place (the campus grid): its name, its number written large,
+    shaded by level like the heat grid."""
+    columns_, tile_w, tile_h, gap = 3, 206, 58, 6
+    top = max((v for _, v in items), default=0)
+    marks = []
+    for n, (label, value) in enumerate(items):
+        x, y = 4 + (n % columns_) * (tile_w + gap), 4 + (n // columns_) * (tile_h + gap)
+        level = 0 if not value else 1 + min(3, int(4 * value / (top + 1)))
+        marks.append(Mark(x, y, tile_w, tile_h, _number(value), f"{label}: {_number(value)}",
+                          level=level, caption=_short(label, 30)))
+    rows = (len(items) + columns_ - 1) // columns_
+    return Chart(key, "tiles", title, summary, WIDTH, max(rows, 1) * (tile_h + gap) + 8,
+                 marks)
+
+
+def stacked(key: str, title: str, summary: str,
+            rows: list[tuple[str, list[tuple[str, int]]]]) -> Chart:
+    """One horizontal row per floor, top floor first, split into a labelled segment per unit
+    (alternately dark and light, a white gap between), the floor's total at its end."""
+    left, span = 130, WIDTH - 130 - 80
+    top = max((sum(n for _, n in parts) for _, parts in rows), default=0) or 1
+    marks, axis, y = [], [], 12.0
+    for floor, parts in rows:
+        axis.append((left - 8, y + ROW / 2 + 4, _short(floor, 18), "end"))
+        x = float(left)
+        for n, (unit, value) in enumerate(parts):
+            w = max(span * value / top, 2)
+            text = f"{unit} {_number(value)}"
+            marks.append(Mark(x, y, w, ROW - 4, text if len(text) * 6.5 < w else "",
+                              f"{floor}, {unit}: {_number(value)}", series=n % 2))
+            x += w
+        axis.append((x + 6, y + ROW / 2 + 4, f"{sum(v for _, v in parts)} in all", "start"))
+        y += ROW + 4
+    return Chart(key, "stacked", title, summary, WIDTH, int(y + 8), marks, axis)
+
+
+def _short(text: str, most: int) -> str:
+    return text if len(text) <= most else text[:most - 1] + "…"
 
 
 def _number(value: float) -> str:

@@ -31,6 +31,8 @@ def test_a_supervisor_reads_last_week_and_the_night_shift(
     expect(page.locator("#heat-heading")).to_have_text("Requests per hour of the week")
     expect(page.locator("#response-heading")).to_have_text("Response times per priority")
     expect(page.locator("table[data-table=places] tbody tr").first).to_contain_text("Main lobby")
+    expect(page.locator("#buildings-heading")).to_have_text("Requests per building")
+    expect(page.locator("#floors-heading")).to_have_text("Main lobby: requests per floor and unit")
     assert_accessible(page)
 
     page.get_by_role("link", name="Shift report").click()

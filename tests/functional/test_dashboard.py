@@ -29,29 +29,6 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
     return combine(date(2026, 11, day), time(hour, minute))
 
 
-@pytest.fixture()
-def seed(db, make_ticket, make_location):
-    """make(priority, created, ack_after=seconds, scene_after=seconds, **fields) -> Ticket."""
-
-    def make(priority, created, ack_after=None, scene_after=None, **fields):
-        ticket = make_ticket(priority=priority, acknowledged=False, **fields)
-        ticket.created_at = created
-        ticket.acknowledged_at = (created + timedelta(seconds=ack_after)
-                                  if ack_after is not None else None)
-        ticket.on_scene_at = (created + timedelta(seconds=scene_after)
-                              if scene_after is not None else None)
-        db.session.commit()
-        return ticket
-
-    return make
-
-
-@pytest.fixture()
-def supervisor(client_request):
-    client_request.login("supervisor")
-    return client_request
-
-
 def table_rows(page, name) -> list[list[str]]:
     table = page.find("table", attrs={"data-table": name})
     return [[cell.get_text(strip=True) for cell in row.find_all(["th", "td"])]

@@ -23,10 +23,13 @@ class DashboardForm(FlaskForm):
     kind = SelectField("Kind", validators=[Optional()], widget=FAST)
     location_id = SelectField("Location", coerce=optional_int, validators=[Optional()],
                               widget=FAST)
+    building_id = SelectField("Floors of building", coerce=optional_int,
+                              validators=[Optional()], widget=FAST)
 
-    def fill(self, kinds, locations) -> DashboardForm:
+    def fill(self, kinds, locations, buildings) -> DashboardForm:
         self.kind.choices = [("", "Every kind"), *kinds]
         self.location_id.choices = [(None, "Every location"), *locations]
+        self.building_id.choices = [(None, "The busiest building"), *buildings]
         return self
 
     def validate_date_to(self, field) -> None:

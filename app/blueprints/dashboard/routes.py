@@ -11,19 +11,20 @@ from flask_login import current_user
 from app.blueprints.dashboard import bp
 from app.blueprints.dashboard.forms import DashboardForm
 from app.core.csv_export import csv_response
-from app.services import dashboard, dashboard_tables
+from app.services import dashboard, dashboard_tables, dashboard_where
 from app.services.dashboard import PeriodError
-from app.services.dashboard_tables import TABLE_NAMES, Dashboard, Table
+from app.services.dashboard_tables import TABLE_NAMES, Dashboard, Filters, Table
 from app.web import charts
 from app.web.access import can_open, roles_required
 
 VIEWERS = ("supervisor", "admin")
-FORM_KEYS = ("period", "date_from", "date_to", "kind", "location_id")
+FORM_KEYS = ("period", "date_from", "date_to", "kind", "location_id", "building_id")
 
 
 def _form() -> DashboardForm:
     return DashboardForm(request.args).fill(dashboard.kind_choices(),
-                                            dashboard.location_choices())
+                                            dashboard.location_choices(),
+                                            dashboard_where.building_choices())
 
 
 def _dashboard(form: DashboardForm) -> Dashboard | None:
@@ -31,9 +32,9 @@ def _dashboard(form: DashboardForm) -> Dashboard | None:
     if not form.validate():
         return None
     try:
-        return dashboard_tables.build_for(form.period.data, form.date_from.data,
-                                          form.date_to.data, form.kind.data or None,
-                                          form.location_id.data)
+        return dashboard_tables.build_for(Filters(
+            form.period.data, form.date_from.data, form.date_to.data, form.kind.data or None,
+            form.location_id.data, form.building_id.data))
     except PeriodError as refused:
         form.period.errors = [str(refused)]
         return None
@@ -46,6 +47,7 @@ def _bars(table: Table, unit: str = "") -> charts.Chart:
 
 def chart_set(d: Dashboard, found: dict[str, Table]) -> dict[str, charts.Chart]:
     volume, heat, backlog = found["volume"], found["heat"], found["backlog"]
+    buildings, floors = found["buildings"], found["floors"]
     shares = [(f"P{r.priority}", [round(100 * (r.share or 0)), round(100 * (r.scene_share or 0))])
               for r in d.response]
     return {
@@ -58,9 +60,20 @@ def chart_set(d: Dashboard, found: dict[str, Table]) -> dict[str, charts.Chart]:
         "response": charts.bars("response", "Share within target: acknowledged, on scene",
                                 found["response"].summary, shares, unit="%",
                                 legend=["Acknowledged within target", "On scene within target"]),
+        "buildings": charts.tiles("buildings", buildings.title, buildings.summary,
+                                  [(row[0], row[1]) for row in buildings.rows]),
+        "floors": charts.stacked("floors", floors.title, floors.summary, _floor_rows(floors)),
         **{name: _bars(found[name]) for name in
            ("places", "categories", "outcomes", "repeats", "outreach")},
     }
+
+
+def _floor_rows(table: Table) -> list[tuple[str, list[tuple[str, int]]]]:
+    """The floor table's (floor, unit, requests) rows as one chart row per floor."""
+    rows: dict[str, list[tuple[str, int]]] = {}
+    for floor, unit, n in table.rows:
+        rows.setdefault(floor, []).append((unit, n))
+    return list(rows.items())
 
 
 @bp.route("/")
