@@ -193,36 +193,45 @@ def _after(counts: list[tuple[str, int]], moment: datetime) -> int:
 
 # --- where ------------------------------------------------------------------------------
 
-def place_of():
-    """The column a ticket's place is grouped by, and its name: the place itself, as finely
-    as it was given (a room, a garage level), labelled with its building and unit by
-    `places` so that two rooms "5-112" in two buildings stay apart."""
-    return Location.id, Location.name
-
-
 @dataclass(frozen=True)
 class Places:
     top: list[tuple[str, int]]  # the places with most tickets received, most first
     repeats: list[tuple[str, int]]  # places with two or more incident reports
 
 
-def places(where: Scope) -> Places:
-    """Tickets per place, and incident reports per place, in one grouped query."""
-    key, label = place_of()
+PlaceCounts = list[tuple[int | None, bool, int]]  # (place id or None, incident?, tickets)
+
+
+def place_counts(where: Scope) -> PlaceCounts:
+    """Tickets received per place (None: the place given only in words) and whether they
+    are incident reports: one grouped count that the ranked places and the campus grid
+    (app.services.dashboard_where) share."""
     incident = Ticket.kind == "incident"
-    rows = db.session.execute(
-        select(key, label, incident, func.count()).select_from(Ticket)
-        .join(Location, Ticket.location_id == Location.id).where(*received_in(where))
-        .group_by(key, label, incident))
+    return [(place_id, bool(is_incident), count) for place_id, is_incident, count in
+            db.session.execute(select(Ticket.location_id, incident, func.count())
+                               .where(*received_in(where))
+                               .group_by(Ticket.location_id, incident))]
+
+
+def places(counts: PlaceCounts) -> Places:
+    """The ranked places, each named as finely as it was given (a room, a garage level) with
+    its building and unit, so that two rooms "5-112" in two buildings stay apart."""
     totals: Counter = Counter()
     incidents: Counter = Counter()
     index = locations.places()
-    for place_id, name, is_incident, count in rows:
-        name = index[place_id].board_label if place_id in index else name
+    for place_id, is_incident, count in counts:
+        if place_id is None:
+            continue
+        name = index[place_id].board_label if place_id in index else _name(place_id)
         totals[name] += count
         if is_incident:
             incidents[name] += count
     return Places(_ranked(totals)[:TOP_PLACES], [(n, c) for n, c in _ranked(incidents) if c >= 2])
+
+
+def _name(place_id: int) -> str:
+    """A place added since this process read the tree."""
+    return db.session.get(Location, place_id).name
 
 
 def _ranked(counts: Counter) -> list[tuple[str, int]]:

@@ -1,9 +1,9 @@
 """Where the period's requests were: per building (the campus grid) and, for one building,
 per floor and unit (the floor chart).
 
-One grouped count of the period's tickets per place, folded up the location tree
-(app.services.locations) in Python: a room counts for its unit, floor and building. A
-garage counts as a building and its levels as floors. Nothing is guessed: a ticket whose
+The period's tickets per place (dashboard.place_counts, one grouped count shared with the
+ranked places), folded up the location tree (app.services.locations) in Python: a room
+counts for its unit, floor and building. A garage counts as a building, its levels as floors. Nothing is guessed: a ticket whose
 place was given only in words (no place picked) is "unplaced", one at a place outside every
 building (a transit stop, a landmark) is "elsewhere on campus". DV requests are never
 counted (they carry no place, and received_in leaves them out whatever they carry).
@@ -14,12 +14,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-
-from app.extensions import db
-from app.models.tickets import Ticket
 from app.services import locations
-from app.services.dashboard import Scope, received_in
+from app.services.dashboard import PlaceCounts
 from app.services.locations import Place
 
 BUILDING_KINDS = ("building", "garage")
@@ -39,13 +35,6 @@ class Campus:
     floors: list[tuple[str, str, int]]  # (floor, unit, requests), top floor first
 
 
-def per_place(where: Scope) -> Counter:
-    """{place id or None: requests received in the period}: one grouped count."""
-    return Counter(dict(db.session.execute(
-        select(Ticket.location_id, func.count()).where(*received_in(where))
-        .group_by(Ticket.location_id)).all()))
-
-
 def _up_to(index: dict[int, Place], place_id: int, kinds: tuple[str, ...]) -> Place | None:
     """The place itself or its nearest ancestor of one of `kinds`, else None."""
     seen: set[int] = set()
@@ -57,10 +46,13 @@ def _up_to(index: dict[int, Place], place_id: int, kinds: tuple[str, ...]) -> Pl
     return None
 
 
-def campus(where: Scope, building_id: int | None = None) -> Campus:
+def campus(place_counts: PlaceCounts, building_id: int | None = None) -> Campus:
     """Requests per building (every building and garage, zeros too) and, for `building_id`
     (or the busiest building), per floor and unit."""
-    counts, index = per_place(where), locations.places()
+    counts: Counter = Counter()
+    for place_id, _incident, n in place_counts:
+        counts[place_id] += n
+    index = locations.places()
     unplaced = counts.pop(None, 0)
     per_building: Counter = Counter({p.id: 0 for p in index.values() if p.kind in BUILDING_KINDS})
     elsewhere = 0
