@@ -121,7 +121,8 @@ def response_table(d: Dashboard) -> Table:
                  ["Priority", "Received", "Acknowledge median", "Acknowledge p90",
                   "On scene median", "On scene p90", "Target", "Within target",
                   "In time", "Judged"], rows,
-                 ("; ".join(parts) + ".") if parts else "No acknowledgements in this period.")
+                 (("; ".join(parts) + ". Unit requests are judged by their kind's own target.")
+                  if parts else "No acknowledgements in this period."))
 
 
 def worst_table(d: Dashboard) -> Table:
