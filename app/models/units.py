@@ -12,7 +12,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.i18n import N_
+from app.core.i18n import N_, translated
+from app.core.i18n import lazy_gettext as _l
 from app.models.locations import Location
 from app.models.tickets import Ticket
 
@@ -30,6 +31,12 @@ class UnitRequest(Ticket):
     unit: Mapped[Location] = relationship(foreign_keys=[unit_id], lazy="joined")
 
     __mapper_args__ = {"polymorphic_abstract": True}
+
+    @property
+    def requester_summary(self):
+        """The summary in the requester's language (the stored one is dispatch's English)."""
+        kind = dict(translated([(self.kind, self.KIND_LABEL)]))[self.kind]
+        return _l("%(kind)s for %(where)s", kind=kind, where=self.where)
 
     DEFAULT_PRIORITY = 3
     SLUG = ""
