@@ -193,6 +193,9 @@ def test_an_employee_chooses_the_unit_once_and_it_is_remembered(login_as, make_n
     ({"when": "later", "date": "2001-01-01", "time": "10:00"}, "already passed"),
     ({"when": "later", "date": "9999-01-01", "time": "10:00"}, "between 2000 and 2100"),
     ({"when": "tomorrow"}, "Not a valid choice"),
+    # a tired nurse types 3 p.m. but leaves "Now" chosen: ask, never book it for now
+    ({"when": "now", "date": "2030-06-01", "time": "15:00"}, "but chose “Now”"),
+    ({"when": "now", "time": "15:00"}, "but chose “Now”"),
 ])
 def test_hostile_and_mistaken_input_gets_a_message_and_writes_nothing(nurse, db, overrides,
                                                                       message):

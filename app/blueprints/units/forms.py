@@ -105,6 +105,12 @@ class WhenMixin:
     time = TimeField(_l("Time"), validators=[Optional()])
 
     def validate_time(self, field) -> None:
+        if self.when.data == "now" and (self.date.data or field.data):
+            # Typed while "Now" is still chosen (visible without JavaScript, or left behind
+            # when switching back): a booking meant for later, so ask rather than book now.
+            # The message sits on the time, which keeps the block shown (show-when.js).
+            raise ValidationError(_l("You gave a date or time but chose “Now”: choose “At a "
+                                     "later time” to book it, or clear the date and time."))
         if self.when.data != "later":
             return
         if self.date.data is None or field.data is None:
