@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.i18n import N_, translated
+from app.core.i18n import N_
 from app.core.i18n import lazy_gettext as _l
 from app.models.locations import Location
 from app.models.tickets import Ticket
@@ -33,10 +33,14 @@ class UnitRequest(Ticket):
     __mapper_args__ = {"polymorphic_abstract": True}
 
     @property
+    def kind_label(self):
+        """KIND_LABEL in the page's or mail's language (KIND_LABEL stays English for staff)."""
+        return _l(self.KIND_LABEL)
+
+    @property
     def requester_summary(self):
         """The summary in the requester's language (the stored one is dispatch's English)."""
-        kind = dict(translated([(self.kind, self.KIND_LABEL)]))[self.kind]
-        return _l("%(kind)s for %(where)s", kind=kind, where=self.where)
+        return _l("%(kind)s for %(where)s", kind=self.kind_label, where=self.where)
 
     DEFAULT_PRIORITY = 3
     SLUG = ""
