@@ -207,6 +207,15 @@ class Config:
         2: env_int("ON_SCENE_TARGET_P2_SECONDS", 1200),
         3: env_int("ON_SCENE_TARGET_P3_SECONDS", 0),
     }
+    # Ticket kinds with an acknowledgement target of their own, in minutes of wall-clock
+    # time (clinical units work around the clock): it replaces the priority's target for
+    # tickets of that kind, whatever their priority (app.services.ackclock).
+    ACK_TARGET_KIND_MINUTES = {
+        "standby": env_int("ACK_TARGET_STANDBY_MINUTES", 5),
+        "elopement_watch": env_int("ACK_TARGET_ELOPEMENT_WATCH_MINUTES", 5),
+        "unit_consult": env_int("ACK_TARGET_UNIT_CONSULT_MINUTES", 240),
+        "valuables_pickup": env_int("ACK_TARGET_VALUABLES_PICKUP_MINUTES", 60),
+    }
     # Priorities whose target counts weekday time only (Saturday and Sunday skipped, in
     # TIMEZONE): "one business day" for P3. Comma-separated, e.g. "3" or "2,3"; "" for none.
     ACK_BUSINESS_TIME_PRIORITIES = frozenset(

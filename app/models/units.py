@@ -12,6 +12,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.i18n import N_
+from app.core.i18n import lazy_gettext as _l
 from app.models.locations import Location
 from app.models.tickets import Ticket
 
@@ -29,6 +31,16 @@ class UnitRequest(Ticket):
     unit: Mapped[Location] = relationship(foreign_keys=[unit_id], lazy="joined")
 
     __mapper_args__ = {"polymorphic_abstract": True}
+
+    @property
+    def kind_label(self):
+        """KIND_LABEL in the page's or mail's language (KIND_LABEL stays English for staff)."""
+        return _l(self.KIND_LABEL)
+
+    @property
+    def requester_summary(self):
+        """The summary in the requester's language (the stored one is dispatch's English)."""
+        return _l("%(kind)s for %(where)s", kind=self.kind_label, where=self.where)
 
     DEFAULT_PRIORITY = 3
     SLUG = ""
@@ -48,7 +60,7 @@ class PatientStandby(UnitRequest):
     restraints_planned: Mapped[bool] = mapped_column(default=False)
 
     __mapper_args__ = {"polymorphic_identity": "standby"}
-    KIND_LABEL = "Patient standby"
+    KIND_LABEL = N_("Patient standby")  # English for staff; translated where shown
     REFERENCE_PREFIX = "STB"
     DEFAULT_PRIORITY = 2
     SLUG = "standby"
@@ -65,7 +77,7 @@ class UnitConsult(UnitRequest):
     concern: Mapped[str] = mapped_column(String(1000))
 
     __mapper_args__ = {"polymorphic_identity": "unit_consult"}
-    KIND_LABEL = "Unit security consult"
+    KIND_LABEL = N_("Unit security consult")  # English for staff; translated where shown
     REFERENCE_PREFIX = "CON"
     DEFAULT_PRIORITY = 3
     SLUG = "consult"
@@ -82,7 +94,7 @@ class ElopementWatch(UnitRequest):
     risk: Mapped[str] = mapped_column(String(200))
 
     __mapper_args__ = {"polymorphic_identity": "elopement_watch"}
-    KIND_LABEL = "Elopement-risk watch"
+    KIND_LABEL = N_("Elopement-risk watch")  # English for staff; translated where shown
     REFERENCE_PREFIX = "ELW"
     DEFAULT_PRIORITY = 2
     SLUG = "elopement-watch"
@@ -99,7 +111,7 @@ class ValuablesPickup(UnitRequest):
     items: Mapped[str] = mapped_column(String(300))
 
     __mapper_args__ = {"polymorphic_identity": "valuables_pickup"}
-    KIND_LABEL = "Valuables pickup"
+    KIND_LABEL = N_("Valuables pickup")  # English for staff; translated where shown
     REFERENCE_PREFIX = "VAL"
     DEFAULT_PRIORITY = 3
     SLUG = "valuables"

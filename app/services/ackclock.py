@@ -1,7 +1,11 @@
-"""The acknowledgement clock: each priority's target, business time, overdue.
+"""The acknowledgement clock: each ticket's target, business time, overdue.
 
-Targets come from ACK_TARGET_SECONDS; priorities in ACK_BUSINESS_TIME_PRIORITIES count
-weekday time only (weekends skipped, in TIMEZONE), which makes P3's "one business day".
+A ticket's target is its kind's when the kind has one (ACK_TARGET_KIND_MINUTES: the unit
+requests, wall-clock time), else its priority's (ACK_TARGET_SECONDS); priorities in
+ACK_BUSINESS_TIME_PRIORITIES count weekday time only (weekends skipped, in TIMEZONE),
+which makes P3's "one business day". `target` decides, in Python, and `target_seconds_sql`
+/ `business_sql` say the same in SQL: the board, the ticket and follow pages and the
+dashboard all judge by them.
 """
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, case, literal, not_, or_
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.core.timezones import site_zone, to_local, to_utc
@@ -61,10 +65,42 @@ def _business(priority: int) -> bool:
     return priority in current_app.config["ACK_BUSINESS_TIME_PRIORITIES"]
 
 
-def ack_deadline(priority: int, created_at: datetime) -> datetime:
-    """When a ticket of `priority` created at `created_at` must be acknowledged by."""
-    return _deadline(created_at, _target_seconds(priority), _business(priority),
-                     current_app.config["TIMEZONE"])
+def kind_targets() -> dict[str, int]:
+    """{kind: seconds} of the kinds with a target of their own (wall-clock time)."""
+    return {kind: int(minutes) * 60
+            for kind, minutes in current_app.config["ACK_TARGET_KIND_MINUTES"].items()}
+
+
+def target(kind: str, priority: int) -> tuple[int, bool]:
+    """(seconds, counted in business time?) of the target of a ticket of `kind` at
+    `priority`: the kind's own, whatever the priority, else the priority's."""
+    own = kind_targets().get(kind)
+    if own is not None:
+        return own, False
+    return _target_seconds(priority), _business(priority)
+
+
+def ack_deadline(kind: str, priority: int, created_at: datetime) -> datetime:
+    """When a ticket of `kind` at `priority` created at `created_at` must be acknowledged."""
+    seconds, business = target(kind, priority)
+    return _deadline(created_at, seconds, business, current_app.config["TIMEZONE"])
+
+
+def target_seconds_sql():
+    """SQL: each row's target in seconds, as `target` gives it."""
+    targets = {int(p): int(s) for p, s in current_app.config["ACK_TARGET_SECONDS"].items()}
+    by_priority = case(targets, value=Ticket.priority, else_=max(targets.values()))
+    kinds = kind_targets()
+    if not kinds:
+        return by_priority
+    return case(*((Ticket.kind == kind, literal(s)) for kind, s in kinds.items()),
+                else_=by_priority)
+
+
+def business_sql() -> ColumnElement[bool]:
+    """SQL: the row's target counts business time (a business priority, no kind target)."""
+    priorities = sorted(current_app.config["ACK_BUSINESS_TIME_PRIORITIES"])
+    return and_(Ticket.priority.in_(priorities), not_(Ticket.kind.in_(sorted(kind_targets()))))
 
 
 @lru_cache(maxsize=16384)
@@ -121,7 +157,7 @@ def duration(seconds: float) -> str:
 
 def ack_clock(ticket: Ticket, now: datetime | None = None) -> AckClock:
     now = now or utcnow()
-    deadline = ack_deadline(ticket.priority, ticket.created_at)
+    deadline = ack_deadline(ticket.kind, ticket.priority, ticket.created_at)
     if ticket.acknowledged_at is not None:
         taken = (ticket.acknowledged_at - ticket.created_at).total_seconds()
         return AckClock(deadline, True, int(taken), ticket.acknowledged_at > deadline)
@@ -130,9 +166,14 @@ def ack_clock(ticket: Ticket, now: datetime | None = None) -> AckClock:
 
 
 def overdue_condition(now: datetime) -> ColumnElement[bool]:
-    """SQL: unacknowledged past its priority's target (index-friendly, one OR per priority)."""
+    """SQL: unacknowledged past its target (index-friendly: one OR per kind with a target of
+    its own, then one per priority for the other kinds)."""
+    kinds = kind_targets()
+    per_kind = [and_(Ticket.kind == kind, Ticket.created_at < now - timedelta(seconds=s))
+                for kind, s in sorted(kinds.items())]
+    others = not_(Ticket.kind.in_(sorted(kinds))) if kinds else literal(True)
     per_priority = [
-        and_(Ticket.priority == p, Ticket.created_at < _overdue_cutoff(p, now))
+        and_(others, Ticket.priority == p, Ticket.created_at < _overdue_cutoff(p, now))
         for p in sorted(current_app.config["ACK_TARGET_SECONDS"])
     ]
-    return and_(Ticket.acknowledged_at.is_(None), or_(*per_priority))
+    return and_(Ticket.acknowledged_at.is_(None), or_(*per_kind, *per_priority))

@@ -138,7 +138,8 @@ def response_table(d: Dashboard) -> Table:
                   "On scene median", "On scene p90", "Target", "Within target",
                   "In time", "Judged", "On scene target", "On scene within target",
                   "Reached in time", "Reached"], rows,
-                 ("; ".join(parts) + ".") if parts else "No acknowledgements in this period.")
+                 (("; ".join(parts) + ". Unit requests are judged by their kind's own target.")
+                  if parts else "No acknowledgements in this period."))
 
 
 def worst_table(d: Dashboard) -> Table:

@@ -7,9 +7,8 @@ plain words the requester reads; staff notes and priority changes never appear.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import select
 
 from app.core.database import use_case
@@ -30,6 +29,7 @@ from app.models.tickets import (
     can_transition,
 )
 from app.services import audit
+from app.services.ackclock import ack_deadline
 
 MESSAGE_MAX = 2000
 AN_OFFICER = _l("An officer")
@@ -153,9 +153,8 @@ def open_question(ticket: Ticket) -> TicketEvent | None:
 def expected(ticket: Ticket) -> tuple[str, datetime] | None:
     """What the requester may expect next, and by when (None when nothing is due)."""
     if ticket.status == NEW:
-        seconds = current_app.config["ACK_TARGET_SECONDS"].get(ticket.priority, 24 * 3600)
-        return _l("Dispatch aims to acknowledge your request by"), ticket.created_at + timedelta(
-            seconds=seconds)
+        return _l("Dispatch aims to acknowledge your request by"), ack_deadline(
+            ticket.kind, ticket.priority, ticket.created_at)
     if ticket.status == EN_ROUTE and ticket.eta_at:
         return _l("Expected arrival around"), ticket.eta_at
     return None

@@ -4,8 +4,10 @@ Medians and 90th percentiles are wall-clock seconds from receipt (percentile_con
 PostgreSQL, the same interpolation on SQLite: app.services.aggregates). "Within target" is
 judged by the board's own acknowledgement clock (app.services.ackclock), business time
 included: a P3 received on Friday afternoon is in time when acknowledged by Monday
-afternoon. A ticket counts once its verdict is known: acknowledged (in time or late), or
-unacknowledged past its deadline (late); one still inside its target is not counted yet.
+afternoon, and a unit request is judged by its kind's own target (a standby's minutes),
+whatever line of priority it counts in. A ticket counts once its verdict is known:
+acknowledged (in time or late), or unacknowledged past its deadline (late); one still
+inside its target is not counted yet.
 """
 from __future__ import annotations
 
@@ -18,7 +20,13 @@ from sqlalchemy import DateTime, and_, bindparam, case, func, select
 from app.extensions import db
 from app.models.base import utcnow
 from app.models.tickets import Ticket
-from app.services.ackclock import ack_deadline, duration
+from app.services.ackclock import (
+    ack_deadline,
+    business_sql,
+    duration,
+    kind_targets,
+    target_seconds_sql,
+)
 from app.services.aggregates import percentiles_by, seconds_between
 from app.services.dashboard import Scope, received_in
 
@@ -98,28 +106,26 @@ def response(where: Scope) -> list[PriorityResponse]:
     targets, now = _targets(), utcnow()
     ack = seconds_between(Ticket.acknowledged_at, Ticket.created_at)
     scene = seconds_between(Ticket.on_scene_at, Ticket.created_at)
-    target = case(targets, value=Ticket.priority, else_=max(targets.values())) + EPSILON
-    acked = Ticket.acknowledged_at.is_not(None)
-    quick = func.sum(case((and_(acked, ack <= target), 1), else_=0))
-    acknowledged = func.sum(case((acked, 1), else_=0))
-    overdue = func.sum(case((and_(~acked, Ticket.created_at < _wall_cutoff(targets, now)), 1),
-                            else_=0))
+    target = target_seconds_sql() + EPSILON
+    acked, business = Ticket.acknowledged_at.is_not(None), business_sql()
+    in_time = and_(acked, ack <= target)
+    overdue = and_(~acked, Ticket.created_at < _wall_cutoff(targets, now))
+    counts = [func.count()] + [func.sum(case((c, 1), else_=0)) for c in (
+        in_time, and_(business, in_time), and_(~business, acked | overdue))]
     base = received_in(where)
     found = percentiles_by(Ticket.priority, [ack, scene], base,
-                           [func.count(), quick, acknowledged, overdue, _on_scene_in_time(scene)])
-    business = _business_verdicts(base, ack, target, now)
+                           counts + [_on_scene_in_time(scene)])
+    verdicts = _business_verdicts(base, ack, target, now)
     lines = []
     for priority, seconds in sorted(targets.items()):
-        (acks, scenes), (received, in_time, acked_count, waiting, scene_in_time) = found.get(
-            priority, ([(0, None, None)] * 2, (0, 0, 0, 0, 0)))
-        in_time = int(in_time or 0)
-        within, judged = in_time, int(acked_count or 0) + int(waiting or 0)
-        if _is_business(priority):  # the wall clock's "late" and "overdue" do not hold
-            extra_within, extra_judged = business.get(priority, (0, 0))
-            within, judged = in_time + extra_within, in_time + extra_judged
-        lines.append(PriorityResponse(priority, int(received or 0), seconds,
-                                      _is_business(priority), acks, scenes, within, judged,
-                                      _scene_targets().get(priority, 0), int(scene_in_time or 0)))
+        (acks, scenes), sums = found.get(priority, ([(0, None, None)] * 2, (0, 0, 0, 0, 0)))
+        received, quick, quick_business, wall_judged, scene_in_time = (int(n or 0) for n in sums)
+        # Business-time rows late by the wall clock are judged one by one (verdicts).
+        extra_within, extra_judged = verdicts.get(priority, (0, 0))
+        lines.append(PriorityResponse(
+            priority, received, seconds, _is_business(priority), acks, scenes,
+            quick + extra_within, wall_judged + quick_business + extra_judged,
+            _scene_targets().get(priority, 0), scene_in_time))
     return lines
 
 
@@ -135,37 +141,44 @@ def _on_scene_in_time(scene):
 
 def _wall_cutoff(targets: dict[int, int], now: datetime):
     """Per row: received before this and unacknowledged is past a wall-clock target."""
-    return case({p: bindparam(f"cutoff_{p}", now - timedelta(seconds=s), type_=DateTime)
-                 for p, s in targets.items()}, value=Ticket.priority)
+    def cutoff(name: str, seconds: int):
+        return bindparam(f"cutoff_{name}", now - timedelta(seconds=seconds), type_=DateTime)
+
+    by_priority = case({p: cutoff(str(p), s) for p, s in targets.items()},
+                       value=Ticket.priority)
+    kinds = kind_targets()
+    if not kinds:
+        return by_priority
+    return case(*((Ticket.kind == k, cutoff(k, s)) for k, s in kinds.items()),
+                else_=by_priority)
 
 
 def _business_verdicts(base: list, ack, target, now: datetime) -> dict[int, tuple[int, int]]:
-    """{priority: (in time, judged)} for business-time priorities, over the tickets not
+    """{priority: (in time, judged)} for the rows judged in business time, over those not
     already in time in wall-clock time (weekday time never runs faster, so those are in
     time under either clock and the aggregate counts them)."""
-    priorities = sorted(current_app.config["ACK_BUSINESS_TIME_PRIORITIES"])
-    if not priorities:
+    if not current_app.config["ACK_BUSINESS_TIME_PRIORITIES"]:
         return {}
-    rows = db.session.execute(select(Ticket.priority, Ticket.created_at, Ticket.acknowledged_at)
-                              .where(*base, Ticket.priority.in_(priorities),
-                                     Ticket.acknowledged_at.is_(None) | (ack > target)))
-    verdicts: dict[int, list[int]] = {p: [0, 0] for p in priorities}
-    for priority, created_at, acknowledged_at in rows:
-        deadline = ack_deadline(priority, created_at)
+    rows = db.session.execute(
+        select(Ticket.kind, Ticket.priority, Ticket.created_at, Ticket.acknowledged_at)
+        .where(*base, business_sql(), Ticket.acknowledged_at.is_(None) | (ack > target)))
+    verdicts: dict[int, list[int]] = {}
+    for kind, priority, created_at, acknowledged_at in rows:
+        deadline = ack_deadline(kind, priority, created_at)
         if acknowledged_at is not None or deadline < now:
-            verdicts[priority][1] += 1
-            verdicts[priority][0] += acknowledged_at is not None and acknowledged_at <= deadline
+            verdict = verdicts.setdefault(priority, [0, 0])
+            verdict[1] += 1
+            verdict[0] += acknowledged_at is not None and acknowledged_at <= deadline
     return {p: (v[0], v[1]) for p, v in verdicts.items()}
 
 
 def worst(where: Scope, limit: int = WORST) -> list[SlowTicket]:
     """The tickets slowest to acknowledge against their target (waiting ones too), worst
-    first, measured in wall-clock time (a weekend P3 can show here yet be in time)."""
-    targets = _targets()
+    first, measured in wall-clock time (a weekend P3 can show here yet be in time), each
+    against its own target (app.services.ackclock)."""
     now = bindparam("now", utcnow(), type_=DateTime)
     waited = seconds_between(func.coalesce(Ticket.acknowledged_at, now), Ticket.created_at)
-    target = case(targets, value=Ticket.priority, else_=max(targets.values()))
-    ratio = waited / target
+    ratio = waited / target_seconds_sql()
     rows = db.session.execute(
         select(Ticket.id, Ticket.reference, Ticket.priority, Ticket.kind, Ticket.created_at,
                Ticket.acknowledged_at.is_not(None), waited, ratio)

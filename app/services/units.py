@@ -17,6 +17,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from app.core.database import use_case
+from app.core.i18n import in_language
+from app.core.i18n import lazy_gettext as _l
 from app.core.timezones import to_local
 from app.extensions import db
 from app.models.accounts import User
@@ -24,7 +26,8 @@ from app.models.base import utcnow
 from app.models.locations import Location
 from app.models.tickets import OPEN_STATUSES
 from app.models.units import UNIT_KINDS, UnitRequest
-from app.services import audit
+from app.services import audit, outbox
+from app.services.followup import follow_up_url
 from app.services.tickets import Opened, open_ticket
 
 MAX_DAYS_AHEAD = 30
@@ -34,15 +37,15 @@ LIMITS = {"room": 60, "risk": 200, "concern": 1000, "items": 300, "phone": 40}
 _MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 IDENTIFIERS = (
     (re.compile(r"\b(mrn|m\.r\.n|medical\s+record|record\s+(no|number|#)|chart\s+(no|number|#)"
-                r"|patient\s+id|acct\s*#)", re.I), "a medical record number"),
-    (re.compile(r"\d{6,}|\b\d{3,}[-\s]\d{3,}[-\s]?\d*\b"), "a record or account number"),
-    (re.compile(r"\b(dob|d\.o\.b|date\s+of\s+birth|born(\s+on)?)\b", re.I), "a date of birth"),
+                r"|patient\s+id|acct\s*#)", re.I), _l("a medical record number")),
+    (re.compile(r"\d{6,}|\b\d{3,}[-\s]\d{3,}[-\s]?\d*\b"), _l("a record or account number")),
+    (re.compile(r"\b(dob|d\.o\.b|date\s+of\s+birth|born(\s+on)?)\b", re.I), _l("a date of birth")),
     (re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b(19|20)\d{2}-\d{1,2}-\d{1,2}\b"
                 rf"|\b{_MONTH}\s+\d{{1,2}},?\s+(19|20)\d{{2}}\b"
-                rf"|\b\d{{1,2}}\s+{_MONTH}\s+(19|20)\d{{2}}\b", re.I), "a date of birth"),
-    (re.compile(r"\b(Mr|Mrs|Ms|Miss|Mx|MR|MRS|MS)\.?\s+[A-Z][a-z]+"), "a patient's name"),
-    (re.compile(r"\b(patient|pt)(\s*'s)?\s+name\b|\bname\s*(is|:)", re.I), "a patient's name"),
-    (re.compile(r"\b(diagnos[a-z]*|dx)\b", re.I), "a diagnosis"),
+                rf"|\b\d{{1,2}}\s+{_MONTH}\s+(19|20)\d{{2}}\b", re.I), _l("a date of birth")),
+    (re.compile(r"\b(Mr|Mrs|Ms|Miss|Mx|MR|MRS|MS)\.?\s+[A-Z][a-z]+"), _l("a patient's name")),
+    (re.compile(r"\b(patient|pt)(\s*'s)?\s+name\b|\bname\s*(is|:)", re.I), _l("a patient's name")),
+    (re.compile(r"\b(diagnos[a-z]*|dx)\b", re.I), _l("a diagnosis")),
 )
 
 
@@ -68,7 +71,7 @@ class Booking:
     phone: str | None = None
 
 
-def identifiers_in(value: str | None) -> str | None:
+def identifiers_in(value: str | None):
     """What kind of patient identifier `value` seems to hold ("a date of birth"), or None."""
     for pattern, what in IDENTIFIERS:
         if value and pattern.search(value):
@@ -76,9 +79,10 @@ def identifiers_in(value: str | None) -> str | None:
     return None
 
 
-def refusal_for(what: str) -> str:
-    return (f"This looks like {what}. Leave out the patient's name, record number, date of "
-            "birth and diagnosis: say only the risk, in a few words.")
+def refusal_for(what) -> str:
+    return str(_l("This looks like %(what)s. Leave out the patient's name, record number, "
+                  "date of birth and diagnosis: say only the risk, in a few words.",
+                  what=what))
 
 
 def may_ask(user: User | None) -> bool:
@@ -100,10 +104,10 @@ def rooms_of(unit: Location) -> list[Location]:
 def choose_unit(user: User, unit_id: int) -> Location:
     """Remember the unit an employee asks for (once; they may change it)."""
     if not may_ask(user):
-        raise UnitRequestError("Unit requests are for hospital employees.")
+        raise UnitRequestError(_l("Unit requests are for hospital employees."))
     unit = db.session.get(Location, unit_id)
     if unit is None or unit.kind != "unit" or not unit.active:
-        raise UnitRequestError("Choose your unit from the list.", "unit_id")
+        raise UnitRequestError(_l("Choose your unit from the list."), "unit_id")
     if user.unit_id != unit.id:
         user.unit = unit
         audit.record("account.unit_chosen", user, "user", user.id, detail=unit.path)
@@ -115,7 +119,7 @@ def _clean(booking: Booking) -> dict[str, str | None]:
     for name, limit in LIMITS.items():
         value = (getattr(booking, name) or "").strip() or None
         if value and len(value) > limit:
-            raise UnitRequestError(f"Keep this under {limit} characters.", name)
+            raise UnitRequestError(_l("Keep this under %(limit)d characters.", limit=limit), name)
         what = identifiers_in(value) if name != "phone" else None
         if what:
             raise UnitRequestError(refusal_for(what), name)
@@ -128,9 +132,9 @@ def _check_time(cls: type[UnitRequest], booking: Booking) -> None:
         return
     now = utcnow()
     if booking.when < now - timedelta(minutes=5):
-        raise UnitRequestError("That time has already passed. Choose a later time.", "time")
+        raise UnitRequestError(_l("That time has already passed. Choose a later time."), "time")
     if booking.when > now + timedelta(days=MAX_DAYS_AHEAD):
-        raise UnitRequestError(f"Book at most {MAX_DAYS_AHEAD} days ahead.", "date")
+        raise UnitRequestError(_l("Book at most %(days)d days ahead.", days=MAX_DAYS_AHEAD), "date")
 
 
 def _check_kind(slug: str, booking: Booking, texts: dict) -> None:
@@ -138,12 +142,12 @@ def _check_kind(slug: str, booking: Booking, texts: dict) -> None:
              "valuables": ("items",)}[slug]
     for name in needs:
         if not texts[name]:
-            raise UnitRequestError("Say this in a few words.", name)
+            raise UnitRequestError(_l("Say this in a few words."), name)
     if slug in ("standby", "elopement-watch"):
         low, high = DURATIONS
         if booking.duration_minutes is None or not low <= booking.duration_minutes <= high:
-            raise UnitRequestError(f"Give the expected duration: {low} to {high} minutes.",
-                                   "duration_minutes")
+            raise UnitRequestError(_l("Give the expected duration: %(low)d to %(high)d minutes.",
+                                      low=low, high=high), "duration_minutes")
 
 
 def _room(unit: Location, typed: str | None) -> Location | None:
@@ -167,18 +171,18 @@ def build_request(slug: str, booking: Booking, user: User) -> UnitRequest:
     """The ticket for `booking` from `user`'s unit; UnitRequestError says what is wrong."""
     cls = UNIT_KINDS.get(slug)
     if cls is None:
-        raise UnitRequestError("Choose one of the unit requests.")
+        raise UnitRequestError(_l("Choose one of the unit requests."))
     if not may_ask(user):
-        raise UnitRequestError("Unit requests are for hospital employees.")
+        raise UnitRequestError(_l("Unit requests are for hospital employees."))
     unit = user.unit
     if unit is None or unit.kind != "unit" or not unit.active:
-        raise UnitRequestError("Choose your unit first.", "unit_id")
+        raise UnitRequestError(_l("Choose your unit first."), "unit_id")
     texts = _clean(booking)
     _check_kind(slug, booking, texts)
     _check_time(cls, booking)
     phone = texts["phone"] or unit.phone
     if not phone:
-        raise UnitRequestError("Give the unit's phone number for the call-back.", "phone")
+        raise UnitRequestError(_l("Give the unit's phone number for the call-back."), "phone")
     room = _room(unit, texts["room"])
     ticket = cls(unit=unit, location=room or unit, room=None if room else texts["room"],
                  location_detail=None if room or not texts["room"] else f"Room {texts['room']}",
@@ -201,8 +205,24 @@ def build_request(slug: str, booking: Booking, user: User) -> UnitRequest:
 @use_case
 def request_for_unit(slug: str, booking: Booking, user: User,
                      submission_key: str | None = None) -> Opened:
-    """Open the unit request of kind `slug` for `user`'s unit (one ticket per submission)."""
-    return open_ticket(build_request(slug, booking, user), user, submission_key)
+    """Open the unit request of kind `slug` for `user`'s unit (one ticket and one mail per
+    submission) and mail `user` its confirmation."""
+    opened = open_ticket(build_request(slug, booking, user), user, submission_key)
+    if not opened.duplicate and user.email:
+        _confirm(opened)
+    return opened
+
+
+def _confirm(opened: Opened) -> None:
+    """Queue the confirmation to the account's own (verified) address, so no typed-address
+    quota applies. It says what was booked, never the free text (the risk, the concern,
+    the items), which may be clinical."""
+    ticket = opened.ticket
+    with in_language(ticket.language):
+        outbox.enqueue(ticket.contact_email, "unit_request",
+                       _l("Your unit request %(reference)s", reference=ticket.reference),
+                       dedupe_key=f"unit-request:{ticket.reference}", ticket=ticket,
+                       follow_up_url=follow_up_url(ticket.reference, opened.token))
 
 
 def open_for_unit(user: User) -> list[UnitRequest]:

@@ -131,3 +131,39 @@ def test_the_location_field_filters_as_one_types(live_server, page, assert_acces
     expect(page.get_by_label("Where should the officer meet you?")).to_have_value(
         str(research_tower["5B"].id))
     assert_accessible(page)
+
+
+def test_a_nurse_books_in_spanish_and_a_time_left_under_now_is_asked_about(
+        live_server, phone, assert_accessible, make_nurse, research_tower):
+    """In Spanish on a phone: a 3 p.m. time left behind after switching back to "Now" is
+    not booked for now; the message sits on the time, in view, and the nurse fixes it."""
+    nurse = phone()
+    sign_in(nurse, live_server, make_nurse(research_tower["5B"], name="Enfermera Noche"))
+    nurse.goto(live_server + "/units/")
+    nurse.locator("header a.language-link").click()
+    expect(nurse.locator("html")).to_have_attribute("lang", "es")
+    assert_accessible(nurse)
+    nurse.get_by_role("link", name="Presencia de seguridad con un paciente").click()
+    assert_accessible(nurse)
+    nurse.get_by_label("Más tarde").check()
+    nurse.get_by_role("textbox", name=re.compile("^Hora")).fill("15:00")
+    nurse.get_by_label("Ahora").check()
+    nurse.get_by_label("El riesgo, en pocas palabras").fill("agitado")
+    with nurse.expect_navigation():
+        nurse.get_by_role("button", name="Enviar la solicitud").click()
+    time_box = nurse.get_by_role("textbox", name=re.compile("^Hora"))
+    expect(time_box).to_be_visible()
+    expect(nurse.locator(".error-summary")).to_contain_text("eligió “Ahora”")
+    assert_accessible(nurse)
+    nurse.get_by_label("Más tarde").check()
+    tomorrow = (local_today() + timedelta(days=1)).isoformat()
+    nurse.get_by_role("textbox", name=re.compile("^Fecha")).fill(tomorrow)
+    with nurse.expect_navigation():
+        nurse.get_by_role("button", name="Enviar la solicitud").click()
+    expect(nurse.get_by_role("heading", name="Solicitud recibida")).to_be_visible()
+    assert_accessible(nurse)
+    reference = nurse.locator(".reference").inner_text()
+    nurse.goto(live_server + "/units/mine")
+    expect(nurse.locator(".card", has_text=reference)).to_contain_text("15:00")
+    expect(nurse.locator("html")).to_have_attribute("lang", "es")
+    assert_accessible(nurse)

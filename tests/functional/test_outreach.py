@@ -1,6 +1,7 @@
 """Outreach requests: each type opens a P3 service ticket that is followed like any other."""
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -9,7 +10,8 @@ from sqlalchemy import func, select
 from app.models.outbox import OutboxMessage
 from app.models.outreach import ServiceRequest
 from app.models.tickets import Ticket
-from tests.helpers import soup
+from tests.helpers import soup, text
+from tests.spanish import SPANISH, assert_spanish
 
 VALID = {
     "presentation": {"department": "Nursing", "topic": "De-escalation", "audience_size": "30",
@@ -35,10 +37,18 @@ def test_landing_lists_every_request_type(client, db):
     assert page.find("a", href="/units/valuables") is not None
 
 
-def test_the_old_valuables_address_leads_to_the_unit_valuables_pickup(client, db):
-    response = client.get("/outreach/valuables")
-    assert response.status_code == 301
-    assert urlsplit(response.headers["Location"]).path == "/units/valuables"
+def test_the_old_valuables_address_says_where_valuables_went(client, db, app):
+    """A bookmark of the old form: a page, not a sign-in wall. Unit staff get the unit form,
+    a patient or visitor the number to call; nothing is written."""
+    for headers in ({}, SPANISH):
+        response = client.get("/outreach/valuables", headers=headers)
+        assert response.status_code == 200
+        page = soup(response)
+        assert page.find("a", href="/units/valuables") is not None
+        assert page.find("a", href=re.compile("^tel:")) is not None
+    assert "Valuables pickups have moved" in text(client.get("/outreach/valuables"))
+    assert_spanish(client.get("/outreach/valuables", headers=SPANISH))
+    assert tickets(db) == 0
 
 
 @pytest.mark.parametrize("kind", list(VALID))

@@ -34,12 +34,13 @@ def count(db) -> int:
     return db.session.scalar(select(func.count(Ticket.id)))
 
 
-def book(client, slug: str, **overrides):
-    page = soup(client.get(f"/units/{slug}"))
+def book(client, slug: str, headers: dict | None = None, **overrides):
+    page = soup(client.get(f"/units/{slug}", headers=headers))
     key = page.find("input", attrs={"name": "submission_key"})["value"]
     data = {"when": "now", "room": "5-112", "phone": "(555) 010-5050", "submission_key": key,
             **FORM_DATA[slug], **overrides}
-    return client.post(f"/units/{slug}", data={k: v for k, v in data.items() if v is not None})
+    return client.post(f"/units/{slug}", headers=headers,
+                       data={k: v for k, v in data.items() if v is not None})
 
 
 @pytest.fixture()
@@ -60,7 +61,8 @@ def test_each_unit_request_reaches_the_board_with_building_unit_and_room(
     confirmation = soup(nurse.get(response.headers["Location"]))
     assert ticket.reference in confirmation.get_text()
     follow = text(nurse.get(confirmation.select_one(".private-link a")["href"]))
-    assert f"Your {label.lower()}" in follow and "Research Tower · Floor 5 · 5B · 5-112" in follow
+    assert f"Your request: {label.lower()}" in follow
+    assert "Research Tower · Floor 5 · 5B · 5-112" in follow
 
     dispatcher = login_as("dispatcher")
     row = soup(dispatcher.get("/dispatch/")).find("a", string=ticket.reference).find_parent("tr")
@@ -191,6 +193,9 @@ def test_an_employee_chooses_the_unit_once_and_it_is_remembered(login_as, make_n
     ({"when": "later", "date": "2001-01-01", "time": "10:00"}, "already passed"),
     ({"when": "later", "date": "9999-01-01", "time": "10:00"}, "between 2000 and 2100"),
     ({"when": "tomorrow"}, "Not a valid choice"),
+    # a tired nurse types 3 p.m. but leaves "Now" chosen: ask, never book it for now
+    ({"when": "now", "date": "2030-06-01", "time": "15:00"}, "but chose “Now”"),
+    ({"when": "now", "time": "15:00"}, "but chose “Now”"),
 ])
 def test_hostile_and_mistaken_input_gets_a_message_and_writes_nothing(nurse, db, overrides,
                                                                       message):

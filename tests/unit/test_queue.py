@@ -107,7 +107,7 @@ def test_one_business_day(start, expected):
 def test_p3_waits_over_the_weekend(app, db, make_ticket):
     ticket = make_ticket(priority=3)
     ticket.created_at = utc(2026, 11, 27, 16)
-    deadline = queue.ack_deadline(3, ticket.created_at)
+    deadline = queue.ack_deadline("escort", 3, ticket.created_at)
     assert deadline == utc(2026, 11, 30, 16)
     assert not queue.ack_clock(ticket, now=utc(2026, 11, 29, 12)).overdue
     assert queue.ack_clock(ticket, now=utc(2026, 11, 30, 17)).overdue

@@ -2,7 +2,7 @@
 with a patient's valuables. Each opens a P3 service ticket that dispatch works."""
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, url_for
+from flask import abort, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,7 +14,8 @@ from app.services import outreach
 from app.web.access import public
 from app.web.rate_limits import TICKETS, form_limit
 
-# Patient valuables became a unit request (a valuables pickup): the old address leads there.
+# Patient valuables became a unit request (a valuables pickup): the old address says so,
+# with the unit form for staff and the number to call for patients and visitors.
 MOVED_TO_UNITS = "valuables"
 
 
@@ -44,7 +45,8 @@ def _refilled(service_type: str):
 @form_limit(TICKETS, _refilled)
 def request_type(service_type: str):
     if service_type == MOVED_TO_UNITS:
-        return redirect(url_for("units.request_form", slug="valuables"), 301)
+        return render_template("units/valuables_moved.html",
+                               title=_("Valuables pickups have moved"))
     if service_type not in FORMS:
         abort(404)
     form = FORMS[service_type]()

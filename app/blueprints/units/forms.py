@@ -19,6 +19,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from app.core.i18n import lazy_gettext as _l
 from app.core.timezones import combine, local_today
 from app.models.base import utcnow
 from app.services.units import DURATIONS, MAX_DAYS_AHEAD, Booking, identifiers_in, refusal_for
@@ -38,9 +39,9 @@ def no_identifiers(form, field) -> None:
         raise ValidationError(refusal_for(what))
 
 
-def _text(label: str, limit: int, required: str | None = None, multiline: bool = False):
+def _text(label, limit: int, required=None, multiline: bool = False):
     checks = [InputRequired(required) if required else Optional(),
-              Length(max=limit, message=f"Keep this under {limit} characters."),
+              Length(max=limit, message=_l("Keep this under %(limit)d characters.", limit=limit)),
               no_control_chars, no_identifiers]
     if multiline:
         return TextAreaField(label, filters=[strip_text], validators=checks)
@@ -52,12 +53,12 @@ class WholeNumber(IntegerField):
         try:
             super().process_formdata(valuelist)
         except ValueError as error:
-            raise ValueError("Enter a whole number of minutes, like 60.") from error
+            raise ValueError(_l("Enter a whole number of minutes, like 60.")) from error
 
 
 class ChooseUnitForm(FlaskForm):
-    unit_id = SelectField("Your unit", coerce=int, validate_choice=True, validators=[
-        InputRequired("Choose your unit.")])
+    unit_id = SelectField(_l("Your unit"), coerce=int, validate_choice=True, validators=[
+        InputRequired(_l("Choose your unit."))])
 
     def load(self, units) -> ChooseUnitForm:
         self.unit_id.choices = [SelectChoice(str(u.id), u.path) for u in units]
@@ -67,15 +68,15 @@ class ChooseUnitForm(FlaskForm):
 class UnitRequestForm(FlaskForm):
     """What every unit request asks: the room and the call-back phone."""
 
-    room = SelectField("Room or place on the unit", validate_choice=False)
-    room_other = _text("Or type the room or place", 60)
-    phone = StringField("Call-back phone", filters=[strip_text], validators=[
-        InputRequired("Enter the unit's phone number for the call-back."),
-        Length(max=40, message="Enter a phone number under 40 characters."), phone_number])
+    room = SelectField(_l("Room or place on the unit"), validate_choice=False)
+    room_other = _text(_l("Or type the room or place"), 60)
+    phone = StringField(_l("Call-back phone"), filters=[strip_text], validators=[
+        InputRequired(_l("Enter the unit's phone number for the call-back.")),
+        Length(max=40, message=_l("Enter a phone number under 40 characters.")), phone_number])
     submission_key = SubmissionKeyField()
 
     def load_rooms(self, unit, rooms) -> UnitRequestForm:
-        self.room.choices = [SelectChoice("", "The unit itself, or type it below")] + [
+        self.room.choices = [SelectChoice("", _l("The unit itself, or type it below"))] + [
             SelectChoice(r.name, r.name) for r in rooms]
         if not self.is_submitted() and not self.phone.data:
             self.phone.data = unit.phone
@@ -83,7 +84,7 @@ class UnitRequestForm(FlaskForm):
 
     def validate_room(self, field) -> None:
         if field.data and field.data not in {c.value for c in field.choices}:
-            raise ValidationError("Choose a room from the list, or type it below.")
+            raise ValidationError(_l("Choose a room from the list, or type it below."))
 
     def booking(self) -> Booking:
         values = {"room": self.room_other.data or self.room.data or None,
@@ -97,22 +98,28 @@ class UnitRequestForm(FlaskForm):
 
 
 class WhenMixin:
-    when = RadioField("When", default="now", choices=[
-        SelectChoice("now", "Now"), SelectChoice("later", "At a later time")],
-        validators=[InputRequired("Choose now or a later time.")])
-    date = BoundedDateField("Date", validators=[Optional()])
-    time = TimeField("Time", validators=[Optional()])
+    when = RadioField(_l("When"), default="now", choices=[
+        SelectChoice("now", _l("Now")), SelectChoice("later", _l("At a later time"))],
+        validators=[InputRequired(_l("Choose now or a later time."))])
+    date = BoundedDateField(_l("Date"), validators=[Optional()])
+    time = TimeField(_l("Time"), validators=[Optional()])
 
     def validate_time(self, field) -> None:
+        if self.when.data == "now" and (self.date.data or field.data):
+            # Typed while "Now" is still chosen (visible without JavaScript, or left behind
+            # when switching back): a booking meant for later, so ask rather than book now.
+            # The message sits on the time, which keeps the block shown (show-when.js).
+            raise ValidationError(_l("You gave a date or time but chose “Now”: choose “At a "
+                                     "later time” to book it, or clear the date and time."))
         if self.when.data != "later":
             return
         if self.date.data is None or field.data is None:
-            raise ValidationError("Enter the date and the time, or choose Now.")
+            raise ValidationError(_l("Enter the date and the time, or choose Now."))
         at = combine(self.date.data, field.data)
         if at < utcnow() - timedelta(minutes=5):
-            raise ValidationError("That time has already passed. Choose a later time.")
+            raise ValidationError(_l("That time has already passed. Choose a later time."))
         if at > utcnow() + timedelta(days=MAX_DAYS_AHEAD):
-            raise ValidationError(f"Book at most {MAX_DAYS_AHEAD} days ahead.")
+            raise ValidationError(_l("Book at most %(days)d days ahead.", days=MAX_DAYS_AHEAD))
 
     def requested_for(self):
         if self.when.data != "later" or self.date.data is None or self.time.data is None:
@@ -123,31 +130,33 @@ class WhenMixin:
         return local_today().isoformat()
 
 
-def _duration(label: str) -> WholeNumber:
+def _duration(label) -> WholeNumber:
     low, high = DURATIONS
     return WholeNumber(label, default=60, validators=[
-        InputRequired("Enter the expected duration in minutes, like 60."),
-        NumberRange(low, high, f"The duration must be between {low} and {high} minutes.")])
+        InputRequired(_l("Enter the expected duration in minutes, like 60.")),
+        NumberRange(low, high, _l("The duration must be between %(low)d and %(high)d minutes.",
+                                  low=low, high=high))])
 
 
 class StandbyForm(WhenMixin, UnitRequestForm):
-    duration_minutes = _duration("Expected duration (minutes)")
-    risk = _text("The risk, in a few words", 200, "Say the risk in a few words.")
-    restraints_planned = BooleanField("Restraints are planned")
+    duration_minutes = _duration(_l("Expected duration (minutes)"))
+    risk = _text(_l("The risk, in a few words"), 200, _l("Say the risk in a few words."))
+    restraints_planned = BooleanField(_l("Restraints are planned"))
 
 
 class ConsultForm(UnitRequestForm):
-    concern = _text("What worries the unit", 1000, "Say what worries the unit.", multiline=True)
+    concern = _text(_l("What worries the unit"), 1000, _l("Say what worries the unit."),
+                    multiline=True)
 
 
 class ElopementWatchForm(WhenMixin, UnitRequestForm):
-    duration_minutes = _duration("How long to watch (minutes)")
-    risk = _text("What to watch for, in a few words", 200,
-                 "Say what the officer should watch for.")
+    duration_minutes = _duration(_l("How long to watch (minutes)"))
+    risk = _text(_l("What to watch for, in a few words"), 200,
+                 _l("Say what the officer should watch for."))
 
 
 class ValuablesForm(WhenMixin, UnitRequestForm):
-    items = _text("What to collect or return", 300, "Say what to collect or return.",
+    items = _text(_l("What to collect or return"), 300, _l("Say what to collect or return."),
                   multiline=True)
 
 

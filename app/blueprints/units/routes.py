@@ -3,6 +3,7 @@ consult, an elopement-risk watch or a valuables pickup, and see the unit's open 
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.blueprints.track.links import just_made, to_confirmation
@@ -18,7 +19,7 @@ def _employee_only():
     """The page for a member who is not an employee (None for an employee)."""
     if units.may_ask(current_user):
         return None
-    return render_template("units/employees_only.html", title="Unit requests"), 403
+    return render_template("units/employees_only.html", title=_("Unit requests")), 403
 
 
 @bp.route("/")
@@ -29,7 +30,7 @@ def index():
         return refused
     if current_user.unit is None:
         return redirect(url_for(".choose_unit"))
-    return render_template("units/index.html", title="Unit requests", kinds=UNIT_KINDS,
+    return render_template("units/index.html", title=_("Unit requests"), kinds=UNIT_KINDS,
                            unit=current_user.unit)
 
 
@@ -46,10 +47,10 @@ def choose_unit():
         except units.UnitRequestError as error:
             form.unit_id.errors.append(str(error))
         else:
-            flash(f"Your unit is {unit.path}.", "success")
+            flash(_("Your unit is %(unit)s.", unit=unit.path), "success")
             return redirect(url_for(".index"))
     status = 400 if form.errors else 200
-    return render_template("units/choose_unit.html", form=form, title="Your unit"), status
+    return render_template("units/choose_unit.html", form=form, title=_("Your unit")), status
 
 
 def _form_page(slug: str, form=None, status: int = 200):
@@ -58,7 +59,7 @@ def _form_page(slug: str, form=None, status: int = 200):
     form = form or FORMS[slug]()
     form.load_rooms(unit, units.rooms_of(unit))
     return render_template("units/form.html", form=form, slug=slug, kind=cls, unit=unit,
-                           title=cls.KIND_LABEL), status
+                           title=_(cls.KIND_LABEL)), status
 
 
 def _refilled(slug: str):
@@ -77,7 +78,7 @@ def request_form(slug: str):
     if refused:
         return refused
     if current_user.unit is None:
-        flash("Choose your unit first: it is remembered for your next requests.", "info")
+        flash(_("Choose your unit first: it is remembered for your next requests."), "info")
         return redirect(url_for(".choose_unit"))
     form = FORMS[slug]()
     form.load_rooms(current_user.unit, units.rooms_of(current_user.unit))
@@ -98,7 +99,7 @@ def request_form(slug: str):
 def confirmation(reference: str):
     ticket, link = just_made(reference)
     return render_template("units/confirmation.html", ticket=ticket, link=link,
-                           title="Request received")
+                           title=_("Request received"))
 
 
 @bp.route("/mine")
@@ -111,4 +112,4 @@ def my_unit():
     if current_user.unit is None:
         return redirect(url_for(".choose_unit"))
     return render_template("units/mine.html", unit=current_user.unit,
-                           requests=units.open_for_unit(current_user), title="My unit")
+                           requests=units.open_for_unit(current_user), title=_("My unit"))
