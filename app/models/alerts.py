@@ -92,6 +92,9 @@ class AlertSubscriber(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     confirmed_at: Mapped[datetime | None]
     unsubscribed_at: Mapped[datetime | None]
+    # The language they subscribed in: the fixed parts of their alert mail (the alert's
+    # own words, written by dispatch, are not translated).
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
 
 
 class AlertDelivery(db.Model):
