@@ -67,20 +67,54 @@ def enqueue(
     same key returns None and queues nothing. `extra` carries headers (List-Unsubscribe),
     attachments (small text files: an iCalendar invitation) and the message's priority.
     """
-    extra = extra or Extra()
-    if dedupe_key and db.session.scalar(
-        select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
-    ):
+    if _queued(dedupe_key):
         return None
     to, subject = one_address(to), _one_line(subject)
+    return _add(to, Rendered(subject, *render(template, subject, **context)), dedupe_key,
+                extra or Extra())
+
+
+def _queued(dedupe_key: str | None) -> bool:
+    return bool(dedupe_key) and db.session.scalar(
+        select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)) is not None
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A message's subject and bodies, rendered once (a fan-out reuses them per language)."""
+    subject: str
+    text: str
+    html: str | None
+
+    def with_text(self, slot: str, value: str) -> Rendered:
+        """The same message with `slot` replaced by `value` (one recipient's own link)."""
+        from markupsafe import escape
+
+        html = self.html.replace(slot, str(escape(value))) if self.html else self.html
+        return Rendered(self.subject, self.text.replace(slot, value), html)
+
+
+def render(template: str, subject: str, **context) -> tuple[str, str | None]:
+    """The text (and HTML, when the template has one) of `email/<template>`."""
     context.setdefault("subject", subject)
-    text = render_template(f"email/{template}.txt", **context)
-    html = _render_optional(f"email/{template}.html", context)
+    return (render_template(f"email/{template}.txt", **context),
+            _render_optional(f"email/{template}.html", context))
+
+
+def enqueue_rendered(to: str, rendered: Rendered, dedupe_key: str | None = None,
+                     extra: Extra | None = None) -> OutboxMessage | None:
+    """`enqueue` for a message already rendered."""
+    if _queued(dedupe_key):
+        return None
+    return _add(one_address(to), rendered, dedupe_key, extra or Extra())
+
+
+def _add(to: str, rendered: Rendered, dedupe_key: str | None, extra: Extra) -> OutboxMessage:
     message = OutboxMessage(
         to_address=to,
-        subject=subject,
-        text_body=text,
-        html_body=html,
+        subject=_one_line(rendered.subject),
+        text_body=rendered.text,
+        html_body=rendered.html,
         headers=dict(extra.headers),
         attachments=[a.as_dict() for a in extra.attachments],
         dedupe_key=dedupe_key,

@@ -3,6 +3,8 @@
 pages of the Spanish journeys)."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -12,7 +14,8 @@ pytestmark = pytest.mark.browser
 
 SPANISH_JOURNEYS = ["/escorts/", "/track/", "/report/", "/report/suspicious_package",
                     "/support/", "/support/request", "/support/browse-safely", "/seminars/",
-                    "/outreach/", "/outreach/presentation", "/walk/"]
+                    "/outreach/", "/outreach/presentation", "/walk/", "/alerts/",
+                    "/alerts/subscribe"]
 
 
 def choose_spanish(page, live_server) -> None:
@@ -57,4 +60,17 @@ def test_a_virtual_walk_in_spanish_on_a_phone(live_server, page, assert_accessib
     page.get_by_role("button", name="Compartir mi ubicación").click()
     expect(page.locator("#walk-location-status")).to_have_text(
         "Su ubicación se comparte con esta caminata.")
+    assert_accessible(page)
+
+
+def test_the_alert_banner_and_an_alert_in_spanish_on_a_phone(live_server, page,
+                                                             assert_accessible, make_alert):
+    alert = make_alert(headline="Incendio en el garaje B", instruction="Salga por la escalera.")
+    choose_spanish(page, live_server)
+    banner = page.locator("#campus-alerts")
+    expect(banner).to_contain_text("Alerta del campus")
+    expect(banner.get_by_role("button", name=re.compile("Ocultar esta alerta"))).to_be_visible()
+    assert_accessible(page)
+    page.goto(live_server + f"/alerts/{alert.id}")
+    expect(page.locator("h2").first).to_have_text("Qué hacer")
     assert_accessible(page)
