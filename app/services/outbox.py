@@ -21,7 +21,7 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 
-from flask import current_app, render_template
+from flask import current_app
 from flask_mail import Connection, Message
 from sqlalchemy import func, or_, select, update
 
@@ -30,6 +30,7 @@ from app.extensions import db, mail
 from app.models.base import utcnow
 from app.models.outbox import OutboxMessage
 from app.ops.jobs import periodic
+from app.services.mail_render import Rendered, render
 
 log = logging.getLogger(__name__)
 
@@ -79,28 +80,6 @@ def _queued(dedupe_key: str | None) -> bool:
         select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)) is not None
 
 
-@dataclass(frozen=True)
-class Rendered:
-    """A message's subject and bodies, rendered once (a fan-out reuses them per language)."""
-    subject: str
-    text: str
-    html: str | None
-
-    def with_text(self, slot: str, value: str) -> Rendered:
-        """The same message with `slot` replaced by `value` (one recipient's own link)."""
-        from markupsafe import escape
-
-        html = self.html.replace(slot, str(escape(value))) if self.html else self.html
-        return Rendered(self.subject, self.text.replace(slot, value), html)
-
-
-def render(template: str, subject: str, **context) -> tuple[str, str | None]:
-    """The text (and HTML, when the template has one) of `email/<template>`."""
-    context.setdefault("subject", subject)
-    return (render_template(f"email/{template}.txt", **context),
-            _render_optional(f"email/{template}.html", context))
-
-
 def enqueue_rendered(to: str, rendered: Rendered, dedupe_key: str | None = None,
                      extra: Extra | None = None) -> OutboxMessage | None:
     """`enqueue` for a message already rendered."""
@@ -111,26 +90,11 @@ def enqueue_rendered(to: str, rendered: Rendered, dedupe_key: str | None = None,
 
 def _add(to: str, rendered: Rendered, dedupe_key: str | None, extra: Extra) -> OutboxMessage:
     message = OutboxMessage(
-        to_address=to,
-        subject=_one_line(rendered.subject),
-        text_body=rendered.text,
-        html_body=rendered.html,
-        headers=dict(extra.headers),
-        attachments=[a.as_dict() for a in extra.attachments],
-        dedupe_key=dedupe_key,
-        priority=extra.priority,
-    )
+        to_address=to, subject=_one_line(rendered.subject), text_body=rendered.text,
+        html_body=rendered.html, headers=dict(extra.headers), dedupe_key=dedupe_key,
+        attachments=[a.as_dict() for a in extra.attachments], priority=extra.priority)
     db.session.add(message)
     return message
-
-
-def _render_optional(name: str, context: dict) -> str | None:
-    from jinja2 import TemplateNotFound
-
-    try:
-        return render_template(name, **context)
-    except TemplateNotFound:
-        return None
 
 
 @dataclass(frozen=True)
