@@ -49,10 +49,10 @@ def subscribe(email: str, user: User | None = None) -> None:
         subscriber = AlertSubscriber(email=email, status=PENDING)
         db.session.add(subscriber)
         db.session.flush()
-    subscriber.language = actors.bound().language  # their mail's language, from now on
     if subscriber.status == CONFIRMED:
-        return
+        return  # not even the language changes: anyone may type a confirmed address
     subscriber.status = PENDING
+    subscriber.language = actors.bound().language  # their mails' language, once confirmed
     token = tokens.sign("alerts-confirm", {"s": subscriber.id, "e": email})
     with in_language(subscriber.language):
         enqueue_typed(email, "alerts_confirm", _l("Confirm: campus alerts by email"),

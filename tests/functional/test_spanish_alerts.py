@@ -3,6 +3,8 @@ confirmation mail, the subscriber's language), and the alert mail whose fixed pa
 each subscriber's language, rendered once per language (real SMTP)."""
 from __future__ import annotations
 
+import re
+
 from flask import template_rendered
 from sqlalchemy import select
 
@@ -45,6 +47,12 @@ def test_subscribing_in_spanish_keeps_the_language(client, db):
     assert_spanish(client.post(link, headers=SPANISH))
 
 
+def unsubscribes(body: str) -> int:
+    """Whom the mail's unsubscribe link unsubscribes (its own signed link, per subscriber)."""
+    token = re.search(r"/alerts/unsubscribe/(\S+)", body).group(1)
+    return alert_sending.subscriber_for_unsubscribe(token).id
+
+
 def test_each_subscriber_gets_the_alert_in_their_language_rendered_once_per_language(
         app, db, make_alert, make_alert_subscriber, smtp_server):
     spanish = [make_alert_subscriber() for _ in range(3)]
@@ -69,12 +77,12 @@ def test_each_subscriber_gets_the_alert_in_their_language_rendered_once_per_lang
         body = smtp_server.text_of(message)
         assert "Qué hacer:" in body and "Salga por la escalera." in body
         assert english_left(body) == [], english_left(body)
-        assert alert_sending.unsubscribe_url(subscriber) in body
+        assert unsubscribes(body) == subscriber.id
     for subscriber in english:
         [message] = smtp_server.to(subscriber.email)
         assert message["Subject"] == "[Severe] Campus alert: Incendio en el garaje B"
         body = smtp_server.text_of(message)
-        assert "What to do:" in body and alert_sending.unsubscribe_url(subscriber) in body
+        assert "What to do:" in body and unsubscribes(body) == subscriber.id
 
 
 def test_the_unsubscribe_page_opened_from_a_spanish_mail_is_in_spanish(client, db,
@@ -85,3 +93,11 @@ def test_the_unsubscribe_page_opened_from_a_spanish_mail_is_in_spanish(client, d
     link = alert_sending.unsubscribe_url(subscriber).replace("http://localhost", "")
     assert_spanish(client.get(link))
     assert_spanish(client.post(link))
+
+
+def test_a_confirmed_subscriber_s_language_is_not_changed_by_someone_typing_their_address(
+        client, db, make_alert_subscriber):
+    subscriber = make_alert_subscriber(email="ana@example.org")
+    client.post("/alerts/subscribe", data={"email": "ana@example.org"}, headers=SPANISH)
+    db.session.expire_all()
+    assert db.session.get(AlertSubscriber, subscriber.id).language == "en"
