@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.i18n import N_
 from app.extensions import db
 from app.models.accounts import User
 from app.models.base import utcnow
@@ -26,6 +27,10 @@ SEVERITY_LABELS = {
     "moderate": "Moderate: possible threat",
     "minor": "Minor: little or no threat",
 }
+# What the public pages and the mail call each severity (translated where shown).
+SEVERITY_NAMES = {"extreme": N_("Extreme"), "severe": N_("Severe"),
+                  "moderate": N_("Moderate"), "minor": N_("Minor")}
+CAMPUS_WIDE = N_("Campus-wide")  # `where` of an alert for the whole campus (English: CAP)
 PENDING, CONFIRMED, UNSUBSCRIBED = "pending", "confirmed", "unsubscribed"
 
 campus_alert_location = Table(
@@ -73,7 +78,7 @@ class CampusAlert(db.Model):
     @property
     def where(self) -> str:
         if self.campus_wide or not self.locations:
-            return "Campus-wide"
+            return CAMPUS_WIDE
         return ", ".join(place.name for place in self.locations)
 
     def is_active(self, now: datetime) -> bool:
@@ -92,6 +97,9 @@ class AlertSubscriber(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     confirmed_at: Mapped[datetime | None]
     unsubscribed_at: Mapped[datetime | None]
+    # The language they subscribed in: the fixed parts of their alert mail (the alert's
+    # own words, written by dispatch, are not translated).
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
 
 
 class AlertDelivery(db.Model):

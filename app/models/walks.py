@@ -15,6 +15,8 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.i18n import N_
+from app.core.i18n import lazy_gettext as _l
 from app.extensions import db
 from app.models.accounts import User
 from app.models.base import utcnow
@@ -25,7 +27,8 @@ from app.models.tickets import Ticket
 RUNNING, ALERTED = "running", "alerted"
 WALK_STATUSES = (RUNNING, ALERTED)
 RAN_OUT, HELP_NOW = "ran_out", "help_now"
-REASON_LABELS = {RAN_OUT: "Safety timer ran out", HELP_NOW: "Help now pressed"}
+# English for dispatch (ticket summaries); translated where the walker reads them.
+REASON_LABELS = {RAN_OUT: N_("Safety timer ran out"), HELP_NOW: N_("Help now pressed")}
 
 
 class PlacesColumns:
@@ -66,6 +69,9 @@ class VirtualWalk(PlaceLabels, PlacesColumns, Position, db.Model):
     emergency_phone: Mapped[str | None] = mapped_column(String(40))
     walker_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id", ondelete="SET NULL"))
+    # The language the walk was started in: its pages, and the ticket it opens (dispatch
+    # sees "Prefers Spanish"), whoever opens that ticket (the worker, Help now).
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
 
     from_location: Mapped[Location | None] = relationship(
         foreign_keys="VirtualWalk.from_location_id")
@@ -108,6 +114,12 @@ class SafetyTimerTicket(PlaceLabels, PlacesColumns, Position, Ticket):
     @property
     def reason_label(self) -> str:
         return REASON_LABELS.get(self.reason, self.reason)
+
+    @property
+    def requester_summary(self):
+        """The summary in the walker's language (the stored one is dispatch's English)."""
+        return _l("%(reason)s: walk from %(start)s to %(destination)s",
+                  reason=_l(self.reason_label), start=self.from_label, destination=self.to_label)
 
 
 class SavedWalk(PlaceLabels, PlacesColumns, db.Model):

@@ -21,7 +21,7 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 
-from flask import current_app, render_template
+from flask import current_app
 from flask_mail import Connection, Message
 from sqlalchemy import func, or_, select, update
 
@@ -30,6 +30,7 @@ from app.extensions import db, mail
 from app.models.base import utcnow
 from app.models.outbox import OutboxMessage
 from app.ops.jobs import periodic
+from app.services.mail_render import Rendered, render
 
 log = logging.getLogger(__name__)
 
@@ -67,36 +68,33 @@ def enqueue(
     same key returns None and queues nothing. `extra` carries headers (List-Unsubscribe),
     attachments (small text files: an iCalendar invitation) and the message's priority.
     """
-    extra = extra or Extra()
-    if dedupe_key and db.session.scalar(
-        select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
-    ):
+    if _queued(dedupe_key):
         return None
     to, subject = one_address(to), _one_line(subject)
-    context.setdefault("subject", subject)
-    text = render_template(f"email/{template}.txt", **context)
-    html = _render_optional(f"email/{template}.html", context)
+    return _add(to, Rendered(subject, *render(template, subject, **context)), dedupe_key,
+                extra or Extra())
+
+
+def _queued(dedupe_key: str | None) -> bool:
+    return bool(dedupe_key) and db.session.scalar(
+        select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)) is not None
+
+
+def enqueue_rendered(to: str, rendered: Rendered, dedupe_key: str | None = None,
+                     extra: Extra | None = None) -> OutboxMessage | None:
+    """`enqueue` for a message already rendered."""
+    if _queued(dedupe_key):
+        return None
+    return _add(one_address(to), rendered, dedupe_key, extra or Extra())
+
+
+def _add(to: str, rendered: Rendered, dedupe_key: str | None, extra: Extra) -> OutboxMessage:
     message = OutboxMessage(
-        to_address=to,
-        subject=subject,
-        text_body=text,
-        html_body=html,
-        headers=dict(extra.headers),
-        attachments=[a.as_dict() for a in extra.attachments],
-        dedupe_key=dedupe_key,
-        priority=extra.priority,
-    )
+        to_address=to, subject=_one_line(rendered.subject), text_body=rendered.text,
+        html_body=rendered.html, headers=dict(extra.headers), dedupe_key=dedupe_key,
+        attachments=[a.as_dict() for a in extra.attachments], priority=extra.priority)
     db.session.add(message)
     return message
-
-
-def _render_optional(name: str, context: dict) -> str | None:
-    from jinja2 import TemplateNotFound
-
-    try:
-        return render_template(name, **context)
-    except TemplateNotFound:
-        return None
 
 
 @dataclass(frozen=True)

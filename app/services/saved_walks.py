@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.core.database import use_case
+from app.core.i18n import lazy_gettext as _l
 from app.extensions import db
 from app.models.accounts import User
 from app.models.walks import SavedWalk
@@ -32,7 +33,8 @@ def save_walk(owner: User, details: WalkDetails) -> SavedWalk:
     (from_loc, from_other), (to_loc, to_other) = checked_places(details.origin,
                                                                 details.destination)
     if len(saved_walks(owner)) >= MAX_SAVED:
-        raise WalkError(f"You can keep up to {MAX_SAVED} saved walks; delete one first.")
+        raise WalkError(_l("You can keep up to %(count)s saved walks; delete one first.",
+                           count=MAX_SAVED))
     saved = SavedWalk(owner_id=owner.id, from_location=from_loc, from_other=from_other,
                       to_location=to_loc, to_other=to_other, minutes=details.minutes,
                       phone=details.phone.strip()[:40],

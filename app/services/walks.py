@@ -19,8 +19,10 @@ from flask import current_app
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from app.core import actor as actors
 from app.core import tokens
 from app.core.database import use_case
+from app.core.i18n import lazy_gettext as _l
 from app.core.timezones import to_local
 from app.extensions import db
 from app.models.accounts import User
@@ -79,7 +81,7 @@ def _actor(actor: User | None) -> User | None:
 def check_minutes(minutes: int) -> None:
     low, high = _config("WALK_MIN_MINUTES"), _config("WALK_MAX_MINUTES")
     if not low <= minutes <= high:
-        raise WalkError(f"Choose between {low} and {high} minutes.")
+        raise WalkError(_l("Choose between %(low)s and %(high)s minutes.", low=low, high=high))
 
 
 def checked_places(origin: Place, destination: Place) -> tuple:
@@ -108,7 +110,7 @@ def start_walk(details: WalkDetails, actor: User | None = None,
         deadline_at=now + timedelta(minutes=details.minutes), phone=details.phone.strip()[:40],
         name=(details.name or "").strip()[:120] or None,
         emergency_phone=(details.emergency_phone or "").strip()[:40] or None,
-        walker=_actor(actor))
+        walker=_actor(actor), language=actors.bound().language)
     try:
         with db.session.begin_nested():
             db.session.add(walk)
@@ -143,9 +145,9 @@ def _locked(walk_id: int) -> VirtualWalk | None:
 def _running(walk_id: int) -> VirtualWalk:
     walk = _locked(walk_id)
     if walk is None:
-        raise WalkError("This walk has already ended.")
+        raise WalkError(_l("This walk has already ended."))
     if not walk.is_running:
-        raise WalkError("Dispatch has already been alerted about this walk.")
+        raise WalkError(_l("Dispatch has already been alerted about this walk."))
     return walk
 
 
@@ -158,8 +160,8 @@ def add_time(walk_id: int, now: datetime | None = None) -> VirtualWalk:
     now = now or utcnow()
     walk = _running(walk_id)
     if walk.extensions >= _config("WALK_MAX_EXTENSIONS"):
-        raise WalkError("You cannot add more time to this walk. If you are not safe yet, "
-                        "press Help now or call.")
+        raise WalkError(_l("You cannot add more time to this walk. If you are not safe yet, "
+                           "press Help now or call."))
     walk.deadline_at = max(walk.deadline_at, now) + timedelta(
         minutes=_config("WALK_EXTENSION_MINUTES"))
     walk.extensions += 1
@@ -175,7 +177,7 @@ def end_safely(walk_id: int, actor: User | None = None, now: datetime | None = N
     now = now or utcnow()
     walk = _locked(walk_id)
     if walk is None:
-        raise WalkError("This walk has already ended.")
+        raise WalkError(_l("This walk has already ended."))
     if walk.status == ALERTED:
         _tell_dispatch_safe(walk, actor)
         return False
@@ -217,7 +219,7 @@ def help_now(walk_id: int, actor: User | None = None, now: datetime | None = Non
     now = now or utcnow()
     walk = _locked(walk_id)
     if walk is None:
-        raise WalkError("This walk has already ended. If you need help, call now.")
+        raise WalkError(_l("This walk has already ended. If you need help, call now."))
     if walk.status == ALERTED:
         return walk.ticket
     return _alert(walk, HELP_NOW, now, actor)
@@ -230,7 +232,7 @@ def rounded_position(latitude: float, longitude: float, accuracy: float
     """About 10 m of precision (4 decimals) and whole metres: enough to find someone,
     no more than needed. Out-of-range numbers are refused (WalkError)."""
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180 and 0 <= accuracy <= 100_000):
-        raise WalkError("That position cannot be right.")
+        raise WalkError(_l("That position cannot be right."))
     return round(latitude, 4), round(longitude, 4), max(1, round(accuracy))
 
 
@@ -279,6 +281,7 @@ def _alert(walk: VirtualWalk, reason: str, now: datetime, actor: User | None) ->
     ticket = opened.ticket
     if not opened.duplicate:
         ticket.access_token_hash = walk.token_hash
+        ticket.language = walk.language  # the walk's, not the page's that fired it (if any)
     walk.status, walk.ticket = ALERTED, ticket
     audit.record(f"walk.{reason}", _actor(actor), "ticket", ticket.reference,
                  detail=f"late_seconds={max(0, int((now - walk.deadline_at).total_seconds()))}",

@@ -15,7 +15,8 @@ from tests.spanish import SPANISH, assert_spanish, english_left
 
 PAGES = ["/", "/services", "/accessibility", "/privacy", "/escorts/", "/support/",
          "/support/browse-safely", "/support/request", "/track/", "/login", "/register",
-         "/forgot-password", "/check-email", "/verify/resend", "/apb/", "/apb/subscribe"]
+         "/forgot-password", "/check-email", "/verify/resend", "/apb/", "/apb/subscribe",
+         "/walk/", "/walk/ended", "/alerts/", "/alerts/subscribe"]
 
 
 @pytest.mark.parametrize("path", PAGES)

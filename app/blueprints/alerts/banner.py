@@ -11,8 +11,10 @@ import re
 from urllib.parse import urlsplit
 
 from flask import Response, current_app, g, request
+from flask_babel import gettext
 
 from app.blueprints.alerts import bp
+from app.models.alerts import CAMPUS_WIDE, SEVERITY_NAMES
 from app.services import alert_banner
 
 COOKIE = "hidden_alerts"
@@ -52,3 +54,16 @@ def campus_alerts() -> list[alert_banner.Notice]:
     """What base.html shows on every page, error pages included (from the copy alone when
     the database is known to be down)."""
     return alert_banner.notices(hidden=hidden_ids(), offline=bool(g.get("database_down")))
+
+
+@bp.app_template_filter("alert_where")
+def alert_where(where: str) -> str:
+    """An alert's places in the page's language: "Campus-wide" is translated, the places'
+    own names are not (the CAP feed keeps the English)."""
+    return gettext(CAMPUS_WIDE) if where == CAMPUS_WIDE else where
+
+
+@bp.app_template_filter("alert_severity")
+def alert_severity(severity: str) -> str:
+    """A severity's name in the page's (or the mail's) language."""
+    return gettext(SEVERITY_NAMES[severity]) if severity in SEVERITY_NAMES else severity

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, make_response, redirect, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.blueprints.alerts import bp
@@ -18,6 +19,7 @@ from app.models.base import utcnow
 from app.services import alert_sending, alerts
 from app.web.access import public
 from app.web.hostile import int_arg
+from app.web.language import as_recorded
 from app.web.rate_limits import SIGNUPS, form_limit
 
 CAP_TYPE = "application/cap+xml"
@@ -39,7 +41,7 @@ def hide(alert_id: int):
 @public
 def archive():
     page = alerts.archive(int_arg("page", 1))
-    return render_template("alerts/archive.html", page=page, title="Campus alerts")
+    return render_template("alerts/archive.html", page=page, title=_("Campus alerts"))
 
 
 @bp.route("/<int:alert_id>")
@@ -95,7 +97,7 @@ def _cap_sender() -> str:
 
 def _subscribe_page(form: SubscribeForm | None = None):
     return render_template("alerts/subscribe.html", form=form or SubscribeForm(),
-                           title="Campus alerts by email")
+                           title=_("Campus alerts by email"))
 
 
 @bp.route("/subscribe", methods=["GET", "POST"])
@@ -107,21 +109,32 @@ def subscribe():
         form.email.data = current_user.email
     if form.validate_on_submit():
         alert_sending.subscribe(form.email.data, current_user)
-        return render_template("alerts/subscribe_sent.html", title="Check your email")
+        return render_template("alerts/subscribe_sent.html", title=_("Check your email"))
     return _subscribe_page(form)
 
 
 @bp.route("/subscribe/confirm/<token>", methods=["GET", "POST"])
 @public
 def confirm_subscription(token: str):
+    """In the language they subscribed in, unless they chose another (opened from the mail)."""
+    try:
+        subscriber = alert_sending.subscriber_for_confirm(token)
+    except tokens.InvalidToken as error:
+        return _bad_link(error)
+    with as_recorded(subscriber.language):
+        return _confirm(token)
+
+
+def _confirm(token: str):
     form = ActionForm()
     if form.validate_on_submit():
         try:
             alert_sending.confirm_subscription(token)
         except tokens.InvalidToken as error:
             return _bad_link(error)
-        return render_template("alerts/subscribed.html", title="You will get campus alerts")
-    return render_template("alerts/confirm.html", form=form, title="Confirm: campus alerts")
+        return render_template("alerts/subscribed.html", title=_("You will get campus alerts"))
+    return render_template("alerts/confirm.html", form=form,
+                           title=_("Confirm: campus alerts by email"))
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
@@ -135,11 +148,12 @@ def unsubscribe(token: str):
             subscriber = alert_sending.unsubscribe(token)
     except tokens.InvalidToken as error:
         return _bad_link(error)
-    return render_template("alerts/unsubscribe.html", subscriber=subscriber,
-                           title="Stop campus alerts by email")
+    with as_recorded(subscriber.language):
+        return render_template("alerts/unsubscribe.html", subscriber=subscriber,
+                               title=_("Stop campus alerts by email"))
 
 
 def _bad_link(error: tokens.InvalidToken):
     return render_template("alerts/bad_link.html", expired=error.expired,
-                           title="This link does not work"), 400
+                           title=_("This link does not work")), 400
 

@@ -7,6 +7,7 @@ from wtforms import BooleanField, FloatField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.blueprints.escorts.forms import NumberField, PlaceField, PlacesMixin
+from app.core.i18n import lazy_gettext as _l
 from app.web.forms import (
     OTHER,
     SubmissionKeyField,
@@ -17,36 +18,37 @@ from app.web.forms import (
 )
 from app.web.hostile import text_arg
 
-PHONE_LENGTH = Length(max=40, message="Enter a phone number under 40 characters.")
+PHONE_LENGTH = Length(max=40, message=_l("Enter a phone number under 40 characters."))
 
 
 class WalkForm(PlacesMixin, FlaskForm):
     """The start form: the escort form's places, how long, and how to call back."""
 
-    from_place = PlaceField("Where are you starting from?", validators=[
-        InputRequired("Choose where you are starting from.")])
-    to_place = PlaceField("Where are you going?", validators=[
-        InputRequired("Choose where you are going.")])
+    from_place = PlaceField(_l("Where are you starting from?"), validators=[
+        InputRequired(_l("Choose where you are starting from."))])
+    to_place = PlaceField(_l("Where are you going?"), validators=[
+        InputRequired(_l("Choose where you are going."))])
     party_size = None
     needs = None
-    minutes = NumberField("How many minutes should it take?", default=15, validators=[
-        InputRequired("Enter how many minutes the walk should take, as a number.")])
-    phone = StringField("Phone number dispatch can call you on", filters=[strip_text],
-                        validators=[InputRequired("Enter a phone number dispatch can call."),
+    minutes = NumberField(_l("How many minutes should it take?"), default=15, validators=[
+        InputRequired(_l("Enter how many minutes the walk should take, as a number."))])
+    phone = StringField(_l("Phone number dispatch can call you on"), filters=[strip_text],
+                        validators=[InputRequired(_l("Enter a phone number dispatch can call.")),
                                     PHONE_LENGTH, phone_number])
-    name = StringField("Your name", filters=[strip_text], validators=[
-        Optional(), Length(max=120, message="Keep your name under 120 characters."),
+    name = StringField(_l("Your name"), filters=[strip_text], validators=[
+        Optional(), Length(max=120, message=_l("Keep your name under 120 characters.")),
         no_control_chars, single_line])
-    emergency_phone = StringField("An emergency contact's phone", filters=[strip_text],
+    emergency_phone = StringField(_l("An emergency contact's phone"), filters=[strip_text],
                                   validators=[Optional(), PHONE_LENGTH, phone_number])
-    save = BooleanField("Save this walk for next time")
+    save = BooleanField(_l("Save this walk for next time"))
     submission_key = SubmissionKeyField()
 
     def validate_minutes(self, field) -> None:
         low = current_app.config["WALK_MIN_MINUTES"]
         high = current_app.config["WALK_MAX_MINUTES"]
         if field.data is not None and not low <= field.data <= high:
-            raise ValidationError(f"Choose between {low} and {high} minutes.")
+            raise ValidationError(_l("Choose between %(low)s and %(high)s minutes.",
+                                     low=low, high=high))
 
     def checked(self):
         """The two places when everything is valid, else None (every error listed)."""

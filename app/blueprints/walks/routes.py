@@ -7,20 +7,23 @@ a walk is no-store.
 from __future__ import annotations
 
 from flask import abort, current_app, flash, make_response, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.blueprints.track.links import remember_link, remembered_token
 from app.blueprints.walks import bp
 from app.blueprints.walks.forms import ButtonForm, PositionForm, SavedStartForm, WalkForm
+from app.core.i18n import lazy_gettext as _l
 from app.models.base import utcnow
 from app.models.walks import VirtualWalk
 from app.services import saved_walks, walks
 from app.web.access import member, public
 from app.web.forms import scope_ids
 from app.web.headers import no_store
+from app.web.language import as_recorded
 from app.web.rate_limits import HELP, REPLIES, WALKS, form_limit
 
-NOT_FOUND = "This walk has ended, or the link is not complete. If you need help, call now."
+NOT_FOUND = _l("This walk has ended, or the link is not complete. If you need help, call now.")
 
 
 def _start_page(form: WalkForm | None = None, status: int = 200):
@@ -31,7 +34,7 @@ def _start_page(form: WalkForm | None = None, status: int = 200):
     starts = {item.id: scope_ids(SavedStartForm(formdata=None), item.id) for item in saved}
     return render_template("walks/start.html", form=form, saved=saved, starts=starts,
                            buttons=ButtonForm(),
-                           title="Start a virtual walk"), status
+                           title=_("Start a virtual walk")), status
 
 
 def _details(form: WalkForm, places) -> walks.WalkDetails:
@@ -47,7 +50,7 @@ def _to_walk(started: walks.Started):
     key = f"walk:{started.walk.id}"
     token = started.token or remembered_token(key)
     if token is None:
-        flash("Your walk had already started. Use the link you were given.", "warning")
+        flash(_("Your walk had already started. Use the link you were given."), "warning")
         return redirect(url_for("walks.start"), 303)
     remember_link(key, token)
     return redirect(url_for("walks.walk", token=token), 303)
@@ -82,27 +85,34 @@ def start():
 @bp.route("/ended")
 @public
 def ended():
-    return render_template("walks/ended.html", title="You are safe")
+    return render_template("walks/ended.html", title=_("You are safe"))
 
 
 def _walk_or_404(token: str) -> VirtualWalk:
     no_store()
     walk = walks.walk_for_token(token)
     if walk is None:
-        abort(make_response(render_template("walks/not_found.html", title="Walk not found",
+        abort(make_response(render_template("walks/not_found.html", title=_("Walk not found"),
                                             message=NOT_FOUND), 404))
     return walk
 
 
 def _walk_page(token: str, status: int = 200):
+    """The walk page, in the language the walk was started in unless the person chose
+    another with the language link (a Spanish walk reopened in another browser)."""
     walk = _walk_or_404(token)
+    with as_recorded(walk.language):
+        return _render_walk(walk, token, status)
+
+
+def _render_walk(walk: VirtualWalk, token: str, status: int):
     now = utcnow()
     seconds_left = max(0, int((walk.deadline_at - now).total_seconds()))
     return render_template(
         "walks/walk.html", walk=walk, token=token, buttons=ButtonForm(),
         seconds_left=seconds_left, extensions_left=max(
             0, current_app.config["WALK_MAX_EXTENSIONS"] - walk.extensions),
-        title="Your walk" if walk.is_running else "Dispatch has been alerted"), status
+        title=_("Your walk") if walk.is_running else _("Dispatch has been alerted")), status
 
 
 @bp.route("/<token>")
@@ -114,10 +124,11 @@ def walk(token: str):
 def _button(token: str, action):
     """Run `action(walk)` (CSRF is checked before any view), show a refusal as a message."""
     walk = _walk_or_404(token)
-    try:
-        return action(walk)
-    except walks.WalkError as error:
-        flash(str(error), "error")
+    with as_recorded(walk.language):  # its messages in the walk's language, as its page
+        try:
+            return action(walk)
+        except walks.WalkError as error:
+            flash(str(error), "error")
     return redirect(url_for("walks.walk", token=token), 303)
 
 
@@ -128,7 +139,7 @@ def safe(token: str):
     def end(walk: VirtualWalk):
         if walks.end_safely(walk.id, current_user):
             return redirect(url_for("walks.ended"), 303)
-        flash("Dispatch has been told that you are safe.", "success")
+        flash(_("Dispatch has been told that you are safe."), "success")
         return redirect(url_for("walks.walk", token=token), 303)
 
     return _button(token, end)
@@ -140,7 +151,7 @@ def safe(token: str):
 def more_time(token: str):
     def extend(walk: VirtualWalk):
         walks.add_time(walk.id)
-        flash("Five more minutes added.", "success")
+        flash(_("Five more minutes added."), "success")
         return redirect(url_for("walks.walk", token=token), 303)
 
     return _button(token, extend)
@@ -164,7 +175,7 @@ def position(token: str):
     walk = _walk_or_404(token)
     form = PositionForm()
     if not form.validate_on_submit():
-        return {"error": "That position could not be read."}, 400
+        return {"error": _("That position could not be read.")}, 400
     try:
         walks.share_position(walk.id, form.latitude.data, form.longitude.data,
                              form.accuracy.data)
@@ -179,7 +190,7 @@ def position(token: str):
 def stop_position(token: str):
     def stop(walk: VirtualWalk):
         walks.stop_sharing(walk.id)
-        flash("Your location is no longer shared, and the one we had is erased.", "success")
+        flash(_("Your location is no longer shared, and the one we had is erased."), "success")
         return redirect(url_for("walks.walk", token=token), 303)
 
     return _button(token, stop)
@@ -207,6 +218,6 @@ def delete_saved(saved_id: int):
     if not saved_walks.delete_saved(current_user, saved_id):
         abort(404)
     else:
-        flash("The saved walk is deleted.", "success")
+        flash(_("The saved walk is deleted."), "success")
     return redirect(url_for("walks.start"), 303)
 

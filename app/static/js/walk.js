@@ -12,6 +12,8 @@
   var expired = document.getElementById("walk-expired");
   var ends = Date.now() + parseInt(page.getAttribute("data-walk-seconds"), 10) * 1000;
   var reloadTimer = null;
+  // The visible sentences come from the page (data-text-*), in the page's language.
+  function said(name) { return page.getAttribute("data-text-" + name); }
 
   function tick() {
     var left = Math.max(0, Math.round((ends - Date.now()) / 1000));
@@ -43,17 +45,16 @@
     body.append("accuracy", position.coords.accuracy);
     fetch(share.getAttribute("data-url"), {method: "POST", body: body, credentials: "same-origin"})
       .then(function (response) {
-        status.textContent = response.ok ? "Your location is shared with this walk."
-                                         : "Your location could not be saved.";
+        status.textContent = said(response.ok ? "shared" : "failed");
         if (response.ok) { stopForm.hidden = false; }
       })
-      .catch(function () { status.textContent = "Your location could not be saved."; });
+      .catch(function () { status.textContent = said("failed"); });
   }
 
   share.addEventListener("click", function () {
-    status.textContent = "Your browser will ask whether to share your location.";
+    status.textContent = said("asking");
     watch = navigator.geolocation.watchPosition(send, function () {
-      status.textContent = "Your location is not shared. Everything else still works.";
+      status.textContent = said("refused");
     }, {enableHighAccuracy: true, maximumAge: 30000});
     share.hidden = true;
   });
