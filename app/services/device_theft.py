@@ -9,11 +9,13 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app.core.database import use_case
+from app.core.i18n import lazy_gettext as _l
 from app.core.urls import external_url
 from app.extensions import db
 from app.models.accounts import User
 from app.models.base import utcnow
 from app.models.devices import (
+    DEVICE_TYPES,
     LOCKED,
     RECOVERED,
     STOLEN,
@@ -58,7 +60,8 @@ def report_stolen(owner: User, device_id: int, theft: Theft,
                   submission_key: str | None = None) -> tickets.Opened:
     device = owned_device(owner, device_id, "stolen")
     if device.state == STOLEN:
-        raise DeviceError("This device is already reported stolen: follow it under My requests.")
+        raise DeviceError(_l(
+            "This device is already reported stolen: follow it under My requests."))
     try:
         return _report_stolen(owner, device_id, theft, submission_key)
     except ReportError as error:  # e.g. a last-seen time in the future: a form message
@@ -76,7 +79,7 @@ def _report_stolen(owner: User, device_id: int, theft: Theft, submission_key: st
         observed_at=theft.last_seen_at,
         submission_key=submission_key,
         description=(
-            f"Registered device stolen: {device.type_label} {device.make} "
+            f"Registered device stolen: {DEVICE_TYPES.get(device.device_type)} {device.make} "
             f"{device.model}, serial {device.serial}, ALERT {device.registration_number}."
             f" {theft.description.strip()}"
         ).strip(),

@@ -30,3 +30,38 @@ def test_recurring_escorts_in_spanish(login_as, db, campus):
     recurring = db.session.scalar(select(RecurringEscort))
     assert_spanish(client.post(f"/escorts/recurring/{recurring.id}/cancel", headers=SPANISH,
                                follow_redirects=True))
+
+
+DEVICE = {"device_type": "laptop", "make": "Dell", "model": "Latitude 7440",
+          "serial": "ab-12 cd-34", "department": "Cardiología", "room": "4B-210"}
+
+
+def test_alert_device_pages_in_spanish(login_as, db, client):
+    from app.models.devices import Device
+
+    assert_spanish(client.get("/devices/", headers=SPANISH))
+    member = login_as(None)
+    assert_spanish(member.get("/devices/mine", headers=SPANISH))
+    assert_spanish(member.get("/devices/register", headers=SPANISH))
+    assert_spanish(member.post("/devices/register", data={**DEVICE, "make": ""},
+                               headers=SPANISH))
+    assert_spanish(member.post("/devices/register", data=DEVICE, headers=SPANISH,
+                               follow_redirects=True))
+    again = member.post("/devices/register", data=DEVICE, headers=SPANISH)
+    assert_spanish(again)  # the service's own message: already registered
+    device = db.session.scalar(select(Device))
+    for page in ("mine", f"{device.id}/card", f"{device.id}/edit", f"{device.id}/retire",
+                 f"{device.id}/stolen", "lockdown"):
+        assert_spanish(member.get(f"/devices/{page}", headers=SPANISH))
+    assert_spanish(member.post("/devices/lockdown", headers=SPANISH, data={
+        "devices": [], "preferred_times": ""}))
+    assert_spanish(member.post("/devices/lockdown", headers=SPANISH, follow_redirects=True,
+                               data={"devices": [device.id], "preferred_times": "martes",
+                                     "submission_key": "k" * 32}))
+    assert_spanish(member.post(f"/devices/{device.id}/stolen", headers=SPANISH,
+                               data={"last_seen_at": "2099-01-01T08:30"}))
+    assert_spanish(member.post(f"/devices/{device.id}/stolen", headers=SPANISH,
+                               follow_redirects=True, data={
+                                   "last_seen_at": "2026-11-24T08:30", "where": "Cafetería",
+                                   "submission_key": "s" * 32}))
+    assert_spanish(member.get("/devices/mine", headers=SPANISH))  # reported stolen
