@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app.core.database import use_case
+from app.core.i18n import in_language
 from app.core.i18n import lazy_gettext as _l
 from app.core.urls import external_url
 from app.extensions import db
@@ -113,12 +114,10 @@ def mark_recovered(actor: User, device_id: int, note: str) -> Device:
             )
         )
         device.theft_ticket.touch()
-    outbox.enqueue(
-        device.owner.email,
-        "device_recovered",
-        f"Your {device.make} {device.model} has been recovered",
-        device=device,
-        devices_url=external_url("devices.mine"),
-    )
+    with in_language(device.owner.mail_language):
+        outbox.enqueue(device.owner.email, "device_recovered",
+                       _l("Your %(device)s has been recovered",
+                          device=f"{device.make} {device.model}"),
+                       device=device, devices_url=external_url("devices.mine"))
     audit.record("device.recovered", actor, "device", device.registration_number)
     return device

@@ -23,6 +23,8 @@ from markupsafe import Markup
 from sqlalchemy import delete, select
 
 from app.core.database import use_case
+from app.core.i18n import in_language
+from app.core.i18n import lazy_gettext as _l
 from app.core.urls import external_url
 from app.extensions import db
 from app.models.accounts import User
@@ -140,8 +142,9 @@ def confirm_enrolment(user: User, secret: str, code: str | None) -> list[str]:
     user.totp_secret, user.totp_confirmed_at, user.totp_last_step = secret, utcnow(), step
     codes = _new_recovery_codes(user)
     audit.record("second_factor.enrolled", user, "user", user.id)
-    outbox.enqueue(user.email, "second_factor_on", "Two-step sign-in is on", user=user,
-                   account_link=external_url("account.home"))
+    with in_language(user.mail_language):
+        outbox.enqueue(user.email, "second_factor_on", _l("Two-step sign-in is on"), user=user,
+                       account_link=external_url("account.home"))
     return codes
 
 
@@ -188,6 +191,7 @@ def reset_for(admin: User, user_id: int) -> User:
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     login_sessions.revoke_all(user)
     audit.record("second_factor.reset", admin, "user", user.id, detail=f"by admin {admin.id}")
-    outbox.enqueue(user.email, "second_factor_reset", "Your two-step sign-in was reset",
-                   user=user, admin_name=admin.name, login_link=external_url("auth.login"))
+    with in_language(user.mail_language):
+        outbox.enqueue(user.email, "second_factor_reset", _l("Your two-step sign-in was reset"),
+                       user=user, admin_name=admin.name, login_link=external_url("auth.login"))
     return user
