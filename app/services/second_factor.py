@@ -19,7 +19,7 @@ import time
 import pyotp
 import segno
 from flask import current_app
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy import delete, select
 
 from app.core.database import use_case
@@ -47,8 +47,8 @@ class SecondFactorError(Exception):
         self.message = message
 
 
-WRONG_CODE = ("That code is not right. Enter the 6-digit code your authenticator app shows "
-              "now (each code works once), or one of your recovery codes.")
+WRONG_CODE = _l("That code is not right. Enter the 6-digit code your authenticator app shows "
+                "now (each code works once), or one of your recovery codes.")
 
 
 def new_secret() -> str:
@@ -64,10 +64,10 @@ def qr_svg(uri: str) -> Markup:
     """The QR code as inline SVG markup: no script, no style attribute, no data: URI."""
     svg = segno.make(uri, error="m").svg_inline(
         scale=4, dark="#000", light="#fff", svgclass="qr-code",
-        title="QR code for your authenticator app")
-    # segno draws the modules itself; the only text in it is our own title.
+        title=str(_l("QR code for your authenticator app")))
     # segno draws the modules itself; the only text in the markup is our own title.
-    return Markup(svg.replace("<svg ", '<svg role="img" aria-label="QR code" ', 1))  # noqa: S704
+    label = escape(_l("QR code"))
+    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1))  # noqa: S704
 
 
 def code_at(secret: str, step: int) -> str:

@@ -140,3 +140,16 @@ def test_staff_account_mail_stays_english(app, db, login_as, smtp_server):
     strangers_burst(app, dispatcher.user.email, attempts=15)
     [mail] = delivered(smtp_server, dispatcher.user.email)
     assert str(mail["Subject"]) == "Unsuccessful sign-ins to your account"
+
+
+def test_account_pages_in_spanish(login_as, db):
+    member = login_as(None, affiliation="patient")
+    for path in ("/account/", "/account/profile", "/account/password", "/account/two-step"):
+        assert_spanish(member.get(path, headers=SPANISH))
+    assert_spanish(member.post("/account/profile", headers=SPANISH, data={
+        "name": "", "phone": "x" * 50, "affiliation": "patient"}))
+    assert_spanish(member.post("/account/profile", headers=SPANISH, follow_redirects=True,
+                               data={"name": "Ana Pérez", "affiliation": "patient"}))
+    assert_spanish(member.post("/account/password", headers=SPANISH, data={
+        "current_password": "wrong", "new_password": "short", "confirm_password": "other"}))
+    assert_spanish(member.post("/account/two-step", headers=SPANISH, data={"code": "000000"}))
