@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from app.models.base import utcnow
 from app.models.escorts import RecurringEscort
 from tests.functional.test_escorts import recurring_data
 from tests.helpers import soup
-from app.models.base import utcnow
 from tests.spanish import SPANISH, assert_spanish, english_left
 
 
