@@ -99,8 +99,8 @@ def mail_bodies(issue: NewsletterIssue) -> dict[str, str]:
     return {"body_html": body_html, "body_text": mail_text.html_to_text(body_html)}
 
 
-def _enqueue_issue(issue: NewsletterIssue, subscriber: Subscriber, bodies: dict[str, str]
-                   ) -> OutboxMessage | None:
+def _enqueue_issue(issue: NewsletterIssue, subscriber: Subscriber,
+                   bodies: dict[str, str] | None = None) -> OutboxMessage | None:
     """The issue's mail to one subscriber, in the language the caller set (in_language)."""
     link = unsubscribe_url(subscriber)
     return outbox.enqueue(
@@ -113,7 +113,7 @@ def _enqueue_issue(issue: NewsletterIssue, subscriber: Subscriber, bodies: dict[
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }),
         issue=issue,
-        **bodies,
+        **(bodies or mail_bodies(issue)),
         issue_url=external_url("apb.issue", slug=issue.slug),
         unsubscribe_url=link,
     )
