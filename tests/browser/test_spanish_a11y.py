@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 
 SPANISH_JOURNEYS = ["/escorts/", "/track/", "/report/", "/report/suspicious_package",
                     "/support/", "/support/request", "/support/browse-safely", "/seminars/",
-                    "/outreach/", "/outreach/presentation"]
+                    "/outreach/", "/outreach/presentation", "/devices/"]
 
 
 def choose_spanish(page, live_server) -> None:
