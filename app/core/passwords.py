@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import current_app
+from flask_babel import get_locale, gettext
 from zxcvbn import zxcvbn
 
 OWASP_FLOOR = {"time_cost": 2, "memory_cost": 19456, "parallelism": 1}
@@ -101,25 +102,29 @@ def guessable_words(inputs: Iterable[str | None]) -> list[str]:
 
 
 def problems(password: str | None, user_inputs: Iterable[str | None] = ()) -> list[str]:
-    """What is wrong with `password` under the policy, as advice; empty when it is fine."""
+    """What is wrong with `password` under the policy, as advice in the page's language;
+    empty when it is fine. zxcvbn's own hints are English, so only English pages show them."""
     config = current_app.config
     if not password:
-        return ["Enter a password."]
+        return [gettext("Enter a password.")]
     if len(password) < config["PASSWORD_MIN_LENGTH"]:
-        return [f"Your password must be at least {config['PASSWORD_MIN_LENGTH']} characters long."]
+        return [gettext("Your password must be at least %(num)s characters long.",
+                        num=config["PASSWORD_MIN_LENGTH"])]
     if len(password) > config["PASSWORD_MAX_LENGTH"]:
-        return [f"Your password must be {config['PASSWORD_MAX_LENGTH']} characters or fewer."]
+        return [gettext("Your password must be %(num)s characters or fewer.",
+                        num=config["PASSWORD_MAX_LENGTH"])]
     if has_control_characters(password):
-        return ["Your password contains characters that cannot be typed, such as line breaks "
-                "or tabs. Remove them."]
+        return [gettext("Your password contains characters that cannot be typed, such as line "
+                        "breaks or tabs. Remove them.")]
     sample = normalise(password)[:ZXCVBN_MAX_CHARS]
     result = zxcvbn(sample, user_inputs=guessable_words(user_inputs))
     if result["score"] >= config["PASSWORD_MIN_SCORE"]:
         return []
-    feedback = result["feedback"]
-    advice = ["This password would be easy to guess."]
-    if feedback.get("warning"):
-        advice.append(feedback["warning"])
-    advice.extend(feedback.get("suggestions") or [])
-    advice.append("A passphrase of four or more unrelated words is strong and easy to remember.")
+    advice = [gettext("This password would be easy to guess.")]
+    if str(get_locale() or "en") == "en":
+        feedback = result["feedback"]
+        advice.extend([feedback["warning"]] if feedback.get("warning") else [])
+        advice.extend(feedback.get("suggestions") or [])
+    advice.append(gettext("A passphrase of four or more unrelated words is strong and easy to "
+                          "remember."))
     return advice

@@ -59,6 +59,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     display_name: Mapped[str | None] = mapped_column(String(60))
     affiliation: Mapped[str] = mapped_column(String(20), default="other")
     phone: Mapped[str | None] = mapped_column(String(40))
+    # The language the member reads ("en", "es"): set at registration, changed with the
+    # language link while signed in; account mail is written in it.
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     # An employee's clinical unit, chosen once for unit requests (app.services.units).
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("location.id", ondelete="SET NULL"))
     password_hash: Mapped[str | None] = mapped_column(String(255))
@@ -86,6 +89,12 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def is_staff(self) -> bool:
         return bool(self.role_names)
+
+    @property
+    def mail_language(self) -> str:
+        """The language of mail about this account: the member's, English for staff (the
+        division works in English)."""
+        return "en" if self.is_staff else self.language
 
     def has_any_role(self, roles) -> bool:
         return bool(self.role_names & set(roles))

@@ -49,6 +49,8 @@ class Subscriber(db.Model):
     status: Mapped[str] = mapped_column(String(14), default=PENDING, index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The language of the page they subscribed or confirmed on: the issue mail's own words.
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     confirmed_at: Mapped[datetime | None]
     unsubscribed_at: Mapped[datetime | None]
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import format_date, gettext
 from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.i18n import N_, lazy_gettext
 from app.extensions import db
 from app.models.accounts import User
 from app.models.base import utcnow
@@ -14,11 +16,11 @@ from app.models.locations import Location
 from app.models.tickets import Ticket
 
 DEVICE_TYPES = {
-    "laptop": "Laptop",
-    "tablet": "Tablet",
-    "desktop": "Desktop computer",
-    "medical": "Medical or portable equipment",
-    "other": "Other",
+    "laptop": N_("Laptop"),
+    "tablet": N_("Tablet"),
+    "desktop": N_("Desktop computer"),
+    "medical": N_("Medical or portable equipment"),
+    "other": N_("Other"),
 }
 NOT_LOCKED, REQUESTED, LOCKED, STOLEN, RECOVERED = (
     "not_locked",
@@ -28,11 +30,11 @@ NOT_LOCKED, REQUESTED, LOCKED, STOLEN, RECOVERED = (
     "recovered",
 )
 STATE_LABELS = {
-    NOT_LOCKED: "Not locked",
-    REQUESTED: "Installation requested",
-    LOCKED: "Locked down",
-    STOLEN: "Reported stolen",
-    RECOVERED: "Recovered",
+    NOT_LOCKED: N_("Not locked"),
+    REQUESTED: N_("Installation requested"),
+    LOCKED: N_("Locked down"),
+    STOLEN: N_("Reported stolen"),
+    RECOVERED: N_("Recovered"),
 }
 
 lockdown_devices = Table(
@@ -91,18 +93,19 @@ class Device(db.Model):
 
     @property
     def type_label(self) -> str:
-        return DEVICE_TYPES.get(self.device_type, self.device_type)
+        return lazy_gettext(DEVICE_TYPES.get(self.device_type, self.device_type))
 
     @property
     def state_label(self) -> str:
         if self.state == LOCKED and self.locked_on:
-            return f"Locked down on {self.locked_on:%d %B %Y} (lock {self.lock_id})"
-        return STATE_LABELS.get(self.state, self.state)
+            return gettext("Locked down on %(day)s (lock %(lock)s)",
+                           day=format_date(self.locked_on, "long"), lock=self.lock_id)
+        return lazy_gettext(STATE_LABELS.get(self.state, self.state))
 
     @property
     def where(self) -> str:
         parts = [self.location.name if self.location else None, self.room]
-        return ", ".join(p for p in parts if p) or "Not given"
+        return ", ".join(p for p in parts if p) or gettext("Not given")
 
 
 class DeviceEvent(db.Model):

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from flask_babel import gettext
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.i18n import N_
 from app.core.i18n import lazy_gettext as _l
 from app.extensions import db
 from app.models.accounts import User
@@ -19,7 +21,8 @@ from app.models.base import TimestampMixin
 from app.models.locations import Location
 from app.models.tickets import Ticket
 
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEKDAY_NAMES = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"),
+                 N_("Saturday"), N_("Sunday"))
 
 
 def place_label(location: Location | None, other: str | None) -> str:
@@ -118,10 +121,10 @@ class RecurringEscort(PlaceLabels, TimestampMixin, db.Model):
     def weekday_label(self) -> str:
         days = sorted(self.weekday_numbers)
         if days == [0, 1, 2, 3, 4]:
-            return "Every weekday"
+            return gettext("Every weekday")
         if len(days) == 7:
-            return "Every day"
-        return ", ".join(WEEKDAY_NAMES[d] for d in days)
+            return gettext("Every day")
+        return ", ".join(gettext(WEEKDAY_NAMES[d]) for d in days)
 
     @property
     def skip_dates(self) -> set[date]:

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.core import passwords, tokens
 from app.core.database import use_case
+from app.core.i18n import in_language, known_language
 from app.core.i18n import lazy_gettext as _l
 from app.core.urls import external_url
 from app.extensions import db
@@ -71,6 +72,13 @@ def clean_text(value: str | None, label: str, max_length: int, required: bool = 
     return value
 
 
+@use_case
+def choose_language(user: User, code: str) -> None:
+    """The member picked a language with the language link: their account mail follows."""
+    if known_language(code) and user.language != code:
+        user.language = code
+
+
 def find_user(email: str, lock: bool = False) -> User | None:
     email = normalise_email(email)
     if not email or len(email) > 254:
@@ -112,14 +120,16 @@ def _set_password(user: User, password: str) -> None:
 
 def _send_verification(user: User) -> None:
     token = tokens.sign(VERIFY_PURPOSE, {"u": user.id, "e": user.email})
-    enqueue_typed(user.email, "verify_email", _l("Confirm your email address"), user=user,
-                  link=external_url("auth.verify", token=token))
+    with in_language(user.mail_language):
+        enqueue_typed(user.email, "verify_email", _l("Confirm your email address"), user=user,
+                      link=external_url("auth.verify", token=token))
 
 
 # --- registration and verification ---------------------------------------------------------
 
 @use_case
-def register(name: str, email: str, affiliation: str, password: str) -> User | None:
+def register(name: str, email: str, affiliation: str, password: str,
+             language: str = "en") -> User | None:
     """Create an unverified account and email the confirmation link.
 
     A known address gets a "someone tried to register with your address" email instead,
@@ -140,15 +150,18 @@ def register(name: str, email: str, affiliation: str, password: str) -> User | N
     if existing is None:
         user = _insert_user(name, email, affiliation, password_hash)
         if user is not None:
+            user.language = known_language(language) or "en"
+        if user is not None:
             _send_verification(user)
             audit.record("account.register", user, "user", user.id)
             return user
         existing = find_user(email)
     if existing is not None:
-        enqueue_typed(existing.email, "account_exists", _l("You already have an account"),
-                      dedupe_key=f"account-exists:{existing.id}:{utcnow():%Y%m%d%H}",
-                      user=existing, login_link=external_url("auth.login"),
-                      reset_link=external_url("auth.forgot_password"))
+        with in_language(existing.mail_language):
+            enqueue_typed(existing.email, "account_exists", _l("You already have an account"),
+                          dedupe_key=f"account-exists:{existing.id}:{utcnow():%Y%m%d%H}",
+                          user=existing, login_link=external_url("auth.login"),
+                          reset_link=external_url("auth.forgot_password"))
         audit.record("account.register_existing", None, "user", existing.id)
     return None
 
@@ -241,8 +254,9 @@ def request_password_reset(email: str) -> None:
         audit.record("password.reset_requested", None, "user", "unknown")
         return
     token = tokens.sign(RESET_PURPOSE, _reset_payload(user))
-    enqueue_typed(user.email, "password_reset", _l("Reset your password"), user=user,
-                  link=external_url("auth.reset_password", token=token), minutes=minutes)
+    with in_language(user.mail_language):
+        enqueue_typed(user.email, "password_reset", _l("Reset your password"), user=user,
+                      link=external_url("auth.reset_password", token=token), minutes=minutes)
     audit.record("password.reset_requested", None, "user", user.id)
 
 
@@ -270,8 +284,9 @@ def reset_password(token: str, new_password: str) -> User:
 
 
 def _notify_password_changed(user: User) -> None:
-    outbox.enqueue(user.email, "password_changed", _l("Your password was changed"), user=user,
-                   reset_link=external_url("auth.forgot_password"))
+    with in_language(user.mail_language):
+        outbox.enqueue(user.email, "password_changed", _l("Your password was changed"),
+                       user=user, reset_link=external_url("auth.forgot_password"))
 
 
 @use_case

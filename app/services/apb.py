@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from app.core import tokens
 from app.core.database import use_case
+from app.core.i18n import known_language
 from app.core.i18n import lazy_gettext as _l
 from app.core.search import icontains
 from app.core.urls import external_url
@@ -217,8 +218,9 @@ def publish_due() -> int:
 
 
 @use_case
-def subscribe(email: str, user: User | None = None) -> None:
-    """Start a double opt-in. The caller says the same thing whatever the address's state."""
+def subscribe(email: str, user: User | None = None, language: str = "en") -> None:
+    """Start a double opt-in. The caller says the same thing whatever the address's state.
+    `language` (the page's) becomes the language of the confirmation and of every issue."""
     email = normalise_email(email)
     subscriber = db.session.scalar(select(Subscriber).where(Subscriber.email == email))
     if subscriber is None:
@@ -228,6 +230,7 @@ def subscribe(email: str, user: User | None = None) -> None:
     elif subscriber.status == CONFIRMED:
         return
     subscriber.status = PENDING
+    subscriber.language = known_language(language) or "en"
     if user is not None and getattr(user, "is_authenticated", False):
         subscriber.user_id = user.id
     token = tokens.sign("apb-confirm", {"s": subscriber.id, "e": email})
@@ -249,9 +252,11 @@ def _subscriber_from(purpose: str, token: str, max_age: int) -> Subscriber:
 
 
 @use_case
-def confirm(token: str) -> Subscriber:
-    """Confirm a subscription from the emailed link (InvalidToken when forged or expired)."""
+def confirm(token: str, language: str | None = None) -> Subscriber:
+    """Confirm a subscription from the emailed link (InvalidToken when forged or expired);
+    a language the person chose on the confirm page replaces the one they subscribed in."""
     subscriber = _subscriber_from("apb-confirm", token, current_app.config["EMAIL_TOKEN_MAX_AGE"])
+    subscriber.language = known_language(language) or subscriber.language
     if subscriber.status != CONFIRMED:
         subscriber.status, subscriber.confirmed_at = CONFIRMED, utcnow()
         subscriber.unsubscribed_at = None

@@ -8,6 +8,7 @@ same transaction, so two workers or a crashed run neither send twice nor skip an
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import groupby
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -15,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.core import tokens
 from app.core.database import use_case
+from app.core.i18n import in_language
 from app.core.urls import external_url
 from app.extensions import db
 from app.models.apb import CONFIRMED, PUBLISHED, IssueDelivery, NewsletterIssue, Subscriber
@@ -71,12 +73,18 @@ def fanout_batch(issue_id: int, batch_size: int) -> int:
     if not batch:
         issue.fanout_done_at = utcnow()
         return 0
-    for subscriber in batch:
-        message = _enqueue_issue(issue, subscriber)
-        db.session.add(
-            IssueDelivery(issue_id=issue.id, subscriber_id=subscriber.id, outbox_message=message)
-        )
+    bodies = mail_bodies(issue)  # the editor's content: the same in every language
+    for language, readers in groupby(sorted(batch, key=_language), key=_language):
+        with in_language(language):
+            for subscriber in readers:
+                message = _enqueue_issue(issue, subscriber, bodies)
+                db.session.add(IssueDelivery(issue_id=issue.id, subscriber_id=subscriber.id,
+                                             outbox_message=message))
     return len(batch)
+
+
+def _language(subscriber: Subscriber) -> str:
+    return subscriber.language
 
 
 def unsubscribe_url(subscriber: Subscriber) -> str:
@@ -91,7 +99,9 @@ def mail_bodies(issue: NewsletterIssue) -> dict[str, str]:
     return {"body_html": body_html, "body_text": mail_text.html_to_text(body_html)}
 
 
-def _enqueue_issue(issue: NewsletterIssue, subscriber: Subscriber) -> OutboxMessage | None:
+def _enqueue_issue(issue: NewsletterIssue, subscriber: Subscriber,
+                   bodies: dict[str, str] | None = None) -> OutboxMessage | None:
+    """The issue's mail to one subscriber, in the language the caller set (in_language)."""
     link = unsubscribe_url(subscriber)
     return outbox.enqueue(
         subscriber.email,
@@ -103,7 +113,7 @@ def _enqueue_issue(issue: NewsletterIssue, subscriber: Subscriber) -> OutboxMess
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }),
         issue=issue,
-        **mail_bodies(issue),
+        **(bodies or mail_bodies(issue)),
         issue_url=external_url("apb.issue", slug=issue.slug),
         unsubscribe_url=link,
     )

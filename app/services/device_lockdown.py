@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from app.core.database import use_case
+from app.core.i18n import lazy_gettext as _l
 from app.extensions import db
 from app.models.accounts import User
 from app.models.base import utcnow
@@ -31,11 +32,12 @@ def request_lockdown(
     submission_key: str | None = None,
 ) -> tickets.Opened:
     if not device_ids:
-        raise DeviceError("Choose at least one device to lock down.")
+        raise DeviceError(_l("Choose at least one device to lock down."))
     for device_id in device_ids:
         device = owned_device(owner, device_id, "lockdown")
         if device.state in (LOCKED, STOLEN):
-            raise DeviceError(f"{device.make} {device.model} is {device.state_label.lower()}.")
+            raise DeviceError(_l("%(device)s is %(state)s.", device=f"{device.make} {device.model}",
+                                  state=str(device.state_label).lower()))
     return _request_lockdown(
         owner, list(device_ids), preferred_times, location_id, room, submission_key
     )

@@ -9,11 +9,14 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app.core.database import use_case
+from app.core.i18n import in_language
+from app.core.i18n import lazy_gettext as _l
 from app.core.urls import external_url
 from app.extensions import db
 from app.models.accounts import User
 from app.models.base import utcnow
 from app.models.devices import (
+    DEVICE_TYPES,
     LOCKED,
     RECOVERED,
     STOLEN,
@@ -58,7 +61,8 @@ def report_stolen(owner: User, device_id: int, theft: Theft,
                   submission_key: str | None = None) -> tickets.Opened:
     device = owned_device(owner, device_id, "stolen")
     if device.state == STOLEN:
-        raise DeviceError("This device is already reported stolen: follow it under My requests.")
+        raise DeviceError(_l(
+            "This device is already reported stolen: follow it under My requests."))
     try:
         return _report_stolen(owner, device_id, theft, submission_key)
     except ReportError as error:  # e.g. a last-seen time in the future: a form message
@@ -76,7 +80,7 @@ def _report_stolen(owner: User, device_id: int, theft: Theft, submission_key: st
         observed_at=theft.last_seen_at,
         submission_key=submission_key,
         description=(
-            f"Registered device stolen: {device.type_label} {device.make} "
+            f"Registered device stolen: {DEVICE_TYPES.get(device.device_type)} {device.make} "
             f"{device.model}, serial {device.serial}, ALERT {device.registration_number}."
             f" {theft.description.strip()}"
         ).strip(),
@@ -110,12 +114,10 @@ def mark_recovered(actor: User, device_id: int, note: str) -> Device:
             )
         )
         device.theft_ticket.touch()
-    outbox.enqueue(
-        device.owner.email,
-        "device_recovered",
-        f"Your {device.make} {device.model} has been recovered",
-        device=device,
-        devices_url=external_url("devices.mine"),
-    )
+    with in_language(device.owner.mail_language):
+        outbox.enqueue(device.owner.email, "device_recovered",
+                       _l("Your %(device)s has been recovered",
+                          device=f"{device.make} {device.model}"),
+                       device=device, devices_url=external_url("devices.mine"))
     audit.record("device.recovered", actor, "device", device.registration_number)
     return device

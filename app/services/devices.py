@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from app.core import tokens, uploads
 from app.core.database import use_case
+from app.core.i18n import lazy_gettext as _l
 from app.core.search import contains
 from app.core.uploads import PreparedImage, StoredImage
 from app.extensions import db
@@ -53,10 +54,10 @@ def valid_serial(text: str | None) -> str:
     normalised = normalise_serial(text)
     has_control = any(unicodedata.category(ch) in ("Cc", "Cf") for ch in text or "")
     if has_control or not SERIAL_PATTERN.match(normalised):
-        raise DeviceError(
+        raise DeviceError(_l(
             "Enter the serial number as printed on the label: 3 to 40 letters "
             "and digits (spaces and dashes are fine)."
-        )
+        ))
     return normalised
 
 
@@ -74,14 +75,14 @@ class DeviceDetails:
 
 def _check(details: DeviceDetails) -> tuple[str, str | None]:
     if details.device_type not in DEVICE_TYPES:
-        raise DeviceError("Choose the type of device.")
+        raise DeviceError(_l("Choose the type of device."))
     if details.location_id is not None:
         location = db.session.get(Location, details.location_id)
         if location is None or not location.active:
-            raise DeviceError("Choose a building from the list.")
+            raise DeviceError(_l("Choose a building from the list."))
     tag = normalise_serial(details.asset_tag) if details.asset_tag else None
     if tag is not None and not SERIAL_PATTERN.match(tag):
-        raise DeviceError("Enter the asset tag as printed: letters and digits.")
+        raise DeviceError(_l("Enter the asset tag as printed: letters and digits."))
     return valid_serial(details.serial), tag
 
 
@@ -117,12 +118,12 @@ def register_device(
     existing = active_device_with_serial(serial)
     if existing is not None:
         if existing.owner_id == owner.id:
-            raise DeviceError("You have already registered this device: see My devices.")
+            raise DeviceError(_l("You have already registered this device: see My devices."))
         notify_duplicate(owner, existing.id, details.serial)
-        raise DeviceError(
+        raise DeviceError(_l(
             "This serial number is already registered. If the device is "
             "yours, call dispatch: they have been told and will help."
-        )
+        ))
     with uploads.kept([photo] if photo else []) as stored:
         return _register(owner, details, stored)
 
@@ -176,7 +177,7 @@ def owned_device(owner: User, device_id: int, action: str) -> Device:
     device = db.session.get(Device, device_id)
     if device is None or device.owner_id != owner.id or device.retired_at is not None:
         _refuse(owner, device_id, action)
-        raise DeviceError("That device is not one of yours.")
+        raise DeviceError(_l("That device is not one of yours."))
     return device
 
 
@@ -190,7 +191,7 @@ def update_device(owner: User, device_id: int, details: DeviceDetails) -> Device
     other = active_device_with_serial(serial)
     if other is not None and other.id != device.id:
         notify_duplicate(owner, other.id, details.serial)
-        raise DeviceError("This serial number is already registered to another device.")
+        raise DeviceError(_l("This serial number is already registered to another device."))
     return _update(owner, device_id, details)
 
 

@@ -19,10 +19,12 @@ import time
 import pyotp
 import segno
 from flask import current_app
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy import delete, select
 
 from app.core.database import use_case
+from app.core.i18n import in_language
+from app.core.i18n import lazy_gettext as _l
 from app.core.urls import external_url
 from app.extensions import db
 from app.models.accounts import User
@@ -45,8 +47,8 @@ class SecondFactorError(Exception):
         self.message = message
 
 
-WRONG_CODE = ("That code is not right. Enter the 6-digit code your authenticator app shows "
-              "now (each code works once), or one of your recovery codes.")
+WRONG_CODE = _l("That code is not right. Enter the 6-digit code your authenticator app shows "
+                "now (each code works once), or one of your recovery codes.")
 
 
 def new_secret() -> str:
@@ -62,10 +64,10 @@ def qr_svg(uri: str) -> Markup:
     """The QR code as inline SVG markup: no script, no style attribute, no data: URI."""
     svg = segno.make(uri, error="m").svg_inline(
         scale=4, dark="#000", light="#fff", svgclass="qr-code",
-        title="QR code for your authenticator app")
-    # segno draws the modules itself; the only text in it is our own title.
+        title=str(_l("QR code for your authenticator app")))
     # segno draws the modules itself; the only text in the markup is our own title.
-    return Markup(svg.replace("<svg ", '<svg role="img" aria-label="QR code" ', 1))  # noqa: S704
+    label = escape(_l("QR code"))
+    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1))  # noqa: S704
 
 
 def code_at(secret: str, step: int) -> str:
@@ -140,8 +142,9 @@ def confirm_enrolment(user: User, secret: str, code: str | None) -> list[str]:
     user.totp_secret, user.totp_confirmed_at, user.totp_last_step = secret, utcnow(), step
     codes = _new_recovery_codes(user)
     audit.record("second_factor.enrolled", user, "user", user.id)
-    outbox.enqueue(user.email, "second_factor_on", "Two-step sign-in is on", user=user,
-                   account_link=external_url("account.home"))
+    with in_language(user.mail_language):
+        outbox.enqueue(user.email, "second_factor_on", _l("Two-step sign-in is on"), user=user,
+                       account_link=external_url("account.home"))
     return codes
 
 
@@ -188,6 +191,7 @@ def reset_for(admin: User, user_id: int) -> User:
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     login_sessions.revoke_all(user)
     audit.record("second_factor.reset", admin, "user", user.id, detail=f"by admin {admin.id}")
-    outbox.enqueue(user.email, "second_factor_reset", "Your two-step sign-in was reset",
-                   user=user, admin_name=admin.name, login_link=external_url("auth.login"))
+    with in_language(user.mail_language):
+        outbox.enqueue(user.email, "second_factor_reset", _l("Your two-step sign-in was reset"),
+                       user=user, admin_name=admin.name, login_link=external_url("auth.login"))
     return user

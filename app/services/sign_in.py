@@ -16,6 +16,8 @@ from flask import current_app
 from app.core import passwords, tokens
 from app.core.actor import NOBODY, Actor
 from app.core.database import use_case
+from app.core.i18n import in_language
+from app.core.i18n import lazy_gettext as _l
 from app.core.urls import external_url
 from app.extensions import db
 from app.models.accounts import User
@@ -120,11 +122,12 @@ def _failure(email: str, user: User | None, client: Client, device: str | None,
 
 
 def _notify_burst(user: User, burst: throttle.Burst) -> None:
-    outbox.enqueue(user.email, "login_burst", "Unsuccessful sign-ins to your account",
-                   dedupe_key=f"login-burst:{user.id}:{utcnow():%Y%m%d%H%M}",
-                   user=user, failures=burst.failures, minutes=burst.minutes,
-                   network=burst.network, reset_link=external_url("auth.forgot_password"),
-                   account_link=external_url("account.home"))
+    with in_language(user.mail_language):
+        outbox.enqueue(user.email, "login_burst", _l("Unsuccessful sign-ins to your account"),
+                       dedupe_key=f"login-burst:{user.id}:{utcnow():%Y%m%d%H%M}",
+                       user=user, failures=burst.failures, minutes=burst.minutes,
+                       network=burst.network, reset_link=external_url("auth.forgot_password"),
+                       account_link=external_url("account.home"))
     audit.record("login.burst_notified", None, "user", user.id, detail=burst.network)
 
 

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from flask import Flask, current_app, has_request_context
 from flask_babel import get_locale
 from flask_login import current_user
@@ -19,7 +19,7 @@ STRFTIME_TO_CLDR = {"%a": "EEE", "%A": "EEEE", "%d": "dd", "%e": "d", "%b": "MMM
                     "%I": "hh", "%p": "a", "%%": "%"}
 # In Spanish a date with the month's name reads "1 de diciembre de 2026".
 SPANISH_DATES = {"%d %B %Y": "d 'de' MMMM 'de' y", "%A %d %B": "EEEE d 'de' MMMM",
-                 "%a %d %b %Y, %H:%M": "EEE d MMM y, HH:mm"}
+                 "%a %d %b %Y, %H:%M": "EEE d MMM y, HH:mm", "%a %d %b %Y": "EEE d MMM y"}
 
 
 def cldr_pattern(fmt: str, language: str) -> str:
@@ -43,6 +43,14 @@ def localtime(value: datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
     local = to_local(value)
     return format_datetime(local, cldr_pattern(fmt, language), tzinfo=local.tzinfo,
                            locale=language)
+
+
+def localdate(value: date | None, fmt: str = "%a %d %b %Y") -> str:
+    """A calendar day (no time zone to convert) in the page's language."""
+    if value is None:
+        return ""
+    language = str(get_locale() or "en")
+    return format_date(value, cldr_pattern(fmt, language), locale=language)
 
 
 def isotime(value: datetime | None) -> str:
@@ -106,6 +114,7 @@ def init_templating(app: Flask) -> None:
     app.context_processor(site_context)
     app.context_processor(language_context)
     app.add_template_filter(localtime)
+    app.add_template_filter(localdate)
     app.add_template_filter(isotime)
     app.add_template_filter(tel)
     app.add_template_global(staff_links)

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 SPANISH_JOURNEYS = ["/escorts/", "/track/", "/report/", "/report/suspicious_package",
                     "/support/", "/support/request", "/support/browse-safely", "/seminars/",
                     "/outreach/", "/outreach/presentation", "/walk/", "/alerts/",
-                    "/alerts/subscribe"]
+                    "/alerts/subscribe", "/devices/"]
 
 
 def choose_spanish(page, live_server) -> None:

@@ -11,31 +11,33 @@ from app.blueprints.auth.forms import (
     name_field,
     strong_password,
 )
+from app.core.i18n import lazy_gettext as _l
 from app.web.forms import no_control_chars, phone_number, single_line, strip_text
 
 
 class ProfileForm(FlaskForm):
     name = name_field()
-    display_name = StringField("Name shown to the public", validators=[
+    display_name = StringField(_l("Name shown to the public"), validators=[
         Optional(),
-        Length(max=60, message="The name shown to the public must be 60 characters or fewer."),
+        Length(max=60, message=_l("The name shown to the public must be 60 characters or fewer.")),
         no_control_chars, single_line,
     ], filters=[strip_text])
-    phone = StringField("Phone number", validators=[
+    phone = StringField(_l("Phone number"), validators=[
         Optional(),
-        Length(max=40, message="Phone numbers are 40 characters or fewer."),
+        Length(max=40, message=_l("Phone numbers are 40 characters or fewer.")),
         no_control_chars, phone_number,
     ], filters=[strip_text])
     affiliation = affiliation_field()
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField("Current password", validators=[
-        DataRequired("Enter your current password."),
-        Length(max=1024, message="Passwords are 1024 characters or fewer."),
+    current_password = PasswordField(_l("Current password"), validators=[
+        DataRequired(_l("Enter your current password.")),
+        Length(max=1024, message=_l("Passwords are 1024 characters or fewer.")),
     ])
-    new_password = PasswordField("New password", validators=[strong_password()])
-    confirm_password = PasswordField("Confirm new password", validators=[
-        DataRequired("Enter your new password again."),
-        matches("new_password", "The two passwords do not match. Type the same password twice."),
+    new_password = PasswordField(_l("New password"), validators=[strong_password()])
+    confirm_password = PasswordField(_l("Confirm new password"), validators=[
+        DataRequired(_l("Enter your new password again.")),
+        matches("new_password",
+                _l("The two passwords do not match. Type the same password twice.")),
     ])

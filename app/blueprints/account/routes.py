@@ -2,28 +2,35 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.blueprints.account import bp
 from app.blueprints.account.forms import ChangePasswordForm, ProfileForm
 from app.blueprints.auth.forms import NewFactorForm, SecondFactorForm
 from app.blueprints.auth.safety import add_error, landing_page
+from app.core.i18n import N_
 from app.services import accounts, second_factor
 from app.web.access import enrolling, member
 from app.web.headers import no_store
 
 # The member's pages in the other features.
 MY_LINKS = (
-    ("track.mine", "My requests", "Escorts, reports and other requests you made while signed in."),
-    ("devices.mine", "My devices", "Laptops and equipment you registered for lockdown."),
-    ("seminars.mine", "My seminars", "Seminars you signed up for, with a way to cancel."),
-    ("seminars.history", "My training history", "Seminars you attended."),
-    ("apb.subscribe", "APB newsletter", "Subscribe to the All Points Bulletin."),
+    ("track.mine", N_("My requests"),
+     N_("Escorts, reports and other requests you made while signed in.")),
+    ("devices.mine", N_("My devices"), N_("Laptops and equipment you registered for lockdown.")),
+    ("seminars.mine", N_("My seminars"), N_("Seminars you signed up for, with a way to cancel.")),
+    ("seminars.history", N_("My training history"), N_("Seminars you attended.")),
+    ("apb.subscribe", N_("APB newsletter"), N_("Subscribe to the All Points Bulletin.")),
 )
+# How the account page names the person's connection to the hospital.
+AFFILIATION_NAMES = {"employee": N_("Employee"), "patient": N_("Patient"),
+                     "visitor": N_("Visitor"), "other": N_("Other")}
 # For employees: their clinical unit's requests (app/blueprints/units).
 UNIT_LINKS = (
-    ("units.index", "Unit requests", "Book a patient standby, a consult, a watch or a pickup."),
-    ("units.my_unit", "My unit", "Your unit's open requests, whoever made them."),
+    ("units.index", N_("Unit requests"),
+     N_("Book a patient standby, a consult, a watch or a pickup.")),
+    ("units.my_unit", N_("My unit"), N_("Your unit's open requests, whoever made them.")),
 )
 
 
@@ -31,12 +38,13 @@ UNIT_LINKS = (
 @member
 def home():
     links = [
-        {"url": url_for(endpoint), "label": label, "text": text}
+        {"url": url_for(endpoint), "label": _(label), "text": _(text)}
         for endpoint, label, text in MY_LINKS
         + (UNIT_LINKS if current_user.affiliation == "employee" else ())
     ]
+    affiliation = AFFILIATION_NAMES.get(current_user.affiliation, current_user.affiliation)
     return render_template("account/home.html", user=current_user, links=links,
-                           title="My account")
+                           affiliation=_(affiliation), title=_("My account"))
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -51,9 +59,10 @@ def profile():
         except accounts.AccountError as error:
             add_error(form, error.field or "name", error.message)
         else:
-            flash("Your details have been saved." if changed else "Nothing was changed.", "success")
+            flash(_("Your details have been saved.") if changed else _("Nothing was changed."),
+                  "success")
             return redirect(url_for("account.home"))
-    return render_template("account/profile.html", form=form, title="Your details")
+    return render_template("account/profile.html", form=form, title=_("Your details"))
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -70,11 +79,11 @@ def change_password():
             add_error(form, error.field or "new_password", error.message)
         else:
             if problem is None:
-                flash("Your password has been changed. You were signed out on your other devices.",
-                      "success")
+                flash(_("Your password has been changed. You were signed out on your other "
+                        "devices."), "success")
                 return redirect(url_for("account.home"))
             add_error(form, "current_password", problem)
-    return render_template("account/password.html", form=form, title="Change your password")
+    return render_template("account/password.html", form=form, title=_("Change your password"))
 
 
 SETUP = "_totp_setup"
@@ -93,7 +102,7 @@ def two_factor():
     if not setting_up:
         return render_template("account/two_factor.html", user=current_user, setting_up=False,
                                codes_left=second_factor.unused_recovery_codes(current_user),
-                               title="Two-step sign-in")
+                               title=_("Two-step sign-in"))
     secret = session.get(SETUP) or second_factor.new_secret()
     session[SETUP] = secret
     form = NewFactorForm() if current_user.has_second_factor else SecondFactorForm()
@@ -103,11 +112,11 @@ def two_factor():
             session.pop(SETUP, None)
             return render_template("account/recovery_codes.html", codes=codes,
                                    next_page=landing_page(current_user),
-                                   title="Your recovery codes")
+                                   title=_("Your recovery codes"))
     uri = second_factor.provisioning_uri(current_user, secret)
     return render_template("account/two_factor.html", user=current_user, setting_up=True,
                            form=form, secret=secret, qr=second_factor.qr_svg(uri),
-                           title="Set up two-step sign-in")
+                           title=_("Set up two-step sign-in"))
 
 
 def _confirm(form, secret: str) -> list[str] | None:

@@ -14,6 +14,7 @@ from app.models.apb import NewsletterIssue
 from app.services import apb
 from app.web.access import public, roles_required
 from app.web.hostile import int_arg, text_arg
+from app.web.language import chosen_language, page_language
 from app.web.rate_limits import SIGNUPS, form_limit
 
 
@@ -58,7 +59,7 @@ def subscribe():
     if request.method == "GET" and current_user.is_authenticated:
         form.email.data = current_user.email
     if form.validate_on_submit():
-        apb.subscribe(form.email.data, current_user)
+        apb.subscribe(form.email.data, current_user, page_language())
         return render_template("apb/subscribe_sent.html", title=_("Check your email"))
     return _subscribe_page(form)
 
@@ -69,7 +70,7 @@ def confirm(token: str):
     form = ActionForm()
     if form.validate_on_submit():
         try:
-            apb.confirm(token)
+            apb.confirm(token, chosen_language())
         except tokens.InvalidToken as error:
             return _bad_link(error)
         return render_template("apb/confirmed.html", title=_("Subscription confirmed"))

@@ -34,6 +34,7 @@ from app.web import sessions
 from app.web.access import member, must_enrol, public
 from app.web.actor import current_actor
 from app.web.headers import no_store
+from app.web.language import page_language
 
 TOO_MANY_SIGN_INS = _l("There have been too many sign-in attempts from this connection.")
 TOO_MANY_EMAILS = _l("There have been too many requests for emails from this connection.")
@@ -132,7 +133,7 @@ def register():
     if form.validate_on_submit():
         try:
             accounts.register(form.name.data, form.email.data, form.affiliation.data,
-                              form.password.data)
+                              form.password.data, page_language())
         except accounts.AccountError as error:
             add_error(form, error.field or "name", error.message)
         else:

@@ -11,6 +11,8 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from app.core import timezones
+from app.core.i18n import lazy_gettext as _l
+from app.core.i18n import translated
 from app.models.devices import DEVICE_TYPES
 from app.services.reports import FUTURE_TOLERANCE
 from app.web.forms import (
@@ -27,6 +29,7 @@ from app.web.forms import (
 )
 
 TEXT = [no_control_chars, single_line]
+LONG = _l("Keep this under %(max)d characters.")
 
 
 def location_field(label: str) -> SelectField:
@@ -44,89 +47,93 @@ def _int_or_none(value):
 
 class DeviceForm(FlaskForm):
     device_type = SelectField(
-        "Type of device",
-        choices=select_choices(DEVICE_TYPES, "Choose…"),
-        validators=[InputRequired(message="Choose the type of device.")],
+        _l("Type of device"),
+        choices=select_choices(translated(DEVICE_TYPES.items()), _l("Choose…")),
+        validators=[InputRequired(message=_l("Choose the type of device."))],
     )
     make = StringField(
-        "Make",
+        _l("Make"),
         filters=[strip_text],
         validators=[
-            InputRequired(message="Enter the make, for example Dell."),
-            Length(max=80),
+            InputRequired(message=_l("Enter the make, for example Dell.")),
+            Length(max=80, message=LONG),
             *TEXT,
         ],
     )
     model = StringField(
-        "Model",
+        _l("Model"),
         filters=[strip_text],
         validators=[
-            InputRequired(message="Enter the model, for example Latitude 7440."),
-            Length(max=80),
+            InputRequired(message=_l("Enter the model, for example Latitude 7440.")),
+            Length(max=80, message=LONG),
             *TEXT,
         ],
     )
     serial = StringField(
-        "Serial number",
+        _l("Serial number"),
         filters=[strip_text],
         validators=[
-            InputRequired(message="Enter the serial number from the label."),
-            Length(max=64),
+            InputRequired(message=_l("Enter the serial number from the label.")),
+            Length(max=64, message=LONG),
             *TEXT,
         ],
     )
     asset_tag = StringField(
-        "Hospital asset tag", filters=[strip_text], validators=[Optional(), Length(max=40), *TEXT]
+        _l("Hospital asset tag"), filters=[strip_text],
+        validators=[Optional(), Length(max=40, message=LONG), *TEXT],
     )
     department = StringField(
-        "Department",
+        _l("Department"),
         filters=[strip_text],
-        validators=[InputRequired(message="Enter your department."), Length(max=120), *TEXT],
+        validators=[InputRequired(message=_l("Enter your department.")),
+                    Length(max=120, message=LONG), *TEXT],
     )
-    location_id = location_field("Building")
-    room = StringField("Room", filters=[strip_text], validators=[Optional(), Length(max=80), *TEXT])
-    photo = FileField("Photo of the serial label")
+    location_id = location_field(_l("Building"))
+    room = StringField(_l("Room"), filters=[strip_text],
+                       validators=[Optional(), Length(max=80, message=LONG), *TEXT])
+    photo = FileField(_l("Photo of the serial label"))
 
 
 class LockdownForm(FlaskForm):
-    devices = MultiCheckboxField("Devices to lock down", coerce=int, validate_choice=False)
+    devices = MultiCheckboxField(_l("Devices to lock down"), coerce=int, validate_choice=False)
     preferred_times = StringField(
-        "When suits you",
+        _l("When suits you"),
         filters=[strip_text],
         validators=[
-            InputRequired(message="Say when an officer can come, for example weekdays 9–11."),
-            Length(max=300),
+            InputRequired(message=_l("Say when an officer can come, for example weekdays 9–11.")),
+            Length(max=300, message=LONG),
             *TEXT,
         ],
     )
-    location_id = location_field("Building")
-    room = StringField("Room", filters=[strip_text], validators=[Optional(), Length(max=80), *TEXT])
+    location_id = location_field(_l("Building"))
+    room = StringField(_l("Room"), filters=[strip_text],
+                       validators=[Optional(), Length(max=80, message=LONG), *TEXT])
     submission_key = SubmissionKeyField()
 
 
 class StolenForm(FlaskForm):
     last_seen_at = BoundedDateTimeField(
-        "When did you last see it?",
+        _l("When did you last see it?"),
         format="%Y-%m-%dT%H:%M",
-        validators=[InputRequired(message="Enter when you last saw it.")],
+        validators=[InputRequired(message=_l("Enter when you last saw it."))],
     )
-    location_id = location_field("Where did you last see it?")
+    location_id = location_field(_l("Where did you last see it?"))
     where = StringField(
-        "Room or other details",
+        _l("Room or other details"),
         filters=[strip_text],
-        validators=[Optional(), Length(max=200), *TEXT],
+        validators=[Optional(), Length(max=200, message=LONG), *TEXT],
     )
     description = TextAreaField(
-        "Anything else we should know",
+        _l("Anything else we should know"),
         filters=[strip_text],
-        validators=[Optional(), Length(max=2000), no_control_chars],
+        validators=[Optional(), Length(max=2000, message=LONG), no_control_chars],
     )
     submission_key = SubmissionKeyField()
 
     def validate_last_seen_at(self, field) -> None:
         now = timezones.local_now().replace(tzinfo=None)
         if field.data and field.data > now + FUTURE_TOLERANCE:
-            raise ValidationError("The time you last saw it cannot be in the future.")
+            raise ValidationError(_l("The time you last saw it cannot be in the future."))
 
 
 class LockRecordForm(FlaskForm):

@@ -12,6 +12,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -54,7 +55,7 @@ def alert():
     return render_template(
         "devices/alert.html",
         figures=alert_report.public_figures(),
-        title="ALERT: Awareness Lets Everyone Reduce Theft",
+        title=_("ALERT: Awareness Lets Everyone Reduce Theft"),
     )
 
 
@@ -62,7 +63,7 @@ def alert():
 @member
 def mine():
     return render_template(
-        "devices/mine.html", devices=devices.devices_of(_user()), title="My devices"
+        "devices/mine.html", devices=devices.devices_of(_user()), title=_("My devices")
     )
 
 
@@ -90,7 +91,8 @@ def _photo(form: DeviceForm):
 def _register_page():
     form = DeviceForm()
     form.location_id.choices = location_choices(with_other=False)
-    return render_template("devices/form.html", form=form, device=None, title="Register a device")
+    return render_template("devices/form.html", form=form, device=None,
+                           title=_("Register a device"))
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -105,13 +107,12 @@ def register_device():
         except (devices.DeviceError, uploads.UploadError) as error:
             form.form_errors.append(str(error))
         else:
-            flash(
-                f"Registered: {device.make} {device.model}, number {device.registration_number}.",
-                "success",
-            )
+            flash(_("Registered: %(device)s, number %(number)s.",
+                    device=f"{device.make} {device.model}", number=device.registration_number),
+                  "success")
             return redirect(url_for("devices.mine"))
     return render_template(
-        "devices/form.html", form=form, device=None, title="Register a device"
+        "devices/form.html", form=form, device=None, title=_("Register a device")
     ), 200
 
 
@@ -127,9 +128,9 @@ def edit_device(device_id: int):
         except devices.DeviceError as error:
             form.form_errors.append(str(error))
         else:
-            flash("Saved.", "success")
+            flash(_("Saved."), "success")
             return redirect(url_for("devices.mine"))
-    return render_template("devices/form.html", form=form, device=device, title="Edit a device")
+    return render_template("devices/form.html", form=form, device=device, title=_("Edit a device"))
 
 
 def _own_or_404(device_id: int, action: str) -> Device:
@@ -146,16 +147,19 @@ def retire_device(device_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         devices.retire_device(_user(), device_id)
-        flash(f"{device.make} {device.model} is retired from the registry.", "success")
+        flash(_("%(device)s is retired from the registry.",
+                device=f"{device.make} {device.model}"), "success")
         return redirect(url_for("devices.mine"))
-    return render_template("devices/retire.html", form=form, device=device, title="Retire a device")
+    return render_template("devices/retire.html", form=form, device=device,
+                           title=_("Retire a device"))
 
 
 @bp.route("/<int:device_id>/card")
 @member
 def card(device_id: int):
     return render_template(
-        "devices/card.html", device=_own_or_404(device_id, "card"), title="ALERT registration card"
+        "devices/card.html", device=_own_or_404(device_id, "card"),
+        title=_("ALERT registration card"),
     )
 
 
@@ -163,7 +167,8 @@ def _lockdown_form():
     form = LockdownForm()
     lockable = devices.lockable_devices(_user())
     form.devices.choices = [
-        SelectChoice(d.id, f"{d.make} {d.model} (serial {d.serial})") for d in lockable
+        SelectChoice(d.id, _("%(device)s (serial %(serial)s)", device=f"{d.make} {d.model}",
+                                serial=d.serial)) for d in lockable
     ]
     form.location_id.choices = location_choices(with_other=False)
     return form, lockable
@@ -172,7 +177,7 @@ def _lockdown_form():
 def _lockdown_page():
     form, lockable = _lockdown_form()
     return render_template("devices/lockdown.html", form=form, lockable=lockable,
-                           title="Request a lockdown installation")
+                           title=_("Request a lockdown installation"))
 
 
 @bp.route("/lockdown", methods=["GET", "POST"])
@@ -195,17 +200,14 @@ def request_lockdown():
         except devices.DeviceError as error:
             form.form_errors.append(str(error))
         else:
-            flash(
-                f"Lockdown requested: reference {opened.ticket.reference}. "
-                "Dispatch will contact you to arrange a time.",
-                "success",
-            )
+            flash(_("Lockdown requested: reference %(reference)s. Dispatch will contact you to "
+                    "arrange a time.", reference=opened.ticket.reference), "success")
             return redirect(url_for("devices.mine"))
     return render_template(
         "devices/lockdown.html",
         form=form,
         lockable=lockable,
-        title="Request a lockdown installation",
+        title=_("Request a lockdown installation"),
     )
 
 
@@ -214,7 +216,7 @@ def _stolen_page(device_id: int):
     form = StolenForm()
     form.location_id.choices = location_choices(with_other=False)
     return render_template("devices/stolen.html", form=form, device=device,
-                           title="Report a device stolen")
+                           title=_("Report a device stolen"))
 
 
 @bp.route("/<int:device_id>/stolen", methods=["GET", "POST"])
@@ -236,14 +238,11 @@ def report_stolen(device_id: int):
         except devices.DeviceError as error:
             form.form_errors.append(str(error))
         else:
-            flash(
-                f"Theft reported: reference {opened.ticket.reference}. Follow it under "
-                "My requests.",
-                "success",
-            )
+            flash(_("Theft reported: reference %(reference)s. Follow it under My requests.",
+                    reference=opened.ticket.reference), "success")
             return redirect(url_for("devices.mine"))
     return render_template(
-        "devices/stolen.html", form=form, device=device, title="Report a device stolen"
+        "devices/stolen.html", form=form, device=device, title=_("Report a device stolen")
     )
 
 

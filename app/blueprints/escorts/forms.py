@@ -180,7 +180,7 @@ class RecurringForm(PlacesMixin, FlaskForm):
         validators=[InputRequired(_l("Enter the time, like 23:15."))])
     weekdays = WeekdaysField(
         _l("Days of the week"), coerce=int,
-        choices=[SelectChoice(i, name) for i, name in enumerate(WEEKDAY_NAMES)],
+        choices=[SelectChoice(i, _l(name)) for i, name in enumerate(WEEKDAY_NAMES)],
         validators=[InputRequired(_l("Choose at least one day of the week."))])
     start_date = BoundedDateField(_l("First day"),
         validators=[InputRequired(_l("Enter the first day."))])

@@ -1,11 +1,13 @@
 """Home, the services directory, the guidance pages, accessibility and privacy."""
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from app.blueprints.auth.safety import safe_next
 from app.blueprints.main import bp, catalog
 from app.blueprints.main.links import action_links
 from app.core.i18n import known_language
+from app.services import accounts
 from app.web.access import public
 from app.web.language import remember_language
 
@@ -57,4 +59,6 @@ def language(code: str):
     if chosen is None:
         abort(404)
     back = safe_next(request.args.get("next")) or url_for("main.home")
+    if current_user.is_authenticated:
+        accounts.choose_language(current_user, chosen)
     return remember_language(redirect(back, 303), chosen)
