@@ -113,9 +113,11 @@ def newest_cursor() -> Cursor:
     return Cursor(ticket, officer)
 
 
-def _horizon(model, after: int, now: datetime) -> int:
+def _horizon(model, after: int, now: datetime) -> tuple[int, bool]:
     """The highest id such that every id from `after` up to it is committed (or was taken
-    more than the grace period ago and never committed: rolled back)."""
+    more than the grace period ago and never committed: rolled back); and whether rows past
+    it were seen (an uncommitted id held the reading back, or the batch was full): read
+    again soon. A row committed after this read sends its own wake-up."""
     grace = timedelta(seconds=current_app.config["LIVE_GAP_GRACE_SECONDS"])
     rows = db.session.execute(
         select(model.id, model.created_at).where(model.id > after).order_by(model.id)
@@ -123,9 +125,9 @@ def _horizon(model, after: int, now: datetime) -> int:
     horizon = after
     for row_id, created_at in rows:
         if row_id != horizon + 1 and now - created_at < grace:
-            break
+            return horizon, True
         horizon = row_id
-    return horizon
+    return horizon, len(rows) == BATCH
 
 
 def read_after(listener: Listener, cursor: Cursor) -> tuple[list[LiveEvent], Cursor, bool]:
@@ -133,8 +135,8 @@ def read_after(listener: Listener, cursor: Cursor) -> tuple[list[LiveEvent], Cur
     and whether an uncommitted id held the reading back (read again soon)."""
     now = utcnow()
     rule = visibility(listener)
-    t_upto = _horizon(TicketEvent, cursor.ticket, now)
-    o_upto = _horizon(OfficerStatusEvent, cursor.officer, now)
+    t_upto, t_held = _horizon(TicketEvent, cursor.ticket, now)
+    o_upto, o_held = _horizon(OfficerStatusEvent, cursor.officer, now)
     tickets = db.session.scalars(
         select(TicketEvent).join(TicketEvent.ticket).options(contains_eager(TicketEvent.ticket))
         .where(TicketEvent.id > cursor.ticket, TicketEvent.id <= t_upto, rule.tickets)
@@ -145,13 +147,7 @@ def read_after(listener: Listener, cursor: Cursor) -> tuple[list[LiveEvent], Cur
                rule.officers)
         .order_by(OfficerStatusEvent.id)).all() if o_upto > cursor.officer else []
     events = _merge(listener, cursor, tickets, officers)
-    held = _more_waiting(TicketEvent, t_upto) or _more_waiting(OfficerStatusEvent, o_upto)
-    return events, Cursor(t_upto, o_upto), held
-
-
-def _more_waiting(model, upto: int) -> bool:
-    """Rows past the horizon: an uncommitted id (or a full batch) held the reading back."""
-    return db.session.scalar(select(model.id).where(model.id > upto).limit(1)) is not None
+    return events, Cursor(t_upto, o_upto), t_held or o_held
 
 
 def _merge(listener: Listener, cursor: Cursor, tickets, officers) -> list[LiveEvent]:

@@ -157,8 +157,11 @@ def location_choices(with_other: bool = True, placeholder: str = N_("Choose a pl
     floors and units ("Research Tower · Floor 5 · 5B"); "Other (describe)" when asked. The
     labels are in the page's language; the places' names are as the admins wrote them."""
     groups: dict[str, list[SelectChoice]] = {}
+    labels: dict[str, str] = {}  # each group's label translated once, not once per place
     for place_id, path, kind in cached("places", _active_places):
-        label = gettext(KIND_GROUPS[kind]) if kind in KIND_GROUPS else kind.title()
+        if kind not in labels:
+            labels[kind] = gettext(KIND_GROUPS[kind]) if kind in KIND_GROUPS else kind.title()
+        label = labels[kind]
         groups.setdefault(label, []).append(SelectChoice(str(place_id), path, optgroup=label))
     choices = [SelectChoice("", gettext(placeholder))]
     for options in groups.values():

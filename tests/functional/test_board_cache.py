@@ -11,8 +11,8 @@ from bs4 import BeautifulSoup
 
 from app.blueprints.dispatch import board
 from app.models.base import utcnow
-from app.models.tickets import Ticket
-from app.services import dispatch, events
+from app.models.tickets import Ticket, TicketEvent
+from app.services import dispatch, events, queue
 
 
 def soup(response):
@@ -124,3 +124,26 @@ def test_the_cached_board_never_holds_a_dv_ticket(cache_on, db, login_as, make_t
     assert board_refs(soup(client.get("/dispatch/"))) == [shown.reference]
     for _, _, entry in board._entries.values():
         assert dv.reference not in entry.table and dv.reference not in entry.panel
+
+
+def test_a_dv_event_leaves_a_dispatchers_cached_board_untouched(
+        cache_on, db, login_as, make_ticket):
+    """A DV request or any event on one must not re-render the board nor move its marker or
+    stream cursor: a dispatcher could time the re-render, and it is wasted work."""
+    shown = make_ticket(priority=2)
+    client = login_as("dispatcher")
+    before = soup(client.get("/dispatch/"))
+    marker = queue.board_marker()
+    entries = dict(board._entries)
+    dv = make_ticket(priority=1, confidential=True, summary="Confidential DV request")
+    db.session.add(TicketEvent(ticket=db.session.get(Ticket, dv.id), kind="note",
+                               body="Advocate note"))
+    db.session.commit()
+    after = soup(client.get("/dispatch/"))
+    assert queue.board_marker() == marker
+    assert dict(board._entries) == entries  # the same entry, not rendered again
+    assert all(a is b for a, b in zip(board._entries.values(), entries.values(), strict=True))
+    assert board_refs(after) == board_refs(before) == [shown.reference]
+    since = events.Cursor.from_token
+    assert since(after.select_one(".dispatch-board")["data-live-since"]) == since(
+        before.select_one(".dispatch-board")["data-live-since"])

@@ -18,6 +18,7 @@ from app.core import cache
 from app.extensions import db as _db
 from app.models.escorts import EscortRequest
 from app.models.tickets import CANCELLED, Ticket
+from app.services import events
 from tests.helpers import sign_in, soup
 
 
@@ -213,3 +214,18 @@ def test_an_escort_request_looks_its_two_places_up_in_one_query(client, db, camp
     again = client.post("/escorts/", data=escort_form(campus))  # the same submission key
     assert again.status_code == 303
     assert db.session.scalar(select(func.count(EscortRequest.id))) == 1
+
+
+def test_a_board_stream_wakes_with_three_reads_of_the_log(db, make_ticket):
+    """Every submit wakes every stream process, and each reads the log once for its board
+    streams: the two ids' horizons and the new events, nothing more (it used to ask twice
+    again whether more was waiting, which the horizons already tell)."""
+    make_ticket(priority=2)
+    start = events.newest_cursor()
+    reference = make_ticket(priority=1, summary="Pushed to the board").reference
+    db.session.close()
+    with counted_queries() as sent:
+        found, cursor, held = events.read_after(events.Listener(events.BOARD), start)
+    assert [e.data["reference"] for e in found] == [reference]
+    assert not held and cursor == events.newest_cursor()
+    assert len(sent) == 3, sent
