@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from app.extensions import db as _db
+from app.services.wakeup import hub
 
 pytest_plugins = sorted(
     f"tests.fixtures.{path.stem}"
@@ -62,6 +63,7 @@ def app(tmp_path_factory, database_url):
         _db.drop_all()
         _db.create_all()
     yield app
+    hub.stop()  # the live wake-up thread ends before its database goes away
     with app.app_context():
         _db.session.remove()
         _db.drop_all()

@@ -19,7 +19,8 @@ from app.models.accounts import User
 from app.models.audit import AuditRecord
 from app.models.base import utcnow
 
-PENDING, APPROVED, DECLINED = "pending", "approved", "declined"
+# WITHDRAWN: the admin took the request back before any advocate decided.
+PENDING, APPROVED, DECLINED, WITHDRAWN = "pending", "approved", "declined", "withdrawn"
 GRANT, REVOKE = "grant", "revoke"
 
 

@@ -13,7 +13,10 @@ def init_cli(app: Flask) -> None:
     @click.option("--if-empty", is_flag=True, help="Only seed a database with no users.")
     def seed_demo(if_empty: bool) -> None:
         """Load demo locations, staff accounts and requests."""
-        seeded = demo.seed_all(only_if_empty=if_empty)
+        try:
+            seeded = demo.seed_all(only_if_empty=if_empty)
+        except demo.DemoAlreadyLoaded as refused:
+            raise click.ClickException(str(refused)) from refused
         click.echo("Demo data loaded." if seeded else "Database not empty; demo data skipped.")
 
     @app.cli.command("demo-totp")

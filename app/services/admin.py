@@ -169,6 +169,14 @@ def pending_advocate_change(user_id: int):
     return grants.pending_for(user_id)
 
 
+def withdraw_advocate_change(admin: User, user_id: int):
+    """Take back the advocate-role change waiting for `user_id` (AdminError if none)."""
+    try:
+        return grants.withdraw(admin, user_id)
+    except grants.GrantError as error:
+        raise AdminError(str(error)) from error
+
+
 @use_case
 def set_account_active(admin: User, user_id: int, active: bool) -> User:
     """Enable or disable an account; disabling ends all its sessions at once. Audited."""

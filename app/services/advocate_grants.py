@@ -23,6 +23,7 @@ from app.models.advocacy import (  # noqa: F401 (GRANT, REVOKE: the callers' nam
     GRANT,
     PENDING,
     REVOKE,
+    WITHDRAWN,
     AdvocateGrant,
 )
 from app.models.base import utcnow
@@ -105,6 +106,22 @@ def decline(advocate: User, grant_id: int) -> AdvocateGrant:
 
 
 @use_case
+def withdraw(admin: User, user_id: int) -> AdvocateGrant:
+    """An admin takes back the change waiting for `user_id` (a mistake, a change of plan):
+    nothing changes, a new request may follow. Audited, and every advocate is told."""
+    grant = db.session.scalars(select(AdvocateGrant).where(
+        AdvocateGrant.user_id == user_id, AdvocateGrant.status == PENDING)
+        .with_for_update()).first()
+    if grant is None:
+        raise GrantError("There is no request waiting for this account: nothing to withdraw.")
+    if not admin.has_any_role({"admin"}):
+        raise GrantError("Only an admin can withdraw a request.")
+    _decide(grant, admin, WITHDRAWN)
+    _tell_advocates(grant, "withdrawn")
+    return grant
+
+
+@use_case
 def change_on_server(email: str, on: bool = True) -> User:
     """`flask grant-advocate [--revoke]`: the bootstrap, and the way when no other advocate
     can approve. Audited and mailed like an approval."""
@@ -142,9 +159,9 @@ def _decidable(advocate: User, grant_id: int) -> AdvocateGrant:
     return grant
 
 
-def _decide(grant: AdvocateGrant, advocate: User, status: str) -> None:
-    grant.status, grant.decided_by, grant.decided_at = status, advocate, utcnow()
-    audit.record(f"advocate.{grant.change}_{status}", advocate, "user", grant.user_id,
+def _decide(grant: AdvocateGrant, decider: User, status: str) -> None:
+    grant.status, grant.decided_by, grant.decided_at = status, decider, utcnow()
+    audit.record(f"advocate.{grant.change}_{status}", decider, "user", grant.user_id,
                  detail=f"request={grant.id}")
 
 
@@ -165,7 +182,8 @@ def _tell_advocates(grant: AdvocateGrant, step: str, extra: list[User] = ()) -> 
     people = {user.id: user for user in [*advocates(), *extra]}
     subject = {"requested": "Advocate access: a change is waiting for approval",
                "approved": "Advocate access: a change was approved",
-               "declined": "Advocate access: a change was declined"}[step]
+               "declined": "Advocate access: a change was declined",
+               "withdrawn": "Advocate access: a request was withdrawn"}[step]
     if grant.change == REVOKE and step == "approved":
         subject = "Advocate access: the advocate role was taken away"
     for person in people.values():

@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 import os
 import threading
-import time
 
 from flask import Flask
 from sqlalchemy import event, func, select
@@ -56,10 +55,17 @@ class Hub:
         self._cond = threading.Condition()
         self._generation = 0
         self._pid: int | None = None
+        self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+        self.reconnect_failures = 0  # in a row, since the listener last connected
 
     @property
     def generation(self) -> int:
         return self._generation
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping.is_set()
 
     def wake(self) -> None:
         with self._cond:
@@ -71,34 +77,72 @@ class Hub:
         with self._cond:
             return self._cond.wait_for(lambda: self._generation != seen, timeout)
 
+    def pause(self, seconds: float) -> bool:
+        """Wait `seconds` unless stopped first; True when the hub is stopping."""
+        return self._stopping.wait(seconds)
+
     def start(self, app: Flask) -> None:
-        """Start this process's listener thread (again after a fork)."""
+        """Start this process's listener thread (again after a fork or a stop)."""
         if self._pid == os.getpid():
             return
         self._pid = os.getpid()
+        self._stopping.clear()
         with app.app_context():
             engine = db.engine
         target = _listen_postgres if engine.dialect.name == "postgresql" else _poll_sqlite
-        thread = threading.Thread(target=target, args=(self, app, engine), daemon=True,
-                                  name="live-wakeup")
-        thread.start()
+        self._thread = threading.Thread(target=target, args=(self, app, engine), daemon=True,
+                                        name="live-wakeup")
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> bool:
+        """End the listener thread before its database goes away (a test run's end, a
+        process shutting down); True once it has ended. Streams still wake by heartbeat."""
+        self._stopping.set()
+        thread, self._thread, self._pid = self._thread, None, None
+        if thread is None or thread is threading.current_thread():
+            return True
+        thread.join(timeout)
+        self.wake()
+        return not thread.is_alive()
 
 
 def _listen_postgres(hub: Hub, app: Flask, engine) -> None:
+    """LISTEN until stopped; reconnect after a lost connection, saying so once per outage."""
     import psycopg
 
     dsn = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-    while True:
+    while not hub.stopping:
         try:
-            with psycopg.connect(dsn, autocommit=True) as conn:
+            with psycopg.connect(dsn, autocommit=True, connect_timeout=5) as conn:
                 conn.execute(f"LISTEN {CHANNEL}")
+                if hub.reconnect_failures:
+                    log.info("live: LISTEN connection back")
+                hub.reconnect_failures = 0
                 hub.wake()  # whatever happened while not listening is read now
-                while True:
-                    for _ in conn.notifies(timeout=30, stop_after=1):
-                        hub.wake()
-        except Exception:  # noqa: BLE001 (keep listening whatever the database did)
-            log.warning("live: LISTEN connection lost, reconnecting", exc_info=True)
-            time.sleep(1)
+                _deliver(hub, conn)
+        except Exception as error:  # noqa: BLE001 (keep listening whatever the database did)
+            if hub.stopping:
+                return
+            _lost(hub, error, isinstance(error, psycopg.Error))
+            hub.pause(1)
+            hub.wake()
+
+
+def _lost(hub: Hub, error: Exception, from_database: bool) -> None:
+    """One warning per outage: the database's own message, and a traceback only for an
+    error that did not come from the database (a bug is worth its trace)."""
+    if hub.reconnect_failures == 0:
+        first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        log.warning("live: LISTEN connection lost (%s); reconnecting every second, streams "
+                    "wake by heartbeat meanwhile", first_line, exc_info=not from_database)
+    hub.reconnect_failures += 1
+
+
+def _deliver(hub: Hub, conn) -> None:
+    """Wake the streams at each notification; return when the hub stops (checked each
+    second: waiting costs no query, and stop() should not wait long)."""
+    while not hub.stopping:
+        for _ in conn.notifies(timeout=1, stop_after=1):
             hub.wake()
 
 
@@ -107,7 +151,7 @@ def _poll_sqlite(hub: Hub, app: Flask, engine) -> None:
     query = select(select(func.max(TicketEvent.id)).scalar_subquery(),
                    select(func.max(OfficerStatusEvent.id)).scalar_subquery())
     last = None
-    while True:
+    while not hub.stopping:
         try:
             with engine.connect() as connection:
                 newest = tuple(connection.execute(query).one())
@@ -116,7 +160,7 @@ def _poll_sqlite(hub: Hub, app: Flask, engine) -> None:
         if newest != last:
             last = newest
             hub.wake()
-        time.sleep(interval)
+        hub.pause(interval)
 
 
 hub = Hub()

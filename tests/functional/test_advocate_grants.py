@@ -169,3 +169,61 @@ def test_approving_without_a_fresh_code_of_ones_own_changes_nothing(db, login_as
     page = soup(as_reviewer.get("/support/advocate/access"))
     code = page.find("input", attrs={"name": "code"})
     assert code is not None and page.find("label", attrs={"for": code["id"]}) is not None
+
+
+def _withdraw(admin, target):
+    page = soup(admin.get(f"/admin/users/{target.id}"))
+    form = page.find("form", action=f"/admin/users/{target.id}/advocate-request/withdraw")
+    assert form is not None, "no withdraw button on the user page"
+    token = form.find("input", attrs={"name": "csrf_token"})
+    data = {"csrf_token": token["value"]} if token else {}
+    return admin.post(form["action"], data=data, follow_redirects=True)
+
+
+def test_an_admin_withdraws_a_pending_request_and_the_advocates_hear(db, login_as, make_user):
+    advocate = make_user(roles=("advocate",))
+    admin = login_as("admin")
+    mistaken = make_user()
+    ask_for_advocate(admin, mistaken)
+    response = _withdraw(admin, mistaken)
+    assert response.status_code == 200
+    assert "withdrawn" in text(response)
+    assert "Waiting for another advocate" not in text(response)
+    db.session.expire_all()
+    grant = db.session.scalar(select(AdvocateGrant))
+    assert grant.status == "withdrawn" and grant.decided_by_id == admin.user.id
+    assert "advocate.grant_withdrawn" in actions(db)
+    assert advocate.email in mails(db, "withdrawn")
+    approver = login_as(user=advocate)
+    assert mistaken.email not in text(approver.get("/support/advocate/access"))
+    refused = approver.post(f"/support/advocate/access/{grant.id}/approve",
+                            data=code_form(advocate), follow_redirects=True)
+    assert "no longer waiting" in text(refused)
+    assert "advocate" not in roles_of(db, mistaken)
+
+
+def test_after_withdrawing_the_admin_may_ask_again(db, login_as, make_user):
+    make_user(roles=("advocate",))
+    admin = login_as("admin")
+    target = make_user()
+    ask_for_advocate(admin, target)
+    _withdraw(admin, target)
+    again = ask_for_advocate(admin, target)
+    assert "waits for another advocate's approval" in text(again)
+    assert db.session.query(AdvocateGrant).filter_by(status="pending").count() == 1
+
+
+def test_withdrawing_twice_or_nothing_is_a_clear_message(db, login_as, make_user):
+    make_user(roles=("advocate",))
+    admin = login_as("admin")
+    target = make_user()
+    ask_for_advocate(admin, target)
+    page = soup(admin.get(f"/admin/users/{target.id}"))
+    action = f"/admin/users/{target.id}/advocate-request/withdraw"
+    token = page.find("form", action=action).find("input", attrs={"name": "csrf_token"})
+    data = {"csrf_token": token["value"]} if token else {}
+    admin.post(action, data=data)
+    second = admin.post(action, data=data, follow_redirects=True)
+    assert second.status_code == 200
+    assert "no request waiting" in text(second).lower()
+    assert actions(db).count("advocate.grant_withdrawn") == 1

@@ -318,3 +318,20 @@ def test_incident_reports_close_only_through_their_own_outcomes(login_as, make_t
     assert page.find("form", action=f"/dispatch/tickets/{ticket.id}/resolve") is None
     assert page.find("form", action=f"/report/tickets/{ticket.id}/close") or \
         page.find("form", action=lambda a: a and a.endswith("/close"))
+
+
+@pytest.mark.parametrize("where", ["dispatcher", "officer"])
+def test_escort_ticket_page_has_one_details_heading(client_request, make_ticket, make_user,
+                                                     where):
+    """The page's "Escort details" section held the kind template's own "Escort" heading."""
+    officer = make_user(roles=("officer",))
+    ticket = make_ticket(status=ASSIGNED, officer=officer)
+    if where == "dispatcher":
+        client_request.login("dispatcher")
+        page = client_request.get(f"/dispatch/tickets/{ticket.id}")
+    else:
+        client_request.login(user=officer)
+        page = client_request.get(f"/dispatch/mine/{ticket.id}")
+    details = page.find("section", attrs={"aria-labelledby": "kind-details-title"})
+    assert [h.get_text(strip=True) for h in details.find_all(["h2", "h3"])] == ["Escort details"]
+    assert "Main entrance" in details.text

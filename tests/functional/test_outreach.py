@@ -113,8 +113,9 @@ def test_dispatch_sees_the_service_details(client, db, login_as):
     client.post("/outreach/detail", data={**VALID["detail"], **CONTACT})
     ticket = db.session.scalar(select(ServiceRequest))
     page = soup(login_as("dispatcher").get(f"/dispatch/tickets/{ticket.id}"))
-    section = page.select_one(".service-details")
-    assert section.h2.text == "Security detail coverage for an event"
+    section = page.select_one(".kind-details")
+    assert [h.text for h in section.find_all("h2")] == ["Service request details"]
+    assert "Security detail coverage for an event" in section.dl.text
     assert "Atrium" in section.text and "200" in section.text
 
 

@@ -31,3 +31,27 @@ def test_the_demo_supervisor_answers_the_morning_questions(client_request, db):
     assert night.label in text(report)
     assert "Garage B stairwell light out: facilities called." in text(report)
     assert report.find("form", action=lambda a: a and a.endswith("/night/sign-off"))
+
+
+def _counts(db) -> dict[str, int]:
+    from sqlalchemy import func
+
+    from app.models.devices import Device
+    from app.models.tickets import Ticket
+    db.session.rollback()
+    return {model.__name__: db.session.scalar(select(func.count()).select_from(model))
+            for model in (User, Ticket, Device)}
+
+
+def test_a_second_seed_demo_refuses_clearly_and_changes_nothing(app, db):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0, first.output
+    assert "Demo data loaded." in first.output
+    before = _counts(db)
+    again = runner.invoke(args=["seed-demo"])
+    assert again.exit_code == 1, again.output
+    assert "already loaded" in again.output and "Traceback" not in again.output
+    assert _counts(db) == before
+    quiet = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert quiet.exit_code == 0 and "skipped" in quiet.output

@@ -73,6 +73,7 @@ EXPECTED_ACCESS: dict[str, object] = {
     "admin.user": ADMIN,                       # /admin/users/<id>
     "admin.user_roles": ADMIN,                 # POST /admin/users/<id>/roles
     "admin.reset_second_factor": ADMIN,        # POST /admin/users/<id>/second-factor/reset
+    "admin.withdraw_advocate_request": ADMIN,  # POST /admin/users/<id>/advocate-request/withdraw
     "admin.disable_user": ADMIN,               # POST /admin/users/<id>/disable
     "admin.enable_user": ADMIN,                # POST /admin/users/<id>/enable
     "admin.audit_log": ADMIN,                  # /admin/audit

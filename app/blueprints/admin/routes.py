@@ -104,6 +104,23 @@ def reset_second_factor(user_id: int):
     return redirect(url_for("admin.user", user_id=account.id))
 
 
+@bp.route("/users/<int:user_id>/advocate-request/withdraw", methods=["POST"])
+@roles_required("admin")
+def withdraw_advocate_request(user_id: int):
+    """Take back a pending advocate-role request (it narrows access, so no fresh code)."""
+    account = _user_or_404(user_id)
+    if not AccountStatusForm().validate():
+        abort(400)
+    try:
+        admin.withdraw_advocate_change(current_user, account.id)
+    except admin.AdminError as error:
+        flash(str(error), "error")
+    else:
+        flash(f"The advocate-role request for {account.name} was withdrawn; nothing changed "
+              "and the advocates were told.", "success")
+    return redirect(url_for("admin.user", user_id=account.id))
+
+
 @bp.route("/users/<int:user_id>/disable", methods=["POST"])
 @roles_required("admin")
 def disable_user(user_id: int):
