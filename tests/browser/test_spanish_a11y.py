@@ -8,6 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.journey import sign_in
 from tests.browser.test_pages_a11y import PAGES
 
 pytestmark = pytest.mark.browser
@@ -74,3 +75,23 @@ def test_the_alert_banner_and_an_alert_in_spanish_on_a_phone(live_server, page,
     page.goto(live_server + f"/alerts/{alert.id}")
     expect(page.locator("h2").first).to_have_text("Qué hacer")
     assert_accessible(page)
+
+
+MEMBER_PAGES = ["/account/", "/account/profile", "/account/password", "/account/two-step",
+                "/devices/mine", "/devices/register", "/devices/lockdown",
+                "/escorts/recurring", "/escorts/recurring/new", "/units/"]
+
+
+def test_a_signed_in_members_pages_in_spanish_on_a_phone(live_server, page, assert_accessible,
+                                                         make_user):
+    """The pages only a member reaches (account, devices, recurring escorts, unit requests):
+    Spanish after the language link, each with its heading and axe-clean."""
+    member = make_user(name="Rosa Member", affiliation="employee")
+    sign_in(page, live_server, member)
+    page.locator("header a.language-link").click()
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    for path in MEMBER_PAGES:
+        page.goto(live_server + path)
+        expect(page.locator("html")).to_have_attribute("lang", "es")
+        assert page.locator("h1").first.is_visible(), path
+        assert_accessible(page)
