@@ -135,7 +135,7 @@ class LockdownRequest(Ticket):
     devices: Mapped[list[Device]] = relationship(secondary=lockdown_devices, order_by="Device.id")
 
     __mapper_args__ = {"polymorphic_identity": "lockdown"}
-    KIND_LABEL = "Lockdown installation"
+    KIND_LABEL = N_("Lockdown installation")
     REFERENCE_PREFIX = "LCK"
 
 
@@ -151,5 +151,5 @@ class RegistryNotice(Ticket):
     device: Mapped[Device | None] = relationship(foreign_keys=[device_id])
 
     __mapper_args__ = {"polymorphic_identity": "registry"}
-    KIND_LABEL = "Registry notice"
+    KIND_LABEL = N_("Registry notice")
     REFERENCE_PREFIX = "REG"

@@ -70,7 +70,7 @@ class EscortRequest(PlaceLabels, Ticket):
         UniqueConstraint("recurring_id", "occurrence_date", name="uq_escort_occurrence"),
     )
 
-    KIND_LABEL = "Escort"
+    KIND_LABEL = N_("Escort")
     REFERENCE_PREFIX = "ESC"
 
     def build_summary(self) -> str:

@@ -38,7 +38,7 @@ class ServiceRequest(Ticket):
 
     __mapper_args__ = {"polymorphic_identity": "service"}
 
-    KIND_LABEL = "Service request"
+    KIND_LABEL = N_("Service request")
     REFERENCE_PREFIX = "SVC"
 
     @property

@@ -150,7 +150,7 @@ class IncidentReport(Ticket):
         "inherit_condition": id == Ticket.id,
     }
 
-    KIND_LABEL = "Incident report"
+    KIND_LABEL = N_("Incident report")
     REQUESTER_NOUN = "report"
     WITHDRAW = ("withdraw", "withdrawn")
     REFERENCE_PREFIX = "RPT"

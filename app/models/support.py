@@ -71,7 +71,7 @@ class SupportRequest(Ticket):
 
     __mapper_args__ = {"polymorphic_identity": "dv"}
 
-    KIND_LABEL = "Support request"
+    KIND_LABEL = N_("Support request")
     REFERENCE_PREFIX = "DVA"
 
     def __init__(self, **fields) -> None:
@@ -133,7 +133,7 @@ class WorkplaceAlert(Ticket):
 
     __mapper_args__ = {"polymorphic_identity": "alert"}
 
-    KIND_LABEL = "Workplace safety alert"
+    KIND_LABEL = N_("Workplace safety alert")
     REFERENCE_PREFIX = "ALR"
 
     def build_summary(self) -> str:

@@ -12,6 +12,7 @@ from sqlalchemy import ForeignKey, Index, Sequence, String, event, false, func, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.crypto import EncryptedText
+from app.core.i18n import N_
 from app.extensions import db
 from app.models.accounts import User
 from app.models.base import utcnow
@@ -38,13 +39,13 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 STATUS_LABELS = {
-    NEW: "New",
-    ACKNOWLEDGED: "Acknowledged",
-    ASSIGNED: "Assigned",
-    EN_ROUTE: "En route",
-    ON_SCENE: "On scene",
-    RESOLVED: "Resolved",
-    CANCELLED: "Cancelled",
+    NEW: N_("New"),
+    ACKNOWLEDGED: N_("Acknowledged"),
+    ASSIGNED: N_("Assigned"),
+    EN_ROUTE: N_("En route"),
+    ON_SCENE: N_("On scene"),
+    RESOLVED: N_("Resolved"),
+    CANCELLED: N_("Cancelled"),
 }
 
 PRIORITIES = (1, 2, 3)
@@ -147,7 +148,7 @@ class Ticket(db.Model):
         return self.summary
 
     # Subclasses set these.
-    KIND_LABEL = "Request"
+    KIND_LABEL = N_("Request")
     REFERENCE_PREFIX = "REQ"
     HAS_OWN_CLOSE_FORM = False  # True: its dispatch/kinds template closes it with its outcomes
     # How the requester's pages name it, and what they may do to stop it (verb, done).

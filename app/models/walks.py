@@ -107,7 +107,7 @@ class SafetyTimerTicket(PlaceLabels, PlacesColumns, Position, Ticket):
 
     __mapper_args__ = {"polymorphic_identity": "safety_timer"}
 
-    KIND_LABEL = "Safety timer"
+    KIND_LABEL = N_("Safety timer")
     REFERENCE_PREFIX = "SAF"
     REQUESTER_NOUN = "safety alert"
 

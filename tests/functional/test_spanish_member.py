@@ -153,3 +153,16 @@ def test_account_pages_in_spanish(login_as, db):
     assert_spanish(member.post("/account/password", headers=SPANISH, data={
         "current_password": "wrong", "new_password": "short", "confirm_password": "other"}))
     assert_spanish(member.post("/account/two-step", headers=SPANISH, data={"code": "000000"}))
+
+
+def test_my_requests_names_each_kind_and_status_in_spanish(login_as, make_user, make_ticket):
+    member = make_user()
+    make_ticket(kind="escort", status="assigned", requester_id=member.id)
+    make_ticket(kind="escort", status="resolved", requester_id=member.id)
+    page = login_as(user=member).get("/track/mine", headers=SPANISH)
+    assert_spanish(page)
+    cells = [row.select("td") for row in soup(page).select("tbody tr")]
+    assert {cells[i][3].get_text(strip=True) for i in (0, 1)} == {"Asignada", "Resuelta"}
+    assert all(row[1].get_text(strip=True).startswith("Acompañamiento de seguridad:")
+               for row in cells)
+    assert not english_left(soup(page).select_one("tbody").get_text(" "))
