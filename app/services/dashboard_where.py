@@ -4,10 +4,9 @@ per floor and unit (the floor chart).
 The period's tickets per place (dashboard.place_counts, one grouped count shared with the
 ranked places), folded up the location tree (app.services.locations) in Python: a room
 counts for its unit, floor and building. A garage counts as a building, its levels as
-floors. Nothing is guessed: a ticket whose
-place was given only in words (no place picked) is "unplaced", one at a place outside every
-building (a transit stop, a landmark) is "elsewhere on campus". DV requests are never
-counted (they carry no place, and received_in leaves them out whatever they carry).
+floors. Nothing is guessed: a ticket whose place was given only in words (no place
+picked) is "unplaced", one at a place outside every building (a transit stop, a landmark)
+is "elsewhere on campus". DV requests are never counted (they carry no place, and received_in leaves them out whatever they carry).
 """
 from __future__ import annotations
 
