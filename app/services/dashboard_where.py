@@ -6,7 +6,8 @@ ranked places), folded up the location tree (app.services.locations) in Python: 
 counts for its unit, floor and building. A garage counts as a building, its levels as
 floors. Nothing is guessed: a ticket whose place was given only in words (no place
 picked) is "unplaced", one at a place outside every building (a transit stop, a landmark)
-is "elsewhere on campus". DV requests are never counted (they carry no place, and received_in leaves them out whatever they carry).
+is "elsewhere on campus". DV requests are never counted (they carry no place, and
+received_in leaves them out whatever they carry).
 """
 from __future__ import annotations
 
