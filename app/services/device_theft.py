@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app.core.database import use_case
-from app.core.i18n import in_language
+from app.core.i18n import N_, in_language
 from app.core.i18n import lazy_gettext as _l
 from app.core.urls import external_url
 from app.extensions import db
@@ -24,9 +24,12 @@ from app.models.devices import (
     LockdownRequest,
 )
 from app.models.tickets import CANCELLED, OPEN_STATUSES, Ticket, TicketEvent
-from app.services import audit, dispatch, outbox, tickets
+from app.services import audit, dispatch, followup, outbox, tickets
 from app.services.devices import DeviceError, _event, owned_device
 from app.services.reports import ReportDetails, ReportError, create_incident
+
+RECOVERED_NOTE = followup.fixed_words(
+    N_("Your device has been recovered. Dispatch will contact you to return it."))
 
 
 def _off_lockdowns(device: Device, owner: User, theft: Ticket) -> None:
@@ -110,7 +113,7 @@ def mark_recovered(actor: User, device_id: int, note: str) -> Device:
                 kind="note",
                 actor=actor,
                 visible_to_requester=True,
-                body="Your device has been recovered. Dispatch will contact you to return it.",
+                body=RECOVERED_NOTE,
             )
         )
         device.theft_ticket.touch()

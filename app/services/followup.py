@@ -79,6 +79,21 @@ def outcome_words(code: str | None) -> str:
     return OUTCOME_WORDS.get(code, code.replace("_", " ").strip().lower())
 
 
+# Bodies the portal itself writes into a ticket's history (stored in English for dispatch)
+# that the requester's timeline shows in the page's language: register them with
+# `fixed_words(N_("..."))`, never translate what a person wrote.
+FIXED_BODIES: set[str] = set()
+
+
+def fixed_words(text: str) -> str:
+    FIXED_BODIES.add(text)
+    return text
+
+
+def _body(event: TicketEvent):
+    return _l(event.body) if event.body in FIXED_BODIES else event.body
+
+
 def _officer_name(body: str | None) -> str | None:
     for prefix in ("Assigned to ", "Reassigned to "):
         if body and body.startswith(prefix):
@@ -110,7 +125,7 @@ def _step(event: TicketEvent, ticket: Ticket, officer: str) -> Step | None:
         text = _status_text(event, ticket, officer)
         return Step(event.created_at, text, event.body) if text else None
     if event.kind == "note":  # a note staff wrote for the requester (visible ones only)
-        return Step(event.created_at, _l("Update from dispatch"), event.body, "note")
+        return Step(event.created_at, _l("Update from dispatch"), _body(event), "note")
     if event.kind == "assignment":
         name = _officer_name(event.body)
         if name is None:  # "Officer unassigned": back with dispatch
@@ -119,7 +134,7 @@ def _step(event: TicketEvent, ticket: Ticket, officer: str) -> Step | None:
     if event.kind == "message_out":
         return Step(event.created_at, _l("Message from dispatch"), event.body, "message_out")
     if event.kind == "message_in":
-        return Step(event.created_at, _l("You wrote"), event.body, "message_in")
+        return Step(event.created_at, _l("You wrote"), _body(event), "message_in")
     return None
 
 

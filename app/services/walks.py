@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from app.core import actor as actors
 from app.core import tokens
 from app.core.database import use_case
+from app.core.i18n import N_
 from app.core.i18n import lazy_gettext as _l
 from app.core.timezones import to_local
 from app.extensions import db
@@ -43,7 +44,7 @@ from app.services import audit, followup
 from app.services.escorts import EscortError, Place, check_places
 from app.services.tickets import open_ticket
 
-SAFE_MESSAGE = "The walker pressed “I'm safe” on the walk page."
+SAFE_MESSAGE = followup.fixed_words(N_("The walker pressed “I'm safe” on the walk page."))
 
 
 class WalkError(ValueError):

@@ -110,6 +110,10 @@ def test_a_recovered_device_is_announced_in_the_owners_language(login_as, db, ma
     assert str(mail["Subject"]) == "Recuperamos su Dell Latitude 7440"
     body = smtp_server.text_of(mail)
     assert "Buenas noticias" in body and english_left(body) == []
+    db.session.expire_all()
+    follow = member.get(f"/track/mine/{device.theft_ticket.reference}")
+    assert_spanish(follow)
+    assert "Su equipo ha sido recuperado." in soup(follow).text
 
 
 def test_account_mails_are_in_the_members_language(app, db, login_as, make_user,

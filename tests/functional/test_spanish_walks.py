@@ -103,3 +103,20 @@ def test_an_english_walk_stays_english(client, db, campus):
     assert soup(client.get(path, headers=SPANISH)).html["lang"] == "en"
     client.get("/language/es?next=/")
     assert soup(client.get(path)).html["lang"] == "es"  # the person's own choice wins
+
+
+def test_pressing_im_safe_after_the_alarm_reads_in_spanish_on_the_follow_page(
+        client, db, campus):
+    """The note the walk writes for dispatch is stored in English; the walker's own timeline
+    shows it in the walk's language."""
+    path = started_in_spanish(client, campus, minutes="5")
+    walks.fire_due_walks(now=utcnow() + timedelta(minutes=5, seconds=5))
+    safe = soup(client.get(path)).find("form", action=lambda a: a and a.endswith("/safe"))
+    client.post(safe["action"], data={"csrf_token": ""}, headers=SPANISH)
+    ticket = db.session.scalar(select(SafetyTimerTicket))
+    assert any(event.body == walks.SAFE_MESSAGE for event in ticket.events)
+    alerted = soup(client.get(path))
+    follow = alerted.find("a", href=lambda href: href and ticket.reference in href)["href"]
+    follow_page = client.get(follow)
+    assert_spanish(follow_page)
+    assert "Pulsé «Estoy a salvo» en la página de la caminata." in soup(follow_page).text
