@@ -185,7 +185,7 @@ def build_request(slug: str, booking: Booking, user: User) -> UnitRequest:
         raise UnitRequestError(_l("Give the unit's phone number for the call-back."), "phone")
     room = _room(unit, texts["room"])
     ticket = cls(unit=unit, location=room or unit, room=None if room else texts["room"],
-                 location_detail=None if room or not texts["room"] else f"Room {texts['room']}",
+                 location_detail=None if room else texts["room"] or None,
                  requested_for=booking.when if cls.ASKS_WHEN else None, unit_phone=phone,
                  priority=cls.DEFAULT_PRIORITY, contact_name=user.name, contact_phone=phone,
                  contact_email=user.email)

@@ -126,7 +126,7 @@ def test_a_room_not_in_the_list_is_kept_as_typed(nurse, db):
     assert response.status_code == 303
     ticket = db.session.scalar(select(UnitRequest))
     assert ticket.location.name == "5B" and ticket.room == "Family room"
-    assert ticket.where == "Research Tower · Floor 5 · 5B, Room Family room"
+    assert ticket.where == "Research Tower · Floor 5 · 5B, Family room"  # no English added
 
 
 def test_my_unit_lists_the_units_open_requests_and_only_that_unit(
