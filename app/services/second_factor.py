@@ -43,6 +43,7 @@ class SecondFactorError(Exception):
     """A refusal whose message is safe to show on the form."""
 
     def __init__(self, message: str) -> None:
+        message = str(message)  # a lazy text rendered now: it may be flashed into the session
         super().__init__(message)
         self.message = message
 
@@ -175,7 +176,7 @@ def check_fresh_code(user: User, code: str | None) -> str | None:
     audit.record("second_factor.fresh_code_failed", user, "user", user.id)
     if throttle.count_key_failure(f"fresh-code|{user.id}"):
         login_sessions.revoke_all(user)
-    return WRONG_CODE
+    return str(WRONG_CODE)  # a plain str: it may be flashed into the session
 
 
 @use_case

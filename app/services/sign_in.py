@@ -12,11 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import gettext
 
 from app.core import passwords, tokens
 from app.core.actor import NOBODY, Actor
 from app.core.database import use_case
-from app.core.i18n import in_language
+from app.core.i18n import N_, in_language
 from app.core.i18n import lazy_gettext as _l
 from app.core.urls import external_url
 from app.extensions import db
@@ -27,15 +28,16 @@ from app.services import login_throttle as throttle
 from app.services.login_throttle import Client
 
 MESSAGES = {
-    "invalid": "Email or password is not right. Check them and try again.",
-    "locked": "Signing in from here is paused for {minutes} minutes after too many "
-              "unsuccessful attempts. Please wait and try again, sign in from a device you "
-              "have used before, or reset your password.",
-    "unverified": "Please confirm your email address first: open the link we emailed you. "
-                  "We can send the link again.",
-    "disabled": "This account has been disabled. Please call dispatch if you need it back.",
+    "invalid": N_("Email or password is not right. Check them and try again."),
+    "locked": N_("Signing in from here is paused for %(minutes)s minutes after too many "
+                 "unsuccessful attempts. Please wait and try again, sign in from a device you "
+                 "have used before, or reset your password."),
+    "unverified": N_("Please confirm your email address first: open the link we emailed you. "
+                     "We can send the link again."),
+    "disabled": N_("This account has been disabled. Please call dispatch if you need it "
+                   "back."),
     "code": second_factor.WRONG_CODE,
-    "expired": "Please sign in again: the sign-in took too long or is no longer valid.",
+    "expired": N_("Please sign in again: the sign-in took too long or is no longer valid."),
 }
 
 
@@ -51,8 +53,13 @@ class LoginResult:
 
     @property
     def message(self) -> str:
-        minutes = current_app.config["LOGIN_LOCK_MINUTES"]
-        return MESSAGES.get(self.outcome, "").format(minutes=minutes)
+        """In the page's language, as a plain str (it may be flashed into the session)."""
+        text = MESSAGES.get(self.outcome)
+        if text is None:
+            return ""
+        if not isinstance(text, str):  # already a lazy translation
+            return str(text)
+        return gettext(text, minutes=current_app.config["LOGIN_LOCK_MINUTES"])
 
 
 def _find_user(email: str) -> User | None:

@@ -12,6 +12,7 @@ from app.models.outbox import OutboxMessage
 from app.web.templating import localtime
 from tests.functional.test_escorts import form_data
 from tests.helpers import soup, text
+from tests.spanish import assert_spanish
 
 SPANISH = {"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"}
 
@@ -174,3 +175,13 @@ def test_lazy_messages_with_typed_values_are_escaped_in_pages(app):
             html = render_template_string("{{ message }}", message=message)
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert html.startswith("Acompañamiento desde")
+
+
+def test_a_refused_sign_in_is_explained_in_spanish(client, make_user):
+    """The sign-in page's refusals (a service's messages, not the form's) follow the page."""
+    make_user(email="rosa@example.org")
+    refused = client.post("/login", data={"email": "rosa@example.org", "password": "wrong"},
+                          headers=SPANISH)
+    assert "El correo electrónico o la contraseña no son correctos." in refused.get_data(
+        as_text=True)
+    assert_spanish(refused)

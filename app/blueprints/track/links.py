@@ -10,7 +10,9 @@ from __future__ import annotations
 import time
 
 from flask import flash, redirect, session, url_for
+from flask_babel import gettext
 
+from app.core.i18n import N_
 from app.services.followup import follow_up_url
 from app.services.tickets import Opened, ticket_for_token
 from app.web.headers import no_store
@@ -51,14 +53,15 @@ def just_made(reference: str, lookup=ticket_for_token):
     return ticket, link
 
 
-HELD_MAIL = ("We did not email you about this request: that address has had several emails "
-             "from us recently. Keep the private link on this page to follow your request.")
+HELD_MAIL = N_("We did not email you about this request: that address has had several "
+               "emails from us recently. Keep the private link on this page to follow your "
+               "request.")
 
 
 def flash_held_mail(opened: Opened) -> None:
     """Tell the person when their confirmation mail was skipped (the address's quota)."""
     if opened.mail_held:
-        flash(HELD_MAIL, "warning")
+        flash(gettext(HELD_MAIL), "warning")
 
 
 def to_confirmation(opened: Opened, endpoint: str):
