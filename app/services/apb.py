@@ -255,13 +255,18 @@ def _subscriber_from(purpose: str, token: str, max_age: int) -> Subscriber:
 def confirm(token: str, language: str | None = None) -> Subscriber:
     """Confirm a subscription from the emailed link (InvalidToken when forged or expired);
     a language the person chose on the confirm page replaces the one they subscribed in."""
-    subscriber = _subscriber_from("apb-confirm", token, current_app.config["EMAIL_TOKEN_MAX_AGE"])
+    subscriber = subscriber_for_confirm(token)
     subscriber.language = known_language(language) or subscriber.language
     if subscriber.status != CONFIRMED:
         subscriber.status, subscriber.confirmed_at = CONFIRMED, utcnow()
         subscriber.unsubscribed_at = None
         audit.record("apb.confirmed", None, "subscriber", subscriber.id)
     return subscriber
+
+
+def subscriber_for_confirm(token: str) -> Subscriber:
+    """Whose confirmation link this is (InvalidToken when forged or expired)."""
+    return _subscriber_from("apb-confirm", token, current_app.config["EMAIL_TOKEN_MAX_AGE"])
 
 
 def subscriber_for_unsubscribe(token: str) -> Subscriber:

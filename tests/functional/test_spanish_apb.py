@@ -36,3 +36,24 @@ def test_an_issue_reaches_each_subscriber_in_their_language(db, make_issue, make
     ana_html = smtp_server.html_of(ana)
     assert 'lang="es"' in ana_html and "Darse de baja con un clic" in ana_html
     assert "Unsubscribe in one click" in bob_text and 'lang="en"' in smtp_server.html_of(bob)
+
+
+def test_the_mailed_confirm_and_unsubscribe_pages_open_in_the_subscribers_language(
+        client, db, app):
+    """From a mail client that says nothing of its language: Spanish, as subscribed."""
+    from app.models.outbox import OutboxMessage
+    from tests.functional.test_apb import link_in
+    from tests.spanish import assert_spanish
+
+    client.post("/apb/subscribe", data={"email": "ana@example.org"}, headers=SPANISH)
+    message = db.session.scalar(select(OutboxMessage))
+    fresh = app.test_client()  # no language cookie, no Accept-Language
+    confirm = fresh.get(link_in(message, "/apb/confirm/"))
+    assert_spanish(confirm)
+    assert_spanish(fresh.post(link_in(message, "/apb/confirm/")))
+    assert db.session.scalar(select(Subscriber.language)) == "es"
+    from app.services import apb
+
+    subscriber = db.session.scalar(select(Subscriber))
+    unsubscribe_path = "/apb/unsubscribe/" + apb.unsubscribe_url(subscriber).rsplit("/", 1)[1]
+    assert_spanish(fresh.get(unsubscribe_path))

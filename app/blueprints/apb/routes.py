@@ -14,7 +14,7 @@ from app.models.apb import NewsletterIssue
 from app.services import apb
 from app.web.access import public, roles_required
 from app.web.hostile import int_arg, text_arg
-from app.web.language import chosen_language, page_language
+from app.web.language import as_recorded, chosen_language, page_language
 from app.web.rate_limits import SIGNUPS, form_limit
 
 
@@ -67,14 +67,22 @@ def subscribe():
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
 @public
 def confirm(token: str):
-    form = ActionForm()
-    if form.validate_on_submit():
-        try:
-            apb.confirm(token, chosen_language())
-        except tokens.InvalidToken as error:
-            return _bad_link(error)
-        return render_template("apb/confirmed.html", title=_("Subscription confirmed"))
-    return render_template("apb/confirm.html", form=form, title=_("Confirm your subscription"))
+    """The page opens in the language the person subscribed in (the mail's), unless they
+    choose another here; confirming keeps that choice."""
+    try:
+        subscriber = apb.subscriber_for_confirm(token)
+    except tokens.InvalidToken as error:
+        return _bad_link(error)
+    with as_recorded(subscriber.language):
+        form = ActionForm()
+        if form.validate_on_submit():
+            try:
+                apb.confirm(token, chosen_language())
+            except tokens.InvalidToken as error:
+                return _bad_link(error)
+            return render_template("apb/confirmed.html", title=_("Subscription confirmed"))
+        return render_template("apb/confirm.html", form=form,
+                               title=_("Confirm your subscription"))
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
@@ -88,8 +96,9 @@ def unsubscribe(token: str):
             subscriber = apb.unsubscribe(token)
     except tokens.InvalidToken as error:
         return _bad_link(error)
-    return render_template("apb/unsubscribe.html", subscriber=subscriber, token=token,
-                           form=ActionForm(), title=_("Unsubscribe from the APB"))
+    with as_recorded(subscriber.language):
+        return render_template("apb/unsubscribe.html", subscriber=subscriber, token=token,
+                               form=ActionForm(), title=_("Unsubscribe from the APB"))
 
 
 @bp.route("/resubscribe/<token>", methods=["POST"])
