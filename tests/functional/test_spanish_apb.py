@@ -5,9 +5,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.models.apb import Subscriber
-from app.services import apb_sending
+from app.models.outbox import OutboxMessage
+from app.services import apb, apb_sending
 from app.services.outbox import deliver_due
-from tests.spanish import SPANISH, english_left
+from tests.functional.test_apb import link_in
+from tests.spanish import SPANISH, assert_spanish, english_left
 
 
 def test_subscribing_in_spanish_keeps_the_language(client, db):
@@ -41,10 +43,6 @@ def test_an_issue_reaches_each_subscriber_in_their_language(db, make_issue, make
 def test_the_mailed_confirm_and_unsubscribe_pages_open_in_the_subscribers_language(
         client, db, app):
     """From a mail client that says nothing of its language: Spanish, as subscribed."""
-    from app.models.outbox import OutboxMessage
-    from tests.functional.test_apb import link_in
-    from tests.spanish import assert_spanish
-
     client.post("/apb/subscribe", data={"email": "ana@example.org"}, headers=SPANISH)
     message = db.session.scalar(select(OutboxMessage))
     fresh = app.test_client()  # no language cookie, no Accept-Language
@@ -52,8 +50,6 @@ def test_the_mailed_confirm_and_unsubscribe_pages_open_in_the_subscribers_langua
     assert_spanish(confirm)
     assert_spanish(fresh.post(link_in(message, "/apb/confirm/")))
     assert db.session.scalar(select(Subscriber.language)) == "es"
-    from app.services import apb
-
     subscriber = db.session.scalar(select(Subscriber))
     unsubscribe_path = "/apb/unsubscribe/" + apb.unsubscribe_url(subscriber).rsplit("/", 1)[1]
     assert_spanish(fresh.get(unsubscribe_path))
