@@ -24,13 +24,16 @@ def test_recurring_escorts_in_spanish(login_as, db, campus):
     assert_spanish(saved)
     page = soup(saved)
     assert "Todos los días laborables a las 23:15" in page.text
+    assert "Activo" in page.select_one("dl").text  # an acompañamiento: masculine
     skip = page.select_one("form[action$='/skip']")
     day = skip.find("input", {"name": "day"})["value"]
     assert_spanish(client.post(skip["action"], data={"day": day}, headers=SPANISH,
                                follow_redirects=True))
     recurring = db.session.scalar(select(RecurringEscort))
-    assert_spanish(client.post(f"/escorts/recurring/{recurring.id}/cancel", headers=SPANISH,
-                               follow_redirects=True))
+    cancelled = client.post(f"/escorts/recurring/{recurring.id}/cancel", headers=SPANISH,
+                            follow_redirects=True)
+    assert_spanish(cancelled)
+    assert "Cancelado" in soup(cancelled).select_one("dl").text
 
 
 DEVICE = {"device_type": "laptop", "make": "Dell", "model": "Latitude 7440",
