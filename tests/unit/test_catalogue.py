@@ -21,15 +21,16 @@ def spanish():
     return read_catalogue()
 
 
-def ids(catalogue) -> set[str]:
-    return {message.id if isinstance(message.id, str) else message.id[0]
+def ids(catalogue) -> set[tuple[str, str | None]]:
+    """(msgid, msgctxt) of every message: a pgettext context makes a message of its own."""
+    return {(message.id if isinstance(message.id, str) else message.id[0], message.context)
             for message in catalogue if message.id}
 
 
 def test_every_extracted_string_has_a_spanish_translation(extracted, spanish):
     untranslated = sorted(
-        key for key in ids(extracted)
-        if not (found := spanish.get(key)) or not found.string or found.fuzzy)
+        key for key, context in ids(extracted)
+        if not (found := spanish.get(key, context=context)) or not found.string or found.fuzzy)
     assert untranslated == [], "run `make translations` and translate:\n" + "\n".join(untranslated)
 
 
