@@ -270,11 +270,11 @@ def test_outreach_counts_sessions_attendance_devices_and_thefts(supervisor, seed
             session_id=session.id, name=f"P{n}", email=f"p{n}@example.org",
             person_key=f"email:p{n}@example.org", status="attended" if attended else "confirmed",
             attended_at=now if attended else None, promoted_at=now if promoted else None))
+    today = to_local(now).date()  # an installation date is a day on the campus's calendar
     first, second = make_device(), make_device()
-    first.locked_on, second.recovered_at = now.date(), now
+    first.locked_on, second.recovered_at = today, now
     seed(2, now - timedelta(hours=1), 60, kind="incident", category="theft",
          description="Laptop taken")
-    today = to_local(now).date()
     db.session.add_all([WalkTally(day=today, ended_safely=3),
                         WalkTally(day=today - timedelta(days=40), ended_safely=5)])
     db.session.commit()
