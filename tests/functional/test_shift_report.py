@@ -32,12 +32,6 @@ def received(db, make_ticket):
     return make
 
 
-@pytest.fixture()
-def supervisor(client_request):
-    client_request.login("supervisor")
-    return client_request
-
-
 def test_the_night_shift_lists_its_tickets_and_marked_notes_only(supervisor, received, db,
                                                                  make_user):
     dispatcher = make_user(roles=("dispatcher",))

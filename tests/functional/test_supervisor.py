@@ -16,12 +16,6 @@ def ticket_forms(page) -> list[str]:
             if f["action"] not in ("/logout", "/session/extend")]
 
 
-@pytest.fixture()
-def supervisor(client_request):
-    client_request.login("supervisor")
-    return client_request
-
-
 def test_supervisor_reads_the_board_without_bulk_close(supervisor, make_ticket):
     ticket = make_ticket(priority=1, summary="Loud argument in the lobby")
     make_ticket(priority=1, confidential=True, summary="Secret")
