@@ -4,11 +4,13 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app.core.i18n import LazyTextJSON
 from config import load_config
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
     app = Flask(__name__, instance_relative_config=False)
+    app.json = LazyTextJSON(app)
     app.config.from_object(load_config(config_name))
     app.config.update(overrides)
     configure_trusted_hosts(app)

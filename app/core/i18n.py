@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+from flask.json.provider import DefaultJSONProvider
 from flask_babel import force_locale, gettext
 from flask_babel.speaklater import LazyString
 
@@ -37,6 +38,17 @@ class _LazyText(LazyString):
     @property
     def __html__(self):
         raise AttributeError("__html__")
+
+
+class LazyTextJSON(DefaultJSONProvider):
+    """Writes a lazy translation as the plain text it renders to now (in the request's
+    language): a flashed message lives in the session, which is JSON."""
+
+    @staticmethod
+    def default(o):
+        if isinstance(o, LazyString):
+            return str(o)
+        return DefaultJSONProvider.default(o)
 
 
 def lazy_gettext(message: str, **values) -> LazyString:

@@ -85,3 +85,4 @@ def test_the_check_leaves_the_allowed_imports_alone():
             "from app.core.i18n import lazy_gettext as _l\n"
             "import flask_babel\nflask_babel.gettext('a')\n")
     assert offences(fine) == []
+
