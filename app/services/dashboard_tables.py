@@ -67,12 +67,13 @@ def _build_for(filters: Filters) -> Dashboard:
 
 def build(where: Scope, building_id: int | None = None) -> Dashboard:
     hours, counts = dashboard.received_hours(where), dashboard.place_counts(where)
-    places = dashboard.places(counts)
+    places, (categories, thefts) = dashboard.places(counts), dashboard.report_counts(where)
     return Dashboard(
         where, dashboard.volume(where, hours), dashboard.backlog(where, hours),
         response_times.response(where), response_times.worst(where),
-        places.top, dashboard.categories(where), dashboard.outcomes(where),
-        places.repeats, dashboard.outreach(where), dashboard_where.campus(counts, building_id))
+        places.top, categories, dashboard.outcomes(where),
+        places.repeats, dashboard.outreach(where, thefts),
+        dashboard_where.campus(counts, building_id))
 
 
 def plural(n: int, word: str) -> str:

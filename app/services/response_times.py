@@ -21,8 +21,8 @@ from app.extensions import db
 from app.models.base import utcnow
 from app.models.tickets import Ticket
 from app.services.ackclock import (
-    ack_deadline,
     business_sql,
+    deadline_rule,
     duration,
     kind_targets,
     target_seconds_sql,
@@ -163,6 +163,7 @@ def _business_verdicts(base: list, ack, target, now: datetime) -> dict[int, tupl
         select(Ticket.kind, Ticket.priority, Ticket.created_at, Ticket.acknowledged_at)
         .where(*base, business_sql(), Ticket.acknowledged_at.is_(None) | (ack > target)))
     verdicts: dict[int, list[int]] = {}
+    ack_deadline = deadline_rule()
     for kind, priority, created_at, acknowledged_at in rows:
         deadline = ack_deadline(kind, priority, created_at)
         if acknowledged_at is not None or deadline < now:

@@ -169,6 +169,26 @@ def test_places_are_ranked_and_repeats_are_incident_places(supervisor, seed, mak
     assert "Main lobby (3), Ward 4 (2), Garage B (1)" in text(page)
 
 
+def test_categories_follow_the_place_filter_but_outreach_thefts_count_every_place(
+        supervisor, seed, make_location):
+    """One query gives both (dashboard.report_counts): the categories are the scope's, the
+    outreach's thefts the whole campus's, as the outreach figures ignore the filters."""
+    ward, lobby = make_location("Ward 4"), make_location("Main lobby")
+    seed(2, at(18, 11), 60, kind="incident", location_id=ward.id, category="theft",
+         description="Bag taken")
+    seed(2, at(18, 12), 60, kind="incident", location_id=lobby.id, category="theft",
+         description="Phone taken")
+    seed(2, at(18, 13), 60, kind="incident", location_id=lobby.id,
+         category="suspicious_package", description="A box")
+    page = supervisor.get("dashboard.home", _query_string={**WEEK, "location_id": ward.id})
+    assert row_for(page, "categories", "Theft") == ["Theft", "1"]
+    assert row_for(page, "categories", "Suspicious package") == ["Suspicious package", "0"]
+    assert dict(table_rows(page, "outreach"))["Thefts reported"] == "2"
+    escorts = supervisor.get("dashboard.home", _query_string={**WEEK, "kind": "escort"})
+    assert row_for(escorts, "categories", "Theft") == ["Theft", "0"]
+    assert dict(table_rows(escorts, "outreach"))["Thefts reported"] == "2"
+
+
 def test_outcomes_group_tickets_closed_in_the_period(supervisor, seed, db):
     closings = [(RESOLVED, "completed"), (RESOLVED, "assisted"), (RESOLVED, "referred"),
                 (RESOLVED, "nothing_found"), (CANCELLED, "duplicate"), (CANCELLED, "junk"),
