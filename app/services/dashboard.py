@@ -8,10 +8,12 @@ week are the site's (TIMEZONE).
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from itertools import accumulate
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -172,9 +174,9 @@ def backlog(where: Scope, hours: list[tuple[str, str, int]]) -> list[tuple[date,
     open_now = db.session.scalar(
         select(func.count()).select_from(Ticket).where(*base, Ticket.status.in_(OPEN_STATUSES)))
     later = [min(_midnight(day + timedelta(days=1)), now) for day in where.days()]
-    received = [(hour, n) for hour, _kind, n in hours]
-    closed = _counts_after(Ticket.closed_at, base, later[0])
-    return [(day, open_now - _after(received, t) + _after(closed, t))
+    received = _Tally((hour, n) for hour, _kind, n in hours)
+    closed = _Tally(_counts_after(Ticket.closed_at, base, later[0]))
+    return [(day, open_now - received.after(t) + closed.after(t))
             for day, t in zip(where.days(), later, strict=True)]
 
 
@@ -184,11 +186,24 @@ def _counts_after(column, base: list, since: datetime) -> list[tuple[str, int]]:
         select(bucket, func.count()).where(*base, column >= since).group_by(bucket)))
 
 
-def _after(counts: list[tuple[str, int]], moment: datetime) -> int:
-    """Tickets of `counts` (per UTC hour) at or after `moment`, a whole UTC hour or now."""
-    cut = moment.strftime("%Y-%m-%d %H")
-    whole = moment.minute == moment.second == moment.microsecond == 0
-    return sum(n for hour, n in counts if hour > cut or (hour == cut and whole))
+class _Tally:
+    """Counts per UTC hour ("YYYY-MM-DD HH"), asked how many fell at or after a moment:
+    sorted once with running totals, so each day of the backlog is one bisection."""
+
+    def __init__(self, counts) -> None:
+        merged: Counter = Counter()
+        for hour, n in counts:
+            merged[hour] += n
+        self.hours = sorted(merged)
+        self.from_here = list(accumulate(merged[h] for h in reversed(self.hours)))[::-1]
+
+    def after(self, moment: datetime) -> int:
+        """Tickets at or after `moment`, a whole UTC hour or now (its own hour's tickets
+        count only when `moment` is the start of that hour)."""
+        cut = moment.strftime("%Y-%m-%d %H")
+        whole = moment.minute == moment.second == moment.microsecond == 0
+        first = (bisect_left if whole else bisect_right)(self.hours, cut)
+        return self.from_here[first] if first < len(self.hours) else 0
 
 
 # --- where ------------------------------------------------------------------------------
