@@ -5,8 +5,12 @@ are always in English: the division works in English, whatever the cookie says.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
+from babel import support
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel, get_locale
+from wtforms.i18n import messages_path
 
 from app.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, in_language, known_language
 
@@ -52,6 +56,20 @@ def remember_language(response, code: str):
     return response
 
 
+@lru_cache(maxsize=len(LANGUAGES) + 1)
+def _form_messages(language: str) -> support.Translations:
+    return support.Translations.load(messages_path(), [language], domain="wtforms")
+
+
 def init_language(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_language,
                    default_translation_directories="translations")
+
+    @app.before_request
+    def share_form_messages() -> None:
+        """WTForms' own messages ("Not a valid choice") in the page's language, read once
+        per process and language: left to itself Flask-WTF parses that catalogue again in
+        every request that builds a form (a tenth of a board load). It looks for the
+        translations on the request first, and this is what it would have put there."""
+        if request.endpoint != "static":
+            request.wtforms_translations = _form_messages(page_language())

@@ -15,6 +15,7 @@ from app.models.escorts import EscortRequest
 from app.models.tickets import Ticket, TicketEvent
 from tests.functional.test_escorts import form_data
 from tests.helpers import soup
+from tests.spanish import SPANISH
 
 
 def nothing_written(db) -> bool:
@@ -170,3 +171,14 @@ def test_find_form_never_fails(client, db, make_escort, data):
     response = client.post("/track/", data=data)
     assert response.status_code == 400
     assert soup(response).select_one(".error-summary") is not None
+
+
+def test_wtforms_own_messages_follow_each_pages_language(client, db, campus):
+    """WTForms' built-in messages come from a catalogue read once per process and language
+    (app.web.language): a Spanish visitor's forged choice is refused in Spanish, and the
+    English visitor after them still reads English."""
+    spanish = client.post("/escorts/", data=form_data(campus, when="tomorrow"), headers=SPANISH)
+    assert spanish.status_code == 400
+    assert "Opción inválida." in soup(spanish).select_one(".error-summary").get_text()
+    english = client.post("/escorts/", data=form_data(campus, when="tomorrow"))
+    assert "Not a valid choice." in soup(english).select_one(".error-summary").get_text()

@@ -73,7 +73,8 @@ def queue_view():
     form = QueueFilterForm(request.args).fill(
         queue.queue_kinds(), OPEN_STATUSES, queue.cached_choices("locations"),
         queue.cached_choices("officers"), queue.cached_choices("units"))
-    form.validate()
+    if any(field.name in request.args for field in form):
+        form.validate()  # without filters the form holds its defaults: nothing to check
     roles = [role.name for role in current_user.roles]
     return render_template(
         "dispatch/queue.html", title="Dispatch queue", form=form,
