@@ -17,7 +17,7 @@ from itertools import accumulate
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, literal, select
 
 from app.core.timezones import combine, local_now, site_zone, to_local
 from app.extensions import db
@@ -311,6 +311,7 @@ def outreach(where: Scope, thefts: int) -> list[tuple[str, int]]:
         "ALERT devices registered": _count(Device.id, Device.created_at >= start,
                                            Device.created_at < end),
         "Lockdowns done": _count(Device.id, Device.locked_on >= first, Device.locked_on <= last),
+        "Thefts reported": literal(thefts),
         "Devices recovered": _count(Device.id, Device.recovered_at >= start,
                                     Device.recovered_at < end),
         # all that is kept of a walk that ended safely (app.services.walks)
@@ -318,8 +319,7 @@ def outreach(where: Scope, thefts: int) -> list[tuple[str, int]]:
         .where(WalkTally.day >= first, WalkTally.day <= last).scalar_subquery(),
     }
     values = db.session.execute(select(*figures.values())).one()  # one round trip
-    counted = [(label, int(value or 0)) for label, value in zip(figures, values, strict=True)]
-    return [*counted[:6], ("Thefts reported", thefts), *counted[6:]]
+    return [(label, int(value or 0)) for label, value in zip(figures, values, strict=True)]
 
 
 def _count(column, *conditions):
