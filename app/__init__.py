@@ -52,7 +52,7 @@ def check_field_encryption_key(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every table known before the engine is used)
-    from app.core.database import configure_sqlite
+    from app.core.database import configure_postgres, configure_sqlite
     from app.extensions import csrf, db, limiter, login_manager, mail, migrate
     from app.web.actor import init_actor
     from app.web.forms import init_forms
@@ -61,6 +61,7 @@ def register_extensions(app: Flask) -> None:
 
     db.init_app(app)
     configure_sqlite(app)
+    configure_postgres(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     csrf.init_app(app)
     init_forms()

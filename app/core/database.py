@@ -10,6 +10,9 @@ rolls back on any error, so a use case writes everything or nothing. A use case 
 another one joins the open transaction: only the outermost level commits or rolls back.
 `separately` runs a small write (an audited refusal) in its own short transaction, after the
 outermost use case has ended, so it outlives that use case's rollback.
+
+On PostgreSQL a web request reads outside a transaction until a use case begins one
+(`configure_postgres`): a page that only reads sends no BEGIN and no ROLLBACK.
 """
 from __future__ import annotations
 
@@ -17,10 +20,11 @@ import functools
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
-from flask import Flask
+from flask import Flask, has_request_context
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.orm import Session
 
 from app.extensions import db
 
@@ -58,17 +62,76 @@ def _install_sqlite_hooks(engine: Engine, busy_ms: int) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def configure_postgres(app: Flask) -> None:
+    """Reads outside a transaction for web requests on PostgreSQL (a no-op elsewhere).
+
+    A request's reads before any use case (the session row, a page's queries) run in the
+    driver's autocommit mode: each statement sees the latest committed rows, exactly as it
+    would inside a READ COMMITTED transaction, and the page saves the BEGIN and the
+    teardown's ROLLBACK, two of a board load's five round trips. A use case starts a real
+    transaction with an explicit BEGIN (`begin_write`), and so does a flush that somehow
+    comes first, so every write stays in one transaction. Connections go back to the pool
+    out of autocommit; the worker, the CLI and the tests' own sessions never use it.
+    """
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "postgresql":
+        return
+
+    @event.listens_for(engine, "checkin")
+    def out_of_autocommit(dbapi_connection, _record) -> None:
+        if dbapi_connection is not None and dbapi_connection.autocommit:
+            dbapi_connection.autocommit = False  # IDLE here: the pool's reset rolled back
+
+    _install_session_hooks()
+
+
+_session_hooks_installed = False
+
+
+def _install_session_hooks() -> None:
+    global _session_hooks_installed
+    if _session_hooks_installed:
+        return
+    _session_hooks_installed = True
+
+    @event.listens_for(Session, "after_begin")
+    def read_outside_transaction(session, _transaction, connection) -> None:
+        if (connection.dialect.name == "postgresql" and has_request_context()
+                and not session.info.get(OPEN)):
+            connection.connection.driver_connection.autocommit = True
+
+    @event.listens_for(Session, "before_flush")
+    def write_inside_transaction(session, _context, _instances) -> None:
+        _begin_explicitly(session)
+
+
+def _begin_explicitly(session: Session) -> None:
+    """BEGIN on a connection that reads outside a transaction (PostgreSQL, a request),
+    unless one is open already."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    driver = session.connection().connection.driver_connection
+    if driver.autocommit and driver.info.transaction_status == _IDLE:
+        driver.execute("BEGIN")
+
+
+_IDLE = 0  # psycopg.pq.TransactionStatus.IDLE
+
+
 def begin_write() -> None:
     """Start a fresh transaction that holds the write lock from its first statement.
 
     On SQLite this is BEGIN IMMEDIATE, so whatever the request read before is committed away
     first (reads only: a service calls this before it changes anything). On PostgreSQL the
-    request's transaction simply goes on: each statement sees the latest committed rows, and
+    request's connection simply goes on: each statement sees the latest committed rows, and
     row locks and constraints do the rest, so the extra commit would only cost a round trip
-    and reload what was already loaded.
+    and reload what was already loaded. Its reads so far ran outside a transaction
+    (`configure_postgres`): the use case's transaction starts here, with BEGIN.
     """
     session = db.session()
     if session.get_bind().dialect.name != "sqlite":
+        _begin_explicitly(session)
         return
     if session.in_transaction():
         session.commit()

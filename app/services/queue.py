@@ -221,7 +221,7 @@ def board_marker() -> tuple:
     event of a non-confidential ticket, the newest officer status event, and the open
     non-confidential tickets' count and newest row change (every UPDATE of a ticket sets
     updated_at). One statement, served by the open-board partial index and the event ids'."""
-    return tuple(db.session.execute(_marker_statement()).one())
+    return tuple(db.session.connection().execute(_marker_statement()).one())
 
 
 @functools.cache
