@@ -78,6 +78,15 @@ def configure_postgres(app: Flask) -> None:
     if engine.dialect.name != "postgresql":
         return
 
+    @event.listens_for(engine, "before_cursor_execute")
+    def stream_inside_transaction(connection, _cursor, _statement, _params, context, _many):
+        # A streamed read (yield_per: a CSV export) is a server-side cursor, which lives
+        # only inside a transaction; the request's teardown rolls it back.
+        if context is not None and context.execution_options.get("stream_results"):
+            driver = connection.connection.driver_connection
+            if driver.autocommit and driver.info.transaction_status == _IDLE:
+                driver.execute("BEGIN")
+
     @event.listens_for(engine, "checkin")
     def out_of_autocommit(dbapi_connection, _record) -> None:
         if dbapi_connection is not None and dbapi_connection.autocommit:
@@ -140,37 +149,68 @@ def begin_write() -> None:
 
 OPEN = "portal_use_case_open"  # session.info: a use case owns the current transaction
 AFTERWARDS = "portal_use_case_afterwards"  # session.info: writes to make once it has ended
+AGAIN = "portal_use_case_again"  # session.info: the use case runs a second time (RunAgain)
+
+
+class RunAgain(Exception):  # noqa: N818 (an instruction, not an error)
+    """Raised inside a use case when the database refused an insert that a careful second
+    run can handle (a unique key taken at the same moment): the outermost use case rolls
+    back, forgets its `separately` writes, and runs once more with `running_again()` True.
+
+    It lets the common case go without a savepoint (two round trips per insert) while a
+    double submit or a random reference already taken still ends in one record."""
 
 
 def in_use_case() -> bool:
     return bool(db.session.info.get(OPEN))
 
 
+def running_again() -> bool:
+    """True in the second run of a use case after RunAgain: take the careful path."""
+    return bool(db.session.info.get(AGAIN))
+
+
 def use_case(fn: Callable[P, R]) -> Callable[P, R]:
     """Run a service function as one transaction: commit at its end, roll back on error.
 
     Called while another use case runs, it joins that transaction and neither commits nor
-    rolls back: the outermost use case decides for both.
+    rolls back: the outermost use case decides for both, and runs again once after
+    RunAgain.
     """
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         if in_use_case():
             return fn(*args, **kwargs)
-        begin_write()
-        db.session.info[OPEN] = True
         try:
-            result = fn(*args, **kwargs)
-            db.session.commit()
-        except BaseException:
-            db.session.rollback()
-            raise
-        finally:
-            db.session.info.pop(OPEN, None)
-            _run_afterwards()
-        return result
+            return _run(fn, args, kwargs)
+        except RunAgain:
+            db.session.info[AGAIN] = True
+            try:
+                return _run(fn, args, kwargs)
+            finally:
+                db.session.info.pop(AGAIN, None)
 
     return wrapper
+
+
+def _run(fn: Callable[..., R], args, kwargs) -> R:
+    begin_write()
+    db.session.info[OPEN] = True
+    try:
+        result = fn(*args, **kwargs)
+        db.session.commit()
+    except RunAgain:
+        db.session.rollback()
+        db.session.info.pop(AFTERWARDS, None)  # the second run asks for its own
+        raise
+    except BaseException:
+        db.session.rollback()
+        raise
+    finally:
+        db.session.info.pop(OPEN, None)
+        _run_afterwards()
+    return result
 
 
 def separately(write: Callable[[], object]) -> None:

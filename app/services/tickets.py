@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.core import actor as actors
 from app.core import tokens
+from app.core.database import RunAgain, in_use_case, running_again
 from app.extensions import db
 from app.models.accounts import User
 from app.models.tickets import Ticket, TicketEvent
@@ -63,10 +64,11 @@ def open_ticket(
     added and the earlier ticket is returned with `duplicate=True` (its token is not known
     any more, so the caller shows the confirmation without a new link).
 
-    The unique constraints on submission_key and reference do the checking: the ticket is
-    flushed once inside a savepoint, and only a refused insert costs a look-up (a double
-    submit) or a fresh reference (a random reference already taken), instead of two
-    SELECTs before every insert.
+    The unique constraints on submission_key and reference do the checking, with no
+    SELECT before the insert: the ticket is flushed as it is, and a refused insert (a
+    double submit, a random reference already taken) makes the use case run again
+    (RunAgain), where the ticket is flushed inside a savepoint and a refusal costs a
+    look-up or a fresh reference. The savepoint's two round trips are paid only then.
     """
     token = tokens.new_token()
     ticket.access_token_hash = tokens.hash_token(token)
@@ -77,6 +79,25 @@ def open_ticket(
         ticket.requester = actor
     ticket.events.append(TicketEvent(kind="created", to_status=ticket.status, body=created_note,
                                      visible_to_requester=True))
+    if in_use_case() and not running_again():
+        ticket.reference = tokens.new_reference(type(ticket).REFERENCE_PREFIX)
+        db.session.add(ticket)
+        try:
+            db.session.flush()
+        except IntegrityError as refused:
+            raise RunAgain from refused
+    else:
+        existing = _add_carefully(ticket, submission_key)
+        if existing is not None:
+            return Opened(existing, None, duplicate=True)
+    audit.record("ticket.created", actor, "ticket", ticket.reference,
+                 detail=f"kind={ticket.kind} priority=P{ticket.priority}", ip=audit_ip)
+    return Opened(ticket, token)
+
+
+def _add_carefully(ticket: Ticket, submission_key: str | None) -> Ticket | None:
+    """Flush `ticket` inside a savepoint, drawing references until one is free; the earlier
+    ticket of the same `submission_key` when there is one (then nothing is added)."""
     for _ in range(REFERENCE_ATTEMPTS):
         ticket.reference = tokens.new_reference(type(ticket).REFERENCE_PREFIX)
         try:
@@ -88,11 +109,9 @@ def open_ticket(
         except IntegrityError:
             existing = find_by_submission(submission_key)
             if existing is not None:
-                return Opened(existing, None, duplicate=True)
+                return existing
             continue
-        audit.record("ticket.created", actor, "ticket", ticket.reference,
-                     detail=f"kind={ticket.kind} priority=P{ticket.priority}", ip=audit_ip)
-        return Opened(ticket, token)
+        return None
     raise RuntimeError("could not find a free reference")
 
 

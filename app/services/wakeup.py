@@ -1,8 +1,8 @@
 """Waking the open streams of this process when an event is committed anywhere.
 
 - PostgreSQL: every transaction that writes a TicketEvent or OfficerStatusEvent also runs
-  `pg_notify('portal_events', '')` (an `after_flush` hook, so in the same transaction: it
-  is delivered only if the change commits). One thread per process LISTENs on its own
+  `pg_notify('portal_events', '')`, from a trigger on the event tables (app.models.notify),
+  so it is delivered only if the change commits. One thread per process LISTENs on its own
   connection and wakes every stream of the process.
 - SQLite (development, one machine): the same thread checks the newest event ids every
   LIVE_POLL_SECONDS (one cheap query per process, not per stream).
@@ -17,35 +17,14 @@ import os
 import threading
 
 from flask import Flask
-from sqlalchemy import event, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models.live import OfficerStatusEvent
+from app.models.notify import CHANNEL
 from app.models.tickets import TicketEvent
 
-CHANNEL = "portal_events"
-LIVE_MODELS = (TicketEvent, OfficerStatusEvent)
 log = logging.getLogger(__name__)
-
-
-def _notify_after_flush(session: Session, _context) -> None:
-    if not any(isinstance(obj, LIVE_MODELS) for obj in session.new):
-        return
-    connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql(f"SELECT pg_notify('{CHANNEL}', '')")
-
-
-_installed = False
-
-
-def install_notify() -> None:
-    """Send NOTIFY with every flush that adds an event (once per process)."""
-    global _installed
-    if not _installed:
-        event.listen(Session, "after_flush", _notify_after_flush)
-        _installed = True
 
 
 class Hub:

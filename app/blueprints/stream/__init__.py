@@ -6,13 +6,6 @@ from flask import Blueprint
 bp = Blueprint("stream", __name__, url_prefix="/live")
 
 
-@bp.record_once
-def _install(_state) -> None:
-    from app.services.wakeup import install_notify
-
-    install_notify()
-
-
 @bp.app_template_global("live_attributes")
 def _live_attributes(ticket=None, endpoint=None, since=None):
     from app.blueprints.stream.live import live_attributes
