@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.accounts import User
-from app.models.audit import AuditRecord
+from app.models.audit import AuditRecord, head_follows
 from app.models.base import utcnow
 
 # WITHDRAWN: the admin took the request back before any advocate decided.
@@ -64,3 +64,6 @@ class AdvocateAuditHead(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     last_seq: Mapped[int] = mapped_column(default=0)
     last_hash: Mapped[str] = mapped_column(String(64))
+
+
+head_follows(AdvocateAuditEvent.__table__, AdvocateAuditHead.__table__)

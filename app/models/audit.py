@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import DDL, ForeignKey, String, Table, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -44,10 +44,42 @@ class AuditEvent(AuditRecord, db.Model):
 
 
 class AuditChainHead(db.Model):
-    """One row holding the last sequence number and hash; locked while appending."""
+    """One row holding the last sequence number and hash; locked while appending, and
+    moved on by the database itself with each record inserted (`head_follows`)."""
 
     __tablename__ = "audit_chain_head"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     last_seq: Mapped[int] = mapped_column(default=0)
     last_hash: Mapped[str] = mapped_column(String(64), default="0" * 64)
+
+
+def head_follows_statements(events: str, head: str) -> dict[str, list[str]]:
+    """The statements that make inserting into `events` move the chain's `head` row on to
+    the new record, by dialect. The appender still locks the head first (that orders the
+    chain); the trigger saves it an UPDATE while it holds the lock, which every other
+    audited write waits on. The migration `audit2head` writes the same statements."""
+    # Table names of our own, not input.
+    update = f"UPDATE {head} SET last_seq = NEW.seq, last_hash = NEW.hash WHERE id = 1"  # noqa: S608
+    return {
+        "postgresql": [
+            f"CREATE OR REPLACE FUNCTION {head}_follows() RETURNS trigger LANGUAGE plpgsql "
+            f"AS $$ BEGIN {update}; RETURN NULL; END $$",
+            f"CREATE TRIGGER {events}_moves_head AFTER INSERT ON {events} "
+            f"FOR EACH ROW EXECUTE FUNCTION {head}_follows()",
+        ],
+        "sqlite": [
+            f"CREATE TRIGGER {events}_moves_head AFTER INSERT ON {events} "
+            f"BEGIN {update}; END",
+        ],
+    }
+
+
+def head_follows(events: Table, head: Table) -> None:
+    """Create the head-moving trigger with `events` (create_all: the tests, `make run`)."""
+    for dialect, statements in head_follows_statements(events.name, head.name).items():
+        for statement in statements:
+            event.listen(events, "after_create", DDL(statement).execute_if(dialect=dialect))
+
+
+head_follows(AuditEvent.__table__, AuditChainHead.__table__)

@@ -23,7 +23,7 @@ from app.extensions import db
 from app.models.accounts import User
 from app.models.advocacy import AdvocateAuditEvent, AdvocateAuditHead
 from app.models.base import utcnow
-from app.services.audit_chain import GENESIS, locked_head, signed_in, signing_keys
+from app.services.audit_chain import GENESIS, advance, locked_head, signed_in, signing_keys
 
 DV_PREFIX = "DVA-"
 
@@ -59,7 +59,7 @@ def record(action: str, actor: User | None, obj_type: str, obj_id: object, detai
         object_type=obj_type, object_id=str(obj_id)[:64], detail=detail[:2000],
         ip_address=ip_address, prev_hash=head.last_hash, key_id=key_id)
     event.hash = digest(event, keys)
-    head.last_seq, head.last_hash = event.seq, event.hash
+    advance(head, event)
     db.session.add(event)
     return event
 

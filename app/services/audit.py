@@ -28,7 +28,7 @@ from app.models.audit import AuditChainHead, AuditEvent
 from app.models.base import utcnow
 from app.ops.jobs import periodic
 from app.services import advocate_audit
-from app.services.audit_chain import GENESIS, locked_head, signed_in, signing_keys
+from app.services.audit_chain import GENESIS, advance, locked_head, signed_in, signing_keys
 
 LEGACY_KEY_ID = "legacy"  # rows written before the chain was keyed (plain SHA-256)
 log = logging.getLogger(__name__)
@@ -101,7 +101,7 @@ def record(
         key_id=key_id,
     )
     event.hash = _digest(event, keys)
-    head.last_seq, head.last_hash = event.seq, event.hash
+    advance(head, event)
     db.session.add(event)
     return event
 

@@ -7,6 +7,7 @@ import functools
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
 from app.models.accounts import User
@@ -46,6 +47,14 @@ def _head_query(head_class):
     """Built once per chain: every audited use case runs it, and building the statement
     (and its cache key) each time cost about as much CPU as running it."""
     return select(head_class).where(head_class.id == 1).with_for_update()
+
+
+def advance(head, record) -> None:
+    """Note in the locked `head` that `record` is the chain's newest, without an UPDATE:
+    inserting the record moves the head's row (a trigger, app.models.audit.head_follows),
+    and a second record in the same transaction reads the head from here."""
+    set_committed_value(head, "last_seq", record.seq)
+    set_committed_value(head, "last_hash", record.hash)
 
 
 def signed_in(actor: User | None) -> User | None:

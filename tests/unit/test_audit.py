@@ -84,3 +84,34 @@ def test_concurrent_writers_keep_the_chain_intact(app, db):
     seqs = db.session.scalars(select(AuditEvent.seq).order_by(AuditEvent.seq)).all()
     assert seqs == list(range(1, 52))
     assert audit.verify_chain() is None
+
+
+def test_a_record_forged_by_plain_sql_moves_the_head_but_fails_verification(app, db):
+    """Inserting a record moves the head (a trigger), whoever inserts it: a row appended
+    without the key is still caught, and a chain cut back afterwards too."""
+    write_many(2)
+    db.session.execute(text(
+        "INSERT INTO audit_event (seq, occurred_at, actor_label, action, object_type, "
+        "object_id, detail, prev_hash, hash, key_id) SELECT 3, occurred_at, 'x', 'forged', "
+        "'', '', '', hash, :fake, key_id FROM audit_event WHERE seq = 2"), {"fake": "f" * 64})
+    db.session.commit()
+    assert audit.current_head()[0] == 3
+    assert audit.verify_chain().seq == 3
+
+
+@use_case
+def write_three_in_one_transaction() -> None:
+    for n in range(3):
+        audit.record("test.same_transaction", None, "thing", n)
+
+
+def test_an_audited_use_case_sends_no_update_of_the_head(app, db):
+    from tests.functional.test_query_counts import counted_queries
+
+    write(0)  # the head exists
+    with counted_queries() as sent:
+        write_three_in_one_transaction()
+    assert not [s for s in sent if s.startswith("UPDATE audit_chain_head")], sent
+    assert len([s for s in sent if s.startswith("SELECT audit_chain_head")]) == 3
+    assert audit.current_head()[0] == 4
+    assert audit.verify_chain() is None

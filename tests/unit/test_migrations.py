@@ -130,3 +130,31 @@ def test_existing_places_survive_as_buildings_and_landmarks_under_a_campus(empty
         ("Research Tower", "building", "Main campus", "campus"),
     ]
     assert {r[0] for r in rows} >= {7, 8}
+
+
+def test_the_migrated_database_moves_the_audit_heads_and_notifies(empty_database):
+    """Triggers are not part of autogenerate's comparison: the migrations' own are checked
+    here (app.models.audit.head_follows, and app.models.notify on PostgreSQL)."""
+    flask_db(empty_database, "upgrade")
+    engine = create_engine(empty_database)
+    try:
+        with engine.begin() as connection:
+            for events, head in (("audit_event", "audit_chain_head"),
+                                 ("advocate_audit_event", "advocate_audit_head")):
+                connection.execute(text(f"DELETE FROM {head}"))  # genesis may be there
+                connection.execute(text(
+                    f"INSERT INTO {head} (id, last_seq, last_hash) VALUES (1, 0, :h)"),
+                    {"h": "0" * 64})
+                connection.execute(text(
+                    f"INSERT INTO {events} (seq, occurred_at, actor_label, action, "
+                    "object_type, object_id, detail, prev_hash, hash, key_id) VALUES "
+                    "(1, CURRENT_TIMESTAMP, '', 'a', '', '', '', :p, :h, '1')"),
+                    {"p": "0" * 64, "h": "a" * 64})
+                assert connection.execute(text(
+                    f"SELECT last_seq, last_hash FROM {head}")).one() == (1, "a" * 64)
+            if engine.dialect.name == "postgresql":
+                triggers = set(connection.scalars(text(
+                    "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")))
+                assert {"ticket_event_notify", "officer_status_event_notify"} <= triggers
+    finally:
+        engine.dispose()
