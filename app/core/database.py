@@ -11,7 +11,7 @@ another one joins the open transaction: only the outermost level commits or roll
 `separately` runs a small write (an audited refusal) in its own short transaction, after the
 outermost use case has ended, so it outlives that use case's rollback.
 
-On PostgreSQL a web request reads outside a transaction until a use case begins one
+On PostgreSQL a GET request reads outside a transaction until a use case begins one
 (`configure_postgres`): a page that only reads sends no BEGIN and no ROLLBACK.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ import functools
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
-from flask import Flask, has_request_context
+from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -63,9 +63,9 @@ def _install_sqlite_hooks(engine: Engine, busy_ms: int) -> None:
 
 
 def configure_postgres(app: Flask) -> None:
-    """Reads outside a transaction for web requests on PostgreSQL (a no-op elsewhere).
+    """Reads outside a transaction for GET requests on PostgreSQL (a no-op elsewhere).
 
-    A request's reads before any use case (the session row, a page's queries) run in the
+    A page's reads before any use case (the session row, a page's queries) run in the
     driver's autocommit mode: each statement sees the latest committed rows, exactly as it
     would inside a READ COMMITTED transaction, and the page saves the BEGIN and the
     teardown's ROLLBACK, two of a board load's five round trips. A use case starts a real
@@ -95,6 +95,9 @@ def configure_postgres(app: Flask) -> None:
     _install_session_hooks()
 
 
+# The requests that read outside a transaction. A POST nearly always runs a use case, so
+# its connection starts one as the driver does (no explicit BEGIN to send).
+READING_METHODS = frozenset({"GET", "HEAD"})
 _session_hooks_installed = False
 
 
@@ -107,7 +110,7 @@ def _install_session_hooks() -> None:
     @event.listens_for(Session, "after_begin")
     def read_outside_transaction(session, _transaction, connection) -> None:
         if (connection.dialect.name == "postgresql" and has_request_context()
-                and not session.info.get(OPEN)):
+                and request.method in READING_METHODS and not session.info.get(OPEN)):
             connection.connection.driver_connection.autocommit = True
 
     @event.listens_for(Session, "before_flush")
