@@ -17,12 +17,14 @@ On PostgreSQL a GET request reads outside a transaction until a use case begins 
 from __future__ import annotations
 
 import functools
+import select
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
@@ -62,6 +64,15 @@ def _install_sqlite_hooks(engine: Engine, busy_ms: int) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def engine_options(config) -> dict:
+    """SQLALCHEMY_ENGINE_OPTIONS for the configured database: on PostgreSQL the pool's ping
+    gives way to the socket check installed by `configure_postgres` (`_closed_by_server`)."""
+    options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
+    if str(config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
+        options["pool_pre_ping"] = False
+    return options
+
+
 def configure_postgres(app: Flask) -> None:
     """Reads outside a transaction for GET requests on PostgreSQL (a no-op elsewhere).
 
@@ -92,7 +103,27 @@ def configure_postgres(app: Flask) -> None:
         if dbapi_connection is not None and dbapi_connection.autocommit:
             dbapi_connection.autocommit = False  # IDLE here: the pool's reset rolled back
 
+    @event.listens_for(engine, "checkout")
+    def refuse_closed(dbapi_connection, _record, _proxy) -> None:
+        if _closed_by_server(dbapi_connection):
+            raise DisconnectionError("the server closed this connection")  # pool: next one
+
     _install_session_hooks()
+
+
+def _closed_by_server(dbapi_connection) -> bool:
+    """Whether the server has ended this idle pooled connection (a restart, a failover,
+    pg_terminate_backend): its socket then holds the server's goodbye and end of file,
+    where an idle connection's holds nothing. This is `pool_pre_ping`'s check without its
+    round trip (`engine_options` turns that off for PostgreSQL); anything unexpected
+    waiting counts as closed, which costs one new connection, never a failed request."""
+    if dbapi_connection.closed:
+        return True
+    try:
+        readable, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
+    except (OSError, ValueError):
+        return True
+    return bool(readable)
 
 
 # The requests that read outside a transaction. A POST nearly always runs a use case, so
