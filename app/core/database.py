@@ -90,10 +90,13 @@ def configure_postgres(app: Flask) -> None:
         return
 
     @event.listens_for(engine, "before_cursor_execute")
-    def stream_inside_transaction(connection, _cursor, _statement, _params, context, _many):
-        # A streamed read (yield_per: a CSV export) is a server-side cursor, which lives
-        # only inside a transaction; the request's teardown rolls it back.
-        if context is not None and context.execution_options.get("stream_results"):
+    def lock_or_stream_inside_transaction(connection, _cursor, statement, _params, context,
+                                          _many):
+        # A locking read holds its lock only inside a transaction, and a streamed read
+        # (yield_per: a CSV export) is a server-side cursor, which lives only inside one;
+        # outside a use case the request's teardown rolls that transaction back.
+        streamed = context is not None and context.execution_options.get("stream_results")
+        if streamed or " FOR UPDATE" in statement or " FOR NO KEY UPDATE" in statement:
             driver = connection.connection.driver_connection
             if driver.autocommit and driver.info.transaction_status == _IDLE:
                 driver.execute("BEGIN")

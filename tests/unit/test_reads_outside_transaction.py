@@ -10,7 +10,8 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import create_engine, event, select, text
+from sqlalchemy.exc import OperationalError
 
 from app.core.database import use_case
 from app.extensions import db as _db
@@ -101,3 +102,25 @@ def test_connections_go_back_to_the_pool_out_of_autocommit(app, login_as, db):
         _db.session.rollback()
         _db.session.remove()
     assert committed_actions(db) == []
+
+
+def test_a_locking_read_outside_a_use_case_still_holds_its_lock(app, db, make_user):
+    """`SELECT ... FOR UPDATE` in a GET, outside any use case, would lock nothing in the
+    driver's autocommit mode: it begins a transaction, and the lock holds until the end."""
+    user = make_user()
+    other = create_engine(db.engine.url.render_as_string(hide_password=False))
+    try:
+        with app.test_request_context("/"):
+            locked = _db.session.scalars(
+                select(User).where(User.id == user.id).with_for_update()).one()
+            assert locked.id == user.id
+            with other.connect() as connection, pytest.raises(OperationalError):
+                connection.execute(text(
+                    "SELECT id FROM \"user\" WHERE id = :id FOR UPDATE NOWAIT"),
+                    {"id": user.id})
+            _db.session.remove()
+        with other.connect() as connection:  # released with the request's session
+            connection.execute(text(
+                "SELECT id FROM \"user\" WHERE id = :id FOR UPDATE NOWAIT"), {"id": user.id})
+    finally:
+        other.dispose()
