@@ -87,9 +87,6 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'portal.sqlite3'}"
     )
-    # Each pooled connection is checked before use, so pages work again as soon as the
-    # database is back: with a ping on SQLite, and on PostgreSQL by looking at its socket
-    # (app.core.database.configure_postgres), which saves every request a round trip.
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SQLITE_BUSY_TIMEOUT_MS = env_int("SQLITE_BUSY_TIMEOUT_MS", 5000)
 

@@ -17,14 +17,13 @@ On PostgreSQL a GET request reads outside a transaction until a use case begins 
 from __future__ import annotations
 
 import functools
-import select
+import re
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
@@ -64,15 +63,6 @@ def _install_sqlite_hooks(engine: Engine, busy_ms: int) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def engine_options(config) -> dict:
-    """SQLALCHEMY_ENGINE_OPTIONS for the configured database: on PostgreSQL the pool's ping
-    gives way to the socket check installed by `configure_postgres` (`_closed_by_server`)."""
-    options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
-    if str(config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
-        options["pool_pre_ping"] = False
-    return options
-
-
 def configure_postgres(app: Flask) -> None:
     """Reads outside a transaction for GET requests on PostgreSQL (a no-op elsewhere).
 
@@ -80,8 +70,8 @@ def configure_postgres(app: Flask) -> None:
     driver's autocommit mode: each statement sees the latest committed rows, exactly as it
     would inside a READ COMMITTED transaction, and the page saves the BEGIN and the
     teardown's ROLLBACK, two of a board load's five round trips. A use case starts a real
-    transaction with an explicit BEGIN (`begin_write`), and so does a flush that somehow
-    comes first, so every write stays in one transaction. Connections go back to the pool
+    transaction with an explicit BEGIN (`begin_write`), and so do a flush and any statement
+    but a plain read that come first, so every write stays in one transaction. Connections go back to the pool
     out of autocommit; the worker, the CLI and the tests' own sessions never use it.
     """
     with app.app_context():
@@ -90,13 +80,14 @@ def configure_postgres(app: Flask) -> None:
         return
 
     @event.listens_for(engine, "before_cursor_execute")
-    def lock_or_stream_inside_transaction(connection, _cursor, statement, _params, context,
-                                          _many):
-        # A locking read holds its lock only inside a transaction, and a streamed read
-        # (yield_per: a CSV export) is a server-side cursor, which lives only inside one;
-        # outside a use case the request's teardown rolls that transaction back.
+    def write_lock_or_stream_inside_transaction(connection, _cursor, statement, _params,
+                                                context, _many):
+        # Only a plain read runs outside a transaction. A write (a Core UPDATE, a
+        # SAVEPOINT), a locking read (its lock lasts only as long as a transaction) and a
+        # streamed read (a server-side cursor lives only inside one) begin one; outside a
+        # use case the request's teardown rolls it back.
         streamed = context is not None and context.execution_options.get("stream_results")
-        if streamed or " FOR UPDATE" in statement or " FOR NO KEY UPDATE" in statement:
+        if streamed or not _PLAIN_READ.match(statement) or _LOCKING.search(statement):
             driver = connection.connection.driver_connection
             if driver.autocommit and driver.info.transaction_status == _IDLE:
                 driver.execute("BEGIN")
@@ -106,27 +97,7 @@ def configure_postgres(app: Flask) -> None:
         if dbapi_connection is not None and dbapi_connection.autocommit:
             dbapi_connection.autocommit = False  # IDLE here: the pool's reset rolled back
 
-    @event.listens_for(engine, "checkout")
-    def refuse_closed(dbapi_connection, _record, _proxy) -> None:
-        if _closed_by_server(dbapi_connection):
-            raise DisconnectionError("the server closed this connection")  # pool: next one
-
     _install_session_hooks()
-
-
-def _closed_by_server(dbapi_connection) -> bool:
-    """Whether the server has ended this idle pooled connection (a restart, a failover,
-    pg_terminate_backend): its socket then holds the server's goodbye and end of file,
-    where an idle connection's holds nothing. This is `pool_pre_ping`'s check without its
-    round trip (`engine_options` turns that off for PostgreSQL); anything unexpected
-    waiting counts as closed, which costs one new connection, never a failed request."""
-    if dbapi_connection.closed:
-        return True
-    try:
-        readable, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
-    except (OSError, ValueError):
-        return True
-    return bool(readable)
 
 
 # The requests that read outside a transaction. A POST nearly always runs a use case, so
@@ -163,6 +134,9 @@ def _begin_explicitly(session: Session) -> None:
 
 
 _IDLE = 0  # psycopg.pq.TransactionStatus.IDLE
+_PLAIN_READ = re.compile(r"\s*SELECT\b", re.IGNORECASE)
+_LOCKING = re.compile(r"\bFOR\s+(NO\s+KEY\s+UPDATE|UPDATE|KEY\s+SHARE|SHARE)\b",
+                      re.IGNORECASE)
 
 
 def begin_write() -> None:

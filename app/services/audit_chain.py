@@ -49,12 +49,18 @@ def _head_query(head_class):
     return select(head_class).where(head_class.id == 1).with_for_update()
 
 
+HEADS = "portal_audit_heads"  # session.info: the locked heads this session has advanced
+
+
 def advance(head, record) -> None:
     """Note in the locked `head` that `record` is the chain's newest, without an UPDATE:
     inserting the record moves the head's row (a trigger, app.models.audit.head_follows),
-    and a second record in the same transaction reads the head from here."""
+    and a second record in the same transaction reads the head from here, even before the
+    first is flushed. The session holds an unchanged object only weakly, so the head is
+    kept here: otherwise it could be collected and read again from a row not yet moved."""
     set_committed_value(head, "last_seq", record.seq)
     set_committed_value(head, "last_hash", record.hash)
+    db.session.info.setdefault(HEADS, {})[type(head)] = head
 
 
 def signed_in(actor: User | None) -> User | None:

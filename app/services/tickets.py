@@ -85,6 +85,8 @@ def open_ticket(
         try:
             db.session.flush()
         except IntegrityError as refused:
+            if not _unique_key_taken(refused):
+                raise  # a real constraint bug: say so, do not run again
             raise RunAgain from refused
     else:
         existing = _add_carefully(ticket, submission_key)
@@ -93,6 +95,13 @@ def open_ticket(
     audit.record("ticket.created", actor, "ticket", ticket.reference,
                  detail=f"kind={ticket.kind} priority=P{ticket.priority}", ip=audit_ip)
     return Opened(ticket, token)
+
+
+def _unique_key_taken(error: IntegrityError) -> bool:
+    """A unique constraint refused the insert (PostgreSQL's 23505, SQLite's message): the
+    only refusal that a second run can handle."""
+    orig = error.orig
+    return getattr(orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(orig)
 
 
 def _add_carefully(ticket: Ticket, submission_key: str | None) -> Ticket | None:

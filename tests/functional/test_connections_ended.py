@@ -1,6 +1,7 @@
 """When PostgreSQL ends the pool's connections (a restart, a failover, an administrator),
-the next page and the next form work: a pooled connection the server has closed is never
-handed to a request (app.core.database: its socket holds the server's goodbye)."""
+the next page and the next form work: the pool pings each connection before a request gets
+it (`pool_pre_ping`). A check of the socket alone was tried and refused: a connection that
+a firewall or a crashed host dropped says nothing until it is used."""
 from __future__ import annotations
 
 import time

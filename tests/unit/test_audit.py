@@ -1,10 +1,13 @@
 """The audit trail is tamper-evident: `flask audit verify` finds changed and missing rows."""
 from __future__ import annotations
 
+import gc
+
 import pytest
 from sqlalchemy import select, text
 
 from app.core.database import use_case
+from app.extensions import db as _db
 from app.models.audit import AuditEvent
 from app.services import audit
 from tests.helpers import run_threads
@@ -114,4 +117,24 @@ def test_an_audited_use_case_sends_no_update_of_the_head(app, db):
     assert not [s for s in sent if s.startswith("UPDATE audit_chain_head")], sent
     assert len([s for s in sent if s.startswith("SELECT audit_chain_head")]) == 3
     assert audit.current_head()[0] == 4
+    assert audit.verify_chain() is None
+
+
+@use_case
+def write_four_some_without_autoflush() -> None:
+    audit.record("test.autoflush", None, "thing", 1)
+    audit.record("test.autoflush", None, "thing", 2)
+    with _db.session.no_autoflush:
+        gc.collect()  # the session holds an unchanged head only weakly
+        audit.record("test.no_autoflush", None, "thing", 3)
+        gc.collect()
+        audit.record("test.no_autoflush", None, "thing", 4)
+
+
+def test_records_added_before_any_flush_still_chain_in_order(app, db):
+    write(0)
+    write_four_some_without_autoflush()
+    db.session.rollback()
+    seqs = db.session.scalars(select(AuditEvent.seq).order_by(AuditEvent.seq)).all()
+    assert seqs == [1, 2, 3, 4, 5]
     assert audit.verify_chain() is None

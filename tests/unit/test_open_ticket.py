@@ -2,12 +2,16 @@
 a refused insert runs the use case again, carefully (app.core.database.RunAgain)."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from app.core import tokens
+from app.core.database import use_case
 from app.models.audit import AuditEvent
 from app.models.escorts import EscortRequest
 from app.models.tickets import TicketEvent
+from app.services.tickets import open_ticket
 from tests.functional.test_query_counts import escort_form
 from tests.helpers import run_threads
 
@@ -57,3 +61,14 @@ def test_a_reference_taken_twice_at_once_still_opens_both_tickets(db, make_escor
     second = make_escort()
     assert second.reference == "ESC-ZZZZZ3" and not second.duplicate
     assert db.session.scalar(select(func.count(EscortRequest.id))) == 2
+
+
+def test_a_refusal_that_is_not_a_taken_key_is_raised_as_it_is(app, db):
+    """Only a unique key taken at the same moment runs the use case again: a real
+    constraint fault (here a place that does not exist) is reported, once."""
+    ticket = EscortRequest(summary="To nowhere", contact_phone="555-0100",
+                           location_id=10**9)
+    with pytest.raises(IntegrityError):
+        use_case(open_ticket)(ticket, None, "fk-fault-1234")
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(EscortRequest.id))) == 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import create_engine, event, select, text
+from sqlalchemy import create_engine, event, select, text, update
 from sqlalchemy.exc import OperationalError
 
 from app.core.database import use_case
@@ -104,7 +104,19 @@ def test_connections_go_back_to_the_pool_out_of_autocommit(app, login_as, db):
     assert committed_actions(db) == []
 
 
-def test_a_locking_read_outside_a_use_case_still_holds_its_lock(app, db, make_user):
+def test_a_write_outside_a_use_case_in_a_get_is_rolled_back_with_the_request(app, db,
+                                                                              make_user):
+    user = make_user(name="Pat Before")
+    with app.test_request_context("/"):
+        _db.session.scalars(select(User)).all()
+        _db.session.execute(update(User).where(User.id == user.id).values(name="Pat After"))
+        _db.session.remove()  # the request ends without a use case committing it
+    with app.app_context():
+        assert _db.session.get(User, user.id).name == "Pat Before"
+
+
+@pytest.mark.parametrize("read", [False, True], ids=["for-update", "for-share"])
+def test_a_locking_read_outside_a_use_case_still_holds_its_lock(app, db, make_user, read):
     """`SELECT ... FOR UPDATE` in a GET, outside any use case, would lock nothing in the
     driver's autocommit mode: it begins a transaction, and the lock holds until the end."""
     user = make_user()
@@ -112,7 +124,7 @@ def test_a_locking_read_outside_a_use_case_still_holds_its_lock(app, db, make_us
     try:
         with app.test_request_context("/"):
             locked = _db.session.scalars(
-                select(User).where(User.id == user.id).with_for_update()).one()
+                select(User).where(User.id == user.id).with_for_update(read=read)).one()
             assert locked.id == user.id
             with other.connect() as connection, pytest.raises(OperationalError):
                 connection.execute(text(
