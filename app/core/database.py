@@ -71,8 +71,9 @@ def configure_postgres(app: Flask) -> None:
     would inside a READ COMMITTED transaction, and the page saves the BEGIN and the
     teardown's ROLLBACK, two of a board load's five round trips. A use case starts a real
     transaction with an explicit BEGIN (`begin_write`), and so do a flush and any statement
-    but a plain read that come first, so every write stays in one transaction. Connections go back to the pool
-    out of autocommit; the worker, the CLI and the tests' own sessions never use it.
+    but a plain read that come first, so every write stays in one transaction. Connections
+    go back to the pool out of autocommit; the worker, the CLI and the tests' own sessions
+    never use it.
     """
     with app.app_context():
         engine = db.engine
