@@ -70,8 +70,9 @@ def configure_postgres(app: Flask) -> None:
     driver's autocommit mode: each statement sees the latest committed rows, exactly as it
     would inside a READ COMMITTED transaction, and the page saves the BEGIN and the
     teardown's ROLLBACK, two of a board load's five round trips. A use case starts a real
-    transaction with an explicit BEGIN (`begin_write`), and so do a flush and any statement
-    but a plain read that come first, so every write stays in one transaction. Connections
+    transaction with an explicit BEGIN (`begin_write`), and so does any statement but a
+    plain read that comes first (a flush's INSERT, a Core UPDATE, a locking read), so every
+    write stays in one transaction. Connections
     go back to the pool out of autocommit; the worker, the CLI and the tests' own sessions
     never use it.
     """
@@ -89,9 +90,7 @@ def configure_postgres(app: Flask) -> None:
         # use case the request's teardown rolls it back.
         streamed = context is not None and context.execution_options.get("stream_results")
         if streamed or not _PLAIN_READ.match(statement) or _LOCKING.search(statement):
-            driver = connection.connection.driver_connection
-            if driver.autocommit and driver.info.transaction_status == _IDLE:
-                driver.execute("BEGIN")
+            _begin_on(connection.connection.driver_connection)
 
     @event.listens_for(engine, "checkin")
     def out_of_autocommit(dbapi_connection, _record) -> None:
@@ -119,17 +118,15 @@ def _install_session_hooks() -> None:
                 and request.method in READING_METHODS and not session.info.get(OPEN)):
             connection.connection.driver_connection.autocommit = True
 
-    @event.listens_for(Session, "before_flush")
-    def write_inside_transaction(session, _context, _instances) -> None:
-        _begin_explicitly(session)
-
 
 def _begin_explicitly(session: Session) -> None:
-    """BEGIN on a connection that reads outside a transaction (PostgreSQL, a request),
-    unless one is open already."""
-    if session.get_bind().dialect.name != "postgresql":
-        return
-    driver = session.connection().connection.driver_connection
+    """BEGIN on the session's connection if it reads outside a transaction (PostgreSQL)."""
+    if session.get_bind().dialect.name == "postgresql":
+        _begin_on(session.connection().connection.driver_connection)
+
+
+def _begin_on(driver) -> None:
+    """BEGIN on a psycopg connection in autocommit mode, unless a transaction is open."""
     if driver.autocommit and driver.info.transaction_status == _IDLE:
         driver.execute("BEGIN")
 
