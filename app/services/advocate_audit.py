@@ -23,7 +23,7 @@ from app.extensions import db
 from app.models.accounts import User
 from app.models.advocacy import AdvocateAuditEvent, AdvocateAuditHead
 from app.models.base import utcnow
-from app.services.audit_chain import GENESIS, advance, locked_head, signed_in, signing_keys
+from app.services.audit_chain import GENESIS, append, signed_in, signing_keys
 
 DV_PREFIX = "DVA-"
 
@@ -50,18 +50,14 @@ def record(action: str, actor: User | None, obj_type: str, obj_id: object, detai
            ip_address: str | None) -> AdvocateAuditEvent:
     """Append to the DV chain inside the caller's transaction."""
     key_id, keys = signing_keys()
-    head = locked_head(AdvocateAuditHead)
     who = signed_in(actor)
     event = AdvocateAuditEvent(
-        seq=head.last_seq + 1, occurred_at=utcnow(),
+        occurred_at=utcnow(),
         actor_id=who.id if who else None,
         actor_label=who.email if who else "anonymous", action=action,
         object_type=obj_type, object_id=str(obj_id)[:64], detail=detail[:2000],
-        ip_address=ip_address, prev_hash=head.last_hash, key_id=key_id)
-    event.hash = digest(event, keys)
-    advance(head, event)
-    db.session.add(event)
-    return event
+        ip_address=ip_address, key_id=key_id)
+    return append(event, AdvocateAuditHead, lambda chained: digest(chained, keys))
 
 
 def verify_chain() -> AdvocateAuditEvent | None:

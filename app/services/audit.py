@@ -28,7 +28,7 @@ from app.models.audit import AuditChainHead, AuditEvent
 from app.models.base import utcnow
 from app.ops.jobs import periodic
 from app.services import advocate_audit
-from app.services.audit_chain import GENESIS, advance, locked_head, signed_in, signing_keys
+from app.services.audit_chain import GENESIS, append, signed_in, signing_keys
 
 LEGACY_KEY_ID = "legacy"  # rows written before the chain was keyed (plain SHA-256)
 log = logging.getLogger(__name__)
@@ -85,10 +85,8 @@ def record(
     if advocate_audit.is_confidential(action, obj_id):
         return advocate_audit.record(action, actor, obj_type, obj_id, detail, address)
     key_id, keys = signing_keys()
-    head = locked_head(AuditChainHead)
     actor_obj = signed_in(actor)
     event = AuditEvent(
-        seq=head.last_seq + 1,
         occurred_at=utcnow(),
         actor_id=actor_obj.id if actor_obj else None,
         actor_label=actor_obj.email if actor_obj else "anonymous",
@@ -97,13 +95,9 @@ def record(
         object_id=str(obj_id)[:64],
         detail=detail[:2000],
         ip_address=address,
-        prev_hash=head.last_hash,
         key_id=key_id,
     )
-    event.hash = _digest(event, keys)
-    advance(head, event)
-    db.session.add(event)
-    return event
+    return append(event, AuditChainHead, lambda chained: _digest(chained, keys))
 
 
 def record_refusal(

@@ -7,8 +7,8 @@ import functools
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm.attributes import set_committed_value
 
+from app.core.inserts import insert_new
 from app.extensions import db
 from app.models.accounts import User
 
@@ -31,36 +31,38 @@ def signing_keys() -> tuple[str, dict[str, bytes]]:
     return current_id, keys
 
 
-def locked_head(head_class):
-    """The chain's one head row (last sequence number and hash), locked until the caller's
-    transaction ends so that appends are serialised; created at genesis if missing."""
-    head = db.session.scalars(_head_query(head_class)).first()
+def append(event, head_class, digest):
+    """Give `event` the next place in its chain (sequence number and previous hash), sign it
+    with `digest(event)` and insert it, in the caller's transaction.
+
+    The chain's one head row is locked (FOR UPDATE) until that transaction ends, so that
+    appends are serialised. Inserting the record moves the head row (a trigger,
+    app.models.audit.head_follows), so a second record in the same transaction reads the
+    moved head, and no UPDATE is sent while the lock is held. The head is created at
+    genesis if missing.
+
+    What the use case changed so far is flushed first, as a query's autoflush would: every
+    use case then locks the rows it changes before the head, never after, and two of them
+    cannot deadlock on a ticket and the head (tests/unit/test_dispatch_concurrency.py).
+    """
+    db.session.flush()
+    connection = db.session.connection()
+    table = head_class.__table__
+    head = connection.execute(_head_query(table)).first()
     if head is None:
-        head = head_class(id=1, last_seq=0, last_hash=GENESIS)
-        db.session.add(head)
-        db.session.flush()
-    return head
+        connection.execute(table.insert().values(id=1, last_seq=0, last_hash=GENESIS))
+        head = (0, GENESIS)
+    event.seq, event.prev_hash = head[0] + 1, head[1]
+    event.hash = digest(event)
+    insert_new(event)
+    return event
 
 
 @functools.cache
-def _head_query(head_class):
+def _head_query(table):
     """Built once per chain: every audited use case runs it, and building the statement
     (and its cache key) each time cost about as much CPU as running it."""
-    return select(head_class).where(head_class.id == 1).with_for_update()
-
-
-HEADS = "portal_audit_heads"  # session.info: the locked heads this session has advanced
-
-
-def advance(head, record) -> None:
-    """Note in the locked `head` that `record` is the chain's newest, without an UPDATE:
-    inserting the record moves the head's row (a trigger, app.models.audit.head_follows),
-    and a second record in the same transaction reads the head from here, even before the
-    first is flushed. The session holds an unchanged object only weakly, so the head is
-    kept here: otherwise it could be collected and read again from a row not yet moved."""
-    set_committed_value(head, "last_seq", record.seq)
-    set_committed_value(head, "last_hash", record.hash)
-    db.session.info.setdefault(HEADS, {})[type(head)] = head
+    return select(table.c.last_seq, table.c.last_hash).where(table.c.id == 1).with_for_update()
 
 
 def signed_in(actor: User | None) -> User | None:
