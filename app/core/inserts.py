@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 
 from sqlalchemy import inspect
-from sqlalchemy.orm import ONETOMANY, make_transient_to_detached
+from sqlalchemy.orm import MANYTOMANY, MANYTOONE, ONETOMANY, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
@@ -48,20 +48,7 @@ def _insert(obj: object, connection, added: list) -> None:
     _take_keys_of_parents(mapper, obj)
     mapper.dispatch.before_insert(mapper, connection, state)
     for table in _tables(mapper):
-        values = {column.key: value for column in table.columns
-                  if (value := _value(state, mapper, column)) is not _DEFAULT}
-        if mapper.version_id_col is not None and mapper.version_id_col.table is table:
-            values[mapper.version_id_col.key] = mapper.version_id_generator(None)
-        result = connection.execute(_statement(table), values)
-        written = dict(result.last_inserted_params())
-        written.update(zip((c.key for c in table.primary_key), result.inserted_primary_key,
-                           strict=True))
-        for column in table.columns:
-            key = mapper.get_property_by_column(column).key
-            if column.key in written:
-                set_committed_value(obj, key, written[column.key])
-            else:  # a default only the database knows: read when first used
-                state.dict.pop(key, None)
+        _insert_row(obj, mapper, table, connection)
     mapper.dispatch.after_insert(mapper, connection, state)
     added.append(obj)
     for prop in mapper.relationships:
@@ -71,6 +58,45 @@ def _insert(obj: object, connection, added: list) -> None:
                     setattr(child, prop.mapper.get_property_by_column(child_column).key,
                             getattr(obj, mapper.get_property_by_column(parent_column).key))
                 _insert(child, connection, added)
+        elif prop.direction is MANYTOMANY and state.dict.get(prop.key):
+            _link(obj, prop, connection)
+
+
+def _insert_row(obj: object, mapper, table, connection) -> None:
+    """INSERT `obj`'s row of `table`, then set on `obj` every value written (defaults and
+    the key the database gave included)."""
+    state = inspect(obj)
+    values = {column.key: value for column in table.columns
+              if (value := _value(state, mapper, column)) is not _DEFAULT}
+    if mapper.version_id_col is not None and mapper.version_id_col.table is table:
+        values[mapper.version_id_col.key] = mapper.version_id_generator(None)
+    result = connection.execute(_statement(table), values)
+    written = dict(result.last_inserted_params())
+    written.update(zip((c.key for c in table.primary_key), result.inserted_primary_key,
+                       strict=True))
+    for column in table.columns:
+        key = mapper.get_property_by_column(column).key
+        if column.key in written:
+            set_committed_value(obj, key, written[column.key])
+        else:  # a default only the database knows: read when first used
+            state.dict.pop(key, None)
+
+
+def _link(obj: object, prop, connection) -> None:
+    """The rows of a many-to-many collection's table (a lockdown's devices). The objects
+    linked must be in the database already; a collection with a reverse side is refused,
+    since that side would write the same rows again at the flush."""
+    if prop._reverse_property:
+        raise ValueError(f"{prop} has a reverse side: insert_new cannot link it")
+    rows = []
+    for other in inspect(obj).dict[prop.key]:
+        row = {}
+        for own_column, link_column in prop.synchronize_pairs:
+            row[link_column.key] = getattr(obj, prop.parent.get_property_by_column(own_column).key)
+        for other_column, link_column in prop.secondary_synchronize_pairs:
+            row[link_column.key] = _key_of(other, prop.mapper, other_column, prop)
+        rows.append(row)
+    connection.execute(prop.secondary.insert(), rows)
 
 
 def _take_keys_of_parents(mapper, obj: object) -> None:
@@ -80,16 +106,22 @@ def _take_keys_of_parents(mapper, obj: object) -> None:
     what the use case changed so far is written at its commit, as before."""
     state = inspect(obj)
     for prop in mapper.relationships:
-        if prop.direction is ONETOMANY or state.dict.get(prop.key) is None:
+        if prop.direction is not MANYTOONE or state.dict.get(prop.key) is None:
             continue
-        parent = state.dict[prop.key]
-        if inspect(parent).key is None and parent in db.session:
-            db.session.flush()
         for parent_column, own_column in prop.synchronize_pairs:
-            key = getattr(parent, prop.mapper.get_property_by_column(parent_column).key)
-            if key is None:
-                raise ValueError(f"{prop} refers to an object without a key")
-            setattr(obj, mapper.get_property_by_column(own_column).key, key)
+            setattr(obj, mapper.get_property_by_column(own_column).key,
+                    _key_of(state.dict[prop.key], prop.mapper, parent_column, prop))
+
+
+def _key_of(other: object, other_mapper, column, prop):
+    """`other`'s value of `column` (its key), flushing the session first when `other` is
+    still pending there; ValueError when it has none."""
+    if inspect(other).key is None and other in db.session:
+        db.session.flush()
+    key = getattr(other, other_mapper.get_property_by_column(column).key)
+    if key is None:
+        raise ValueError(f"{prop} refers to an object without a key")
+    return key
 
 
 def _value(state, mapper, column):

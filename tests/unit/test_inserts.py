@@ -100,3 +100,17 @@ def test_an_object_already_in_the_session_is_refused_and_nothing_is_written(db, 
         insert_new(escort)
     db.session.rollback()
     assert db.session.scalar(select(Ticket).where(Ticket.reference == "ESC-INSESS")) is None
+
+
+def test_a_lockdown_inserted_directly_links_its_devices(db, make_device):
+    from app.models.devices import LockdownRequest
+
+    first, second = make_device(), make_device()
+    lockdown = LockdownRequest(summary="Cable two laptops", preferred_times="Mornings",
+                               reference="LCK-DIRECT", access_token_hash="d" * 64,
+                               devices=[first, second])
+    insert_new(lockdown)
+    db.session.commit()
+    db.session.expire_all()
+    again = db.session.get(LockdownRequest, lockdown.id)
+    assert [d.id for d in again.devices] == sorted([first.id, second.id])
