@@ -9,6 +9,9 @@ An anonymous reporter is then traceable neither by address nor by link.
 """
 from __future__ import annotations
 
+import functools
+import re
+
 from gunicorn.glogging import Logger
 
 from app.ops.logging import redact
@@ -20,12 +23,32 @@ ADDRESS_ATOMS = {"h", "{x-forwarded-for}i", "{x-real-ip}i", "{forwarded}i",
 ACCESS_LOG_FORMAT = '%(t)s "%(r)s" %(s)s %(b)s %(M)sms'
 
 
+_ATOM = re.compile(r"%\(([^)]+)\)s")
+
+
+@functools.cache
+def used_atoms(log_format: str) -> frozenset[str]:
+    """The atoms `log_format` writes, as gunicorn names them (headers and environ lower
+    case)."""
+    return frozenset(name.lower() if name.startswith("{") else name
+                     for name in _ATOM.findall(log_format))
+
+
 class RedactingLogger(Logger):
+    """Only the atoms the format writes are kept, each made safe; gunicorn writes "-" for
+    any other. So a handler that reads the record's arguments sees nothing unsafe either,
+    and the few atoms of a line are redacted, not the forty headers and environ values of
+    every request (which cost about 5% of an escort submit's CPU)."""
+
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
-        for name, value in atoms.items():
-            if name in ADDRESS_ATOMS:
-                atoms[name] = "-"
-            elif isinstance(value, str) and name not in {"t", "s", "m", "H"}:
-                atoms[name] = redact(value)
-        return atoms
+        return {name: _safe(name, atoms[name])
+                for name in used_atoms(self.cfg.access_log_format) if name in atoms}
+
+
+def _safe(name: str, value):
+    if name in ADDRESS_ATOMS:
+        return "-"
+    if isinstance(value, str) and name not in {"t", "s", "m", "H"}:
+        return redact(value)
+    return value

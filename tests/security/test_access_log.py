@@ -32,20 +32,33 @@ PATHS = [
 ]
 
 
-def gunicorn_logger():
+class KeepRecords(logging.Handler):
+    """What a handler of the access log is given (a JSON formatter reads record.args)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def gunicorn_logger(log_format: str | None = None, *extra: logging.Handler):
     settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     cfg = Config()
     for name in ("access_log_format", "logger_class", "accesslog"):
         cfg.set(name, settings[name])
+    if log_format:
+        cfg.set("access_log_format", log_format)
     logger = cfg.logger_class(cfg)
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
-    logger.access_log.handlers = [handler]
+    logger.access_log.handlers = [handler, *extra]
     return logger, stream
 
 
-def access_line(path: str) -> str:
-    logger, stream = gunicorn_logger()
+def access_line(path: str, log_format: str | None = None, *extra: logging.Handler) -> str:
+    logger, stream = gunicorn_logger(log_format, *extra)
     raw_path, _, query = path.partition("?")
     environ = {
         "REQUEST_METHOD": "GET", "RAW_URI": path, "PATH_INFO": raw_path,
@@ -66,6 +79,22 @@ def test_the_access_log_line_has_no_address_and_no_token(path):
     assert ADDRESS not in line and FORWARDED not in line
     assert TOKEN not in line and f"/{SHORT}" not in line and f"={SHORT}" not in line, line
     assert "[redacted]" in line
+
+
+def test_an_operator_who_logs_more_atoms_still_gets_no_address_and_no_token():
+    line = access_line(f"/track/RPT-7K3Q9M/{TOKEN}", '%(h)s %({x-forwarded-for}i)s '
+                       '%({X-Real-IP}i)s %(f)s %(a)s %(U)s %(q)s "%(r)s" %(s)s')
+    assert ADDRESS not in line and FORWARDED not in line and TOKEN not in line, line
+    assert "Mozilla/5.0" in line and "/track/RPT-7K3Q9M/[redacted]" in line
+
+
+def test_a_log_handler_is_given_no_address_and_no_token_in_the_record():
+    kept = KeepRecords()
+    access_line(f"/track/?token={SHORT}&link=/track/RPT-7K3Q9M/{TOKEN}", None, kept)
+    [record] = kept.records
+    given = repr(record.args) + repr(record.__dict__)
+    assert ADDRESS not in given and FORWARDED not in given, given
+    assert TOKEN not in given and f"={SHORT}" not in given, given
 
 
 def test_the_request_path_stays_readable_for_operators():
