@@ -53,12 +53,14 @@ def check_field_encryption_key(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every table known before the engine is used)
     from app.core.database import configure_postgres, configure_sqlite
+    from app.core.pool import engine_options
     from app.extensions import csrf, db, limiter, login_manager, mail, migrate
     from app.web.actor import init_actor
     from app.web.forms import init_forms
     from app.web.language import init_language
     from app.web.sessions import init_login
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     db.init_app(app)
     configure_sqlite(app)
     configure_postgres(app)

@@ -27,6 +27,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
+from app.core.pool import install_checks
 from app.extensions import db
 
 P = ParamSpec("P")
@@ -80,6 +81,8 @@ def configure_postgres(app: Flask) -> None:
         engine = db.engine
     if engine.dialect.name != "postgresql":
         return
+
+    install_checks(engine, app.config["DATABASE_PING_AFTER_IDLE_SECONDS"])
 
     @event.listens_for(engine, "before_cursor_execute")
     def write_lock_or_stream_inside_transaction(connection, _cursor, statement, _params,
