@@ -86,10 +86,9 @@ def _plan(obj: object, connection, rows: list[_Row], parent: tuple = ()) -> None
             source = parent[0] if parent else None
         else:  # a subclass row: its key is the base row's
             keyed, source = tuple(c.key for c in table.primary_key), first
-        values = {column.key: _value(state, mapper, column) for column in table.columns
-                  if column.key not in keyed}
-        rows.append(_Row(obj, mapper, table, {k: v for k, v in values.items()
-                                              if v is not _DEFAULT}, keyed, source))
+        values = {column.key: value for column in table.columns if column.key not in keyed
+                  and (value := _value(state, mapper, column)) is not _DEFAULT}
+        rows.append(_Row(obj, mapper, table, values, keyed, source))
     for prop in mapper.relationships:
         if prop.direction is ONETOMANY and prop.key in state.dict:
             for child in state.dict[prop.key] or ():
@@ -127,7 +126,8 @@ def _insert_in_one_statement(rows: list[_Row], connection) -> None:
     keys = connection.execute(statement, params).one()
     for i, key in zip(returning, keys, strict=True):
         rows[i].key = key
-    _fill_keys(rows)
+    for row in rows:
+        _take_source_key(row, rows)
 
 
 @functools.lru_cache(maxsize=64)
@@ -166,19 +166,19 @@ def _key_name(table, quote) -> str:
 
 def _insert_row_by_row(rows: list[_Row], connection) -> None:
     for row in rows:
-        _fill_keys(rows, row)
+        _take_source_key(row, rows)
         result = connection.execute(_statement(row.table), row.values)
         [row.key] = result.inserted_primary_key
 
 
-def _fill_keys(rows: list[_Row], only: _Row | None = None) -> None:
-    """Give each row the key of its source row (or its own key from its values)."""
-    for row in [only] if only is not None else rows:
-        if row.source is not None:
-            row.values.update({key: rows[row.source].key for key in row.keyed})
-        if row.key is None:
-            [pk] = row.table.primary_key
-            row.key = row.values.get(pk.key)
+def _take_source_key(row: _Row, rows: list[_Row]) -> None:
+    """Fill the row's keyed columns with its source row's key; a row whose own key is among
+    its values (a subclass row, a DV ticket's id) has that key."""
+    if row.source is not None:
+        row.values.update({key: rows[row.source].key for key in row.keyed})
+    if row.key is None:
+        [pk] = row.table.primary_key
+        row.key = row.values.get(pk.key)
 
 
 def _mark_written(row: _Row) -> None:
@@ -226,7 +226,7 @@ def _link(obj: object, prop, connection) -> None:
         for other_column, link_column in prop.secondary_synchronize_pairs:
             row[link_column.key] = _key_of(other, prop.mapper, other_column, prop)
         rows.append(row)
-    connection.execute(prop.secondary.insert(), rows)
+    connection.execute(_statement(prop.secondary), rows)
 
 
 def _key_of(other: object, other_mapper, column, prop):

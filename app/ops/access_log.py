@@ -23,6 +23,7 @@ ADDRESS_ATOMS = {"h", "{x-forwarded-for}i", "{x-real-ip}i", "{forwarded}i",
 ACCESS_LOG_FORMAT = '%(t)s "%(r)s" %(s)s %(b)s %(M)sms'
 
 
+PLAIN_ATOMS = frozenset({"t", "s", "m", "H"})  # time, status, method, protocol: nothing to hide
 _ATOM = re.compile(r"%\(([^)]+)\)s")
 
 
@@ -49,6 +50,6 @@ class RedactingLogger(Logger):
 def _safe(name: str, value):
     if name in ADDRESS_ATOMS:
         return "-"
-    if isinstance(value, str) and name not in {"t", "s", "m", "H"}:
+    if isinstance(value, str) and name not in PLAIN_ATOMS:
         return redact(value)
     return value

@@ -125,7 +125,7 @@ def write_four_some_without_autoflush() -> None:
     audit.record("test.autoflush", None, "thing", 1)
     audit.record("test.autoflush", None, "thing", 2)
     with _db.session.no_autoflush:
-        gc.collect()  # the session holds an unchanged head only weakly
+        gc.collect()  # nothing held in memory between records: each reads the moved head
         audit.record("test.no_autoflush", None, "thing", 3)
         gc.collect()
         audit.record("test.no_autoflush", None, "thing", 4)
