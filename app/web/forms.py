@@ -1,10 +1,12 @@
 """Form pieces every feature shares: validators, fields and the double-submit key."""
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 import unicodedata
 
+from flask import session
 from flask_babel import gettext
 from markupsafe import Markup, escape
 from wtforms import (
@@ -94,19 +96,49 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
+SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
+SESSION_NONCE = "form_nonce"
+
+
+def _session_nonce() -> str:
+    """This browser session's own random value, made the first time a form is shown."""
+    nonce = session.get(SESSION_NONCE)
+    if not isinstance(nonce, str):
+        nonce = session[SESSION_NONCE] = secrets.token_urlsafe(16)
+    return nonce
+
+
 class SubmissionKeyField(HiddenField):
     """A random key made when the form is first shown: the same submission sent twice
-    (double click, back and resubmit) carries the same key and makes one record."""
+    (double click, back and resubmit) carries the same key and makes one record.
+
+    `data` is what the services store: a digest of the key and the browser session's own
+    nonce, so a key copied from someone else's page makes its own record instead of being
+    taken for theirs. A key that is sent but malformed is refused (our pages never send
+    one, and silently dropping it would turn off the double-submit check); a form sent
+    with no key at all (a script) is not checked for doubles."""
+
+    raw: str | None = None
+    mangled = False
 
     def process_formdata(self, valuelist):
-        super().process_formdata(valuelist)
-        if not re.fullmatch(r"[A-Za-z0-9_-]{16,64}", self.data or ""):
-            self.data = None
+        sent = valuelist[0] if valuelist else None
+        self.raw = sent if sent and SUBMISSION_KEY.fullmatch(sent) else None
+        self.mangled = sent is not None and self.raw is None
+        self.data = hashlib.sha256(f"{_session_nonce()}:{self.raw}".encode()).hexdigest(
+        ) if self.raw else None
+
+    def pre_validate(self, form):
+        if self.mangled:
+            raise ValidationError(gettext(
+                "This form could not be matched to the page it came from. Check your answers "
+                "and send it again."))
 
     def _value(self):
-        if not self.data:
-            self.data = secrets.token_urlsafe(24)
-        return self.data
+        _session_nonce()
+        if not self.raw:
+            self.raw = secrets.token_urlsafe(24)
+        return self.raw
 
 
 def select_choices(pairs, placeholder: str | None = None) -> list[SelectChoice]:

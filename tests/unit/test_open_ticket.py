@@ -35,14 +35,20 @@ def test_a_double_submit_returns_the_first_reference(db, make_escort):
 
 
 def test_a_double_submit_sent_six_times_at_once_makes_one_ticket(app, db, campus):
-    """The tired user's double tap, six times over, on the run's database (PostgreSQL does
-    not serialise the writers): every tap is answered like the first, and one ticket,
-    one first event and one audit record are written."""
+    """The tired user's double tap, six times over from one browser (its session cookie),
+    on the run's database (PostgreSQL does not serialise the writers): every tap is
+    answered like the first, and one ticket, one first event and one audit record are
+    written."""
     form = escort_form(campus)
+    browser = app.test_client()
+    browser.get("/escorts/")  # the page that was shown: it gives the session its nonce
+    cookie = browser.get_cookie("session")
     statuses: list[int] = []
 
     def tap() -> None:
-        statuses.append(app.test_client().post("/escorts/", data=form).status_code)
+        client = app.test_client()
+        client.set_cookie(cookie.key, cookie.value)
+        statuses.append(client.post("/escorts/", data=form).status_code)
 
     db.session.commit()  # the taps write from their own sessions: no stale snapshot here
     run_threads(tap, [()] * 6, timeout=60)
