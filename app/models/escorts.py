@@ -73,9 +73,6 @@ class EscortRequest(PlaceLabels, Ticket):
     KIND_LABEL = N_("Escort")
     REFERENCE_PREFIX = "ESC"
 
-    def build_summary(self) -> str:
-        return f"Escort from {self.from_label} to {self.to_label}"[:200]
-
     @property
     def requester_summary(self):
         """The summary in the requester's language (the stored one is dispatch's English)."""

@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 
 from app.core.database import use_case
 from app.core.i18n import in_language
@@ -20,9 +20,8 @@ from app.extensions import db
 from app.models.accounts import User
 from app.models.base import utcnow
 from app.models.escorts import EscortRequest, RecurringEscort, RecurringEscortSkip
-from app.models.locations import Location
 from app.ops.jobs import periodic
-from app.services import audit
+from app.services import audit, locations
 from app.services.followup import follow_up_url
 from app.services.mail_quota import enqueue_typed
 from app.services.tickets import Opened, open_ticket
@@ -82,40 +81,34 @@ DESCRIBE_PLACE = {"start": _l("Describe the start place."),
                   "destination": _l("Describe the destination place.")}
 
 
-def _resolve(place: Place, which: str, known: dict[int, Location]
-             ) -> tuple[Location | None, str | None]:
+def _resolve(place: Place, which: str) -> Place:
     if place.location_id is not None:
-        location = known.get(place.location_id)
-        if location is None or not location.active:
+        if locations.choosable(place.location_id) is None:
             raise EscortError(CHOOSE_PLACE[which])
-        return location, None
+        return Place(place.location_id)
     other = (place.other or "").strip()
     if not other:
         raise EscortError(DESCRIBE_PLACE[which])
-    return None, other[:200]
+    return Place(other=other[:200])
 
 
-# Built once: every escort request runs it (a statement built per call cost a third of
-# what running it does).
-_PLACES = select(Location).where(Location.id.in_(bindparam("ids", expanding=True)))
-
-
-def check_places(origin: Place, destination: Place) -> tuple:
-    """((location, other), (location, other)) of a trip's two ends, checked (EscortError):
-    a known active place or a description each, and not the same place twice. Escorts and
-    virtual walks share it."""
-    ids = {p.location_id for p in (origin, destination) if p.location_id is not None}
-    # Both places in one query (held here: the session's identity map keeps no strong
-    # references, so a loaded-and-dropped Location would be fetched again).
-    known = {loc.id: loc for loc in db.session.scalars(
-        _PLACES, {"ids": sorted(ids)})} if ids else {}
-    start = _resolve(origin, "start", known)
-    end = _resolve(destination, "destination", known)
-    same_location = start[0] is not None and start[0] is end[0]
-    same_text = start[1] and end[1] and start[1].casefold() == end[1].casefold()
+def check_places(origin: Place, destination: Place) -> tuple[Place, Place]:
+    """A trip's two ends, checked (EscortError): each a place a person may choose now
+    (app.services.locations.choosable) or a description, and not the same place twice.
+    Escorts, recurring escorts and virtual walks share it."""
+    start, end = _resolve(origin, "start"), _resolve(destination, "destination")
+    same_location = start.location_id is not None and start.location_id == end.location_id
+    same_text = start.other and end.other and start.other.casefold() == end.other.casefold()
     if same_location or same_text:
         raise EscortError(_l("The start and the destination are the same place."))
     return start, end
+
+
+def label(place: Place) -> str:
+    """How a checked end reads: the place's name, or the person's description."""
+    if place.location_id is None:
+        return place.other or ""
+    return locations.places()[place.location_id].name
 
 
 # --- one-off escorts --------------------------------------------------------------------
@@ -139,17 +132,17 @@ def _check_party(party_size: int) -> None:
 def build_escort(origin: Place, destination: Place, requested_for: datetime | None,
                  party_size: int, needs: str | None) -> EscortRequest:
     """A new, unsaved EscortRequest, its places checked, with summary and priority."""
-    (from_loc, from_other), (to_loc, to_other) = check_places(origin, destination)
+    start, end = check_places(origin, destination)
     _check_party(party_size)
     scheduled = requested_for is not None
-    escort = EscortRequest(
-        from_location=from_loc, from_other=from_other, to_location=to_loc, to_other=to_other,
+    return EscortRequest(
+        from_location_id=start.location_id, from_other=start.other,
+        to_location_id=end.location_id, to_other=end.other,
         requested_for=requested_for, scheduled=scheduled, party_size=party_size,
         needs=(needs or "").strip()[:500] or None, priority=default_priority(scheduled),
-        location=from_loc, location_detail=from_other,
+        location_id=start.location_id, location_detail=start.other,
+        summary=f"Escort from {label(start)} to {label(end)}"[:200],
     )
-    escort.summary = escort.build_summary()
-    return escort
 
 
 @use_case
@@ -181,8 +174,7 @@ def request_escort(details: EscortDetails, actor: User | None = None,
 
 @use_case
 def create_recurring(owner: User, details: RecurringDetails) -> RecurringEscort:
-    (from_loc, from_other), (to_loc, to_other) = check_places(details.origin,
-                                                               details.destination)
+    start, end = check_places(details.origin, details.destination)
     _check_party(details.party_size)
     weekdays = set(details.weekdays)
     if not weekdays or not weekdays <= set(range(7)):
@@ -190,8 +182,9 @@ def create_recurring(owner: User, details: RecurringDetails) -> RecurringEscort:
     if details.end_date is not None and details.end_date < details.start_date:
         raise EscortError(_l("The end date is before the start date."))
     recurring = RecurringEscort(
-        owner=owner, from_location=from_loc, from_other=from_other, to_location=to_loc,
-        to_other=to_other, time_of_day=details.time_of_day.replace(second=0, microsecond=0),
+        owner=owner, from_location_id=start.location_id, from_other=start.other,
+        to_location_id=end.location_id, to_other=end.other,
+        time_of_day=details.time_of_day.replace(second=0, microsecond=0),
         weekdays="".join(str(d) for d in sorted(weekdays)), start_date=details.start_date,
         end_date=details.end_date, party_size=details.party_size,
         needs=(details.needs or "").strip()[:500] or None,

@@ -30,13 +30,13 @@ MAX_SAVED = 10
 def save_walk(owner: User, details: WalkDetails) -> SavedWalk:
     """Keep `details` (without the name) for the member to start again later."""
     check_minutes(details.minutes)
-    (from_loc, from_other), (to_loc, to_other) = checked_places(details.origin,
-                                                                details.destination)
+    start, end = checked_places(details.origin, details.destination)
     if len(saved_walks(owner)) >= MAX_SAVED:
         raise WalkError(_l("You can keep up to %(count)s saved walks; delete one first.",
                            count=MAX_SAVED))
-    saved = SavedWalk(owner_id=owner.id, from_location=from_loc, from_other=from_other,
-                      to_location=to_loc, to_other=to_other, minutes=details.minutes,
+    saved = SavedWalk(owner_id=owner.id, from_location_id=start.location_id,
+                      from_other=start.other, to_location_id=end.location_id,
+                      to_other=end.other, minutes=details.minutes,
                       phone=details.phone.strip()[:40],
                       emergency_phone=(details.emergency_phone or "").strip()[:40] or None)
     db.session.add(saved)

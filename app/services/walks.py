@@ -101,12 +101,12 @@ def start_walk(details: WalkDetails, actor: User | None = None,
     (a double submit) starts nothing and returns the first walk without a token."""
     now = now or utcnow()
     check_minutes(details.minutes)
-    (from_loc, from_other), (to_loc, to_other) = checked_places(details.origin,
-                                                                details.destination)
+    start, end = checked_places(details.origin, details.destination)
     token = tokens.new_token()
     walk = VirtualWalk(
         token_hash=tokens.hash_token(token), submission_key=submission_key, status=RUNNING,
-        from_location=from_loc, from_other=from_other, to_location=to_loc, to_other=to_other,
+        from_location_id=start.location_id, from_other=start.other,
+        to_location_id=end.location_id, to_other=end.other,
         started_at=now, minutes=details.minutes,
         deadline_at=now + timedelta(minutes=details.minutes), phone=details.phone.strip()[:40],
         name=(details.name or "").strip()[:120] or None,

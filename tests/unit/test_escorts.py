@@ -11,6 +11,7 @@ from app.core import timezones
 from app.models.audit import AuditEvent
 from app.models.base import utcnow
 from app.models.escorts import EscortRequest, RecurringEscort
+from app.models.locations import Location
 from app.models.outbox import OutboxMessage
 from app.services import escorts
 from app.services.escorts import Place
@@ -75,6 +76,25 @@ def test_service_refuses_bad_places_and_writes_nothing(db, campus, make_escort, 
         make_escort(origin=Place(ids[0]), destination=Place(ids[1]))
     assert db.session.scalar(select(func.count(EscortRequest.id))) == 0
     assert db.session.scalar(select(func.count(AuditEvent.id))) == 0
+
+
+def test_a_unit_inside_a_retired_building_is_refused(db, campus, make_escort):
+    """Retiring a building retires what it holds: the form stops offering its units, and
+    the service refuses them too (a recurring escort made before, a script)."""
+    campus["lobby"].active = False
+    unit = Location(name="2 West", kind="unit", parent=campus["lobby"])
+    db.session.add(unit)
+    db.session.commit()
+    with pytest.raises(escorts.EscortError, match="Choose a start place"):
+        make_escort(origin=Place(unit.id))
+    assert db.session.scalar(select(func.count(EscortRequest.id))) == 0
+
+
+def test_the_requesters_mail_names_both_places(db, campus, make_escort):
+    make_escort(email="pat@example.org")
+    mail = db.session.scalar(select(OutboxMessage))
+    assert "Garage A, Level 3" in mail.text_body
+    assert "Medical Center Light Rail Station" in mail.text_body
 
 
 def test_service_refuses_times_in_the_past_or_too_far(db, make_escort):
