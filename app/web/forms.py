@@ -6,8 +6,8 @@ import re
 import secrets
 import unicodedata
 
-from flask import session
-from flask_babel import gettext
+from flask import current_app, session
+from flask_babel import get_locale, gettext
 from markupsafe import Markup, escape
 from wtforms import (
     DateField,
@@ -21,7 +21,7 @@ from wtforms.csrf.core import CSRFTokenField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation, ValidationError
 
-from app.core.cache import cached
+from app.core.cache import cached, cached_call
 from app.core.i18n import N_
 from app.core.i18n import lazy_gettext as _l
 from app.services.locations import in_tree_order
@@ -187,7 +187,16 @@ def location_choices(with_other: bool = True, placeholder: str = N_("Choose a pl
                      ) -> list[SelectChoice]:
     """Active campus places grouped by kind (optgroups), each building followed by its
     floors and units ("Research Tower · Floor 5 · 5B"); "Other (describe)" when asked. The
-    labels are in the page's language; the places' names are as the admins wrote them."""
+    labels are in the page's language; the places' names are as the admins wrote them.
+    Kept per language with the places (CHOICES_CACHE_SECONDS); a copy of the list, so a form
+    may add to its own."""
+    return list(cached_call("location_choices", _location_choices,
+                            (str(get_locale()), with_other, placeholder),
+                            current_app.config["CHOICES_CACHE_SECONDS"]))
+
+
+def _location_choices(_language: str, with_other: bool, placeholder: str
+                      ) -> list[SelectChoice]:
     groups: dict[str, list[SelectChoice]] = {}
     labels: dict[str, str] = {}  # each group's label translated once, not once per place
     for place_id, path, kind in cached("places", _active_places):

@@ -20,6 +20,7 @@ from app.models.escorts import EscortRequest
 from app.models.tickets import CANCELLED, Ticket
 from app.services import events
 from tests.helpers import sign_in, soup
+from tests.spanish import SPANISH
 
 
 @contextmanager
@@ -222,6 +223,23 @@ def test_an_escort_request_asks_the_database_nothing_about_its_places(app, clien
     again = client.post("/escorts/", data=escort_form(campus))  # the same submission key
     assert again.status_code == 303
     assert db.session.scalar(select(func.count(EscortRequest.id))) == 1
+    cache.clear()
+
+
+def test_cached_place_lists_keep_each_language_its_own_labels(app, client, db, campus,
+                                                             monkeypatch):
+    """The place list is kept per process for CHOICES_CACHE_SECONDS: a Spanish page must
+    not leave its labels to the next English one, nor the other way round."""
+    monkeypatch.setitem(app.config, "CHOICES_CACHE_SECONDS", 30)
+    cache.clear()
+
+    def groups(headers) -> list[str]:
+        page = soup(client.get("/escorts/", headers=headers))
+        return [group["label"] for group in page.select("#from_place optgroup")]
+
+    assert "No está en la lista" in groups(SPANISH)
+    assert "Not in the list" in groups({"Accept-Language": "en"})
+    assert "No está en la lista" in groups(SPANISH)
     cache.clear()
 
 
