@@ -8,6 +8,7 @@ import unicodedata
 
 from flask import current_app, session
 from flask_babel import get_locale, gettext
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 from wtforms import (
     DateField,
@@ -97,15 +98,13 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
-SESSION_NONCE = "form_nonce"
 
 
-def _session_nonce() -> str:
-    """This browser session's own random value, made the first time a form is shown."""
-    nonce = session.get(SESSION_NONCE)
-    if not isinstance(nonce, str):
-        nonce = session[SESSION_NONCE] = secrets.token_urlsafe(16)
-    return nonce
+def _session_secret() -> str:
+    """This browser session's own random value: the one Flask-WTF keeps for its CSRF
+    tokens, made the first time a form is shown (so the session holds nothing more)."""
+    generate_csrf()
+    return session[current_app.config["WTF_CSRF_FIELD_NAME"]]
 
 
 class SubmissionKeyField(HiddenField):
@@ -113,7 +112,7 @@ class SubmissionKeyField(HiddenField):
     (double click, back and resubmit) carries the same key and makes one record.
 
     `data` is what the services store: a digest of the key and the browser session's own
-    nonce, so a key copied from someone else's page makes its own record instead of being
+    secret, so a key copied from someone else's page makes its own record instead of being
     taken for theirs. A key that is sent but malformed is refused (our pages never send
     one, and silently dropping it would turn off the double-submit check); a form sent
     with no key at all (a script) is not checked for doubles."""
@@ -125,7 +124,7 @@ class SubmissionKeyField(HiddenField):
         sent = valuelist[0] if valuelist else None
         self.raw = sent if sent and SUBMISSION_KEY.fullmatch(sent) else None
         self.mangled = sent is not None and self.raw is None
-        self.data = hashlib.sha256(f"{_session_nonce()}:{self.raw}".encode()).hexdigest(
+        self.data = hashlib.sha256(f"{_session_secret()}:{self.raw}".encode()).hexdigest(
         ) if self.raw else None
 
     def pre_validate(self, form):
@@ -135,7 +134,7 @@ class SubmissionKeyField(HiddenField):
                 "and send it again."))
 
     def _value(self):
-        _session_nonce()
+        _session_secret()
         if not self.raw:
             self.raw = secrets.token_urlsafe(24)
         return self.raw
