@@ -1,11 +1,14 @@
 """gunicorn's access log without client addresses or follow-up tokens.
 
 `RedactingLogger` (used by gunicorn.conf.py) rewrites the atoms of each access-log line
-before formatting: every client address (remote address, X-Forwarded-For, X-Real-IP,
-Forwarded) becomes "-", and the request line, path, query, Referer and every other header or
-environ value pass through app.ops.logging.redact, which replaces the token of every private link
-(/track/<ref>/<token>, /verify/<token>, ...) and token-like query values with [redacted].
-An anonymous reporter is then traceable neither by address nor by link.
+before formatting, deny by default: an atom is written only when it is known to be safe.
+Times, sizes, status, method and protocol are written as they are; the request line, path,
+query, Referer, user agent and a few plain headers pass through app.ops.logging.redact,
+which replaces the token of every private link (/track/<ref>/<token>, /verify/<token>, ...)
+and token-like query values with [redacted]. Every other atom is "-": the client address
+and every address header whatever a proxy calls it (X-Forwarded-For, CF-Connecting-IP,
+True-Client-IP, ...), cookies, credentials, environ values, response headers but two. An
+anonymous reporter is then traceable neither by address nor by link.
 """
 from __future__ import annotations
 
@@ -16,14 +19,17 @@ from gunicorn.glogging import Logger
 
 from app.ops.logging import redact
 
-ADDRESS_ATOMS = {"h", "{x-forwarded-for}i", "{x-real-ip}i", "{forwarded}i",
-                 "{remote_addr}e", "{http_x_forwarded_for}e", "{http_x_real_ip}e",
-                 "{http_forwarded}e"}
 # No %(h)s: the client address is never written; no user agent or referrer either.
 ACCESS_LOG_FORMAT = '%(t)s "%(r)s" %(s)s %(b)s %(M)sms'
 
 
-PLAIN_ATOMS = frozenset({"t", "s", "m", "H"})  # time, status, method, protocol: nothing to hide
+# Time, status, method, protocol, sizes, durations, process id: nothing to hide.
+PLAIN_ATOMS = frozenset({"t", "s", "m", "H", "b", "B", "D", "T", "M", "L", "p"})
+# What may hold a private link's token, written redacted: the request line, path, query,
+# referrer, user agent and the plain headers an operator may want.
+REDACTED_ATOMS = frozenset({"r", "U", "q", "f", "a", "{referer}i", "{user-agent}i",
+                            "{host}i", "{accept-language}i", "{content-type}i",
+                            "{content-length}i", "{content-type}o", "{content-length}o"})
 _ATOM = re.compile(r"%\(([^)]+)\)s")
 
 
@@ -48,8 +54,8 @@ class RedactingLogger(Logger):
 
 
 def _safe(name: str, value):
-    if name in ADDRESS_ATOMS:
-        return "-"
-    if isinstance(value, str) and name not in PLAIN_ATOMS:
-        return redact(value)
-    return value
+    if name in PLAIN_ATOMS:
+        return value
+    if name in REDACTED_ATOMS:
+        return redact(value) if isinstance(value, str) else value
+    return "-"

@@ -57,7 +57,13 @@ def gunicorn_logger(log_format: str | None = None, *extra: logging.Handler):
     return logger, stream
 
 
-def access_line(path: str, log_format: str | None = None, *extra: logging.Handler) -> str:
+SECRET_HEADERS = [("CF-CONNECTING-IP", ADDRESS), ("TRUE-CLIENT-IP", ADDRESS),
+                  ("X-CLIENT-IP", ADDRESS), ("COOKIE", f"session={TOKEN}"),
+                  ("AUTHORIZATION", f"Bearer {TOKEN}"), ("X-ORIGINAL-URL", f"/verify/{TOKEN}")]
+
+
+def access_line(path: str, log_format: str | None = None, *extra: logging.Handler,
+                headers: tuple = (), response_headers: tuple = ()) -> str:
     logger, stream = gunicorn_logger(log_format, *extra)
     raw_path, _, query = path.partition("?")
     environ = {
@@ -66,8 +72,10 @@ def access_line(path: str, log_format: str | None = None, *extra: logging.Handle
         "HTTP_REFERER": f"https://portal.example.org{path}", "HTTP_USER_AGENT": "Mozilla/5.0",
         "HTTP_X_FORWARDED_FOR": FORWARDED,
     }
-    request = SimpleNamespace(headers=[("X-FORWARDED-FOR", FORWARDED), ("REFERER", path)])
-    response = SimpleNamespace(status="200 OK", sent=1234, headers=[])
+    environ.update({f"HTTP_{name.replace('-', '_')}": value for name, value in headers})
+    request = SimpleNamespace(headers=[("X-FORWARDED-FOR", FORWARDED), ("REFERER", path),
+                                       *headers])
+    response = SimpleNamespace(status="200 OK", sent=1234, headers=list(response_headers))
     logger.access(response, request, environ, datetime.timedelta(milliseconds=12))
     return stream.getvalue()
 
@@ -86,6 +94,20 @@ def test_an_operator_who_logs_more_atoms_still_gets_no_address_and_no_token():
                        '%({X-Real-IP}i)s %(f)s %(a)s %(U)s %(q)s "%(r)s" %(s)s')
     assert ADDRESS not in line and FORWARDED not in line and TOKEN not in line, line
     assert "Mozilla/5.0" in line and "/track/RPT-7K3Q9M/[redacted]" in line
+
+
+def test_a_header_the_logger_does_not_know_is_never_written():
+    """Deny by default: a proxy's own address header (Cloudflare's, Akamai's), the cookie,
+    the credentials, a response's Set-Cookie, an environ value: an operator who adds any
+    of them to the format gets "-", not the value."""
+    line = access_line("/escorts/", '%({cf-connecting-ip}i)s %({true-client-ip}i)s '
+                       '%({x-client-ip}i)s %({cookie}i)s %({authorization}i)s '
+                       '%({x-original-url}i)s %({set-cookie}o)s %({http_cf_connecting_ip}e)s '
+                       '%({http_cookie}e)s %(u)s "%(r)s" %(s)s',
+                       headers=tuple(SECRET_HEADERS),
+                       response_headers=(("Set-Cookie", f"session={TOKEN}; HttpOnly"),))
+    assert ADDRESS not in line and TOKEN not in line and "session=" not in line, line
+    assert '"GET /escorts/ HTTP/1.1" 200' in line
 
 
 def test_a_log_handler_is_given_no_address_and_no_token_in_the_record():
