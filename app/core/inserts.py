@@ -19,7 +19,9 @@ writes the same rows the flush would write, with the same values:
   nothing is read again and a later change in the same transaction is a normal
   (versioned) UPDATE.
 
-An object already in a session is refused, never written half.
+An object already in a session is refused, never written half; so is a model it cannot
+write as the flush would (a composite primary key, a default that reads the statement's
+context), before any statement is sent.
 """
 from __future__ import annotations
 
@@ -77,6 +79,7 @@ def _plan(obj: object, connection, rows: list[_Row], parent: tuple = ()) -> None
     if state.session_id is not None or state.key is not None:
         raise ValueError(f"{obj!r} is not new: insert_new takes a transient object")
     mapper = state.mapper
+    _check_writable(mapper)
     _take_keys_of_parents(mapper, obj, skip=parent[1] if parent else ())
     mapper.dispatch.before_insert(mapper, connection, state)
     first = len(rows)
@@ -109,7 +112,7 @@ def _value(state, mapper, column):
     if default is not None and default.is_scalar:
         return default.arg
     if default is not None and default.is_callable:
-        return default.arg(None)  # our defaults take no context (utcnow)
+        return default.arg(None)  # takes no context (_check_writable): utcnow
     if column.primary_key or default is not None or column.server_default is not None:
         return _DEFAULT
     return None
@@ -238,6 +241,22 @@ def _key_of(other: object, other_mapper, column, prop):
     if key is None:
         raise ValueError(f"{prop} refers to an object without a key")
     return key
+
+
+@functools.cache
+def _check_writable(mapper) -> None:
+    """Refuse (ValueError) a model whose rows this module cannot write as the flush would:
+    a table without a one-column primary key (the WITH clauses hand one key on), or a
+    Python default that reads the statement's context (computed here, it has none)."""
+    for table in _tables(mapper):
+        if len(table.primary_key.columns) != 1:
+            raise ValueError(f"{table.name}: insert_new needs a one-column primary key")
+        for column in table.columns:
+            default = column.default
+            if (default is not None and default.is_callable
+                    and not hasattr(default.arg, "__wrapped__")):
+                raise ValueError(f"{table.name}.{column.name}: insert_new cannot compute a "
+                                 "default that reads the statement's context")
 
 
 @functools.cache

@@ -3,7 +3,8 @@ flush would leave it: persistent, loaded, and changed later by a normal versione
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import inspect, select
+from sqlalchemy import String, inspect, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from app.core.inserts import insert_new
 from app.models.escorts import EscortRequest
@@ -114,3 +115,35 @@ def test_a_lockdown_inserted_directly_links_its_devices(db, make_device):
     db.session.expire_all()
     again = db.session.get(LockdownRequest, lockdown.id)
     assert [d.id for d in again.devices] == sorted([first.id, second.id])
+
+
+class _Elsewhere(DeclarativeBase):
+    """Models of no table of ours: what insert_new must refuse before it sends anything."""
+
+
+class _PairKeyed(_Elsewhere):
+    __tablename__ = "pair_keyed"
+    left: Mapped[int] = mapped_column(primary_key=True)
+    right: Mapped[int] = mapped_column(primary_key=True)
+
+
+def _needs_the_row(context) -> str:
+    return context.get_current_parameters()["name"].upper()
+
+
+class _ContextDefault(_Elsewhere):
+    __tablename__ = "context_default"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(20))
+    shout: Mapped[str] = mapped_column(String(20), default=_needs_the_row)
+
+
+@pytest.mark.parametrize("obj, says", [
+    (_PairKeyed(left=1, right=2), "one-column primary key"),
+    (_ContextDefault(name="a"), "default that reads the statement's context"),
+])
+def test_a_model_it_cannot_write_as_the_flush_would_is_refused_before_any_statement(
+        db, obj, says):
+    with counted_queries() as sent, pytest.raises(ValueError, match=says):
+        insert_new(obj)
+    assert sent == []
