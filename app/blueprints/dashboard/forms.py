@@ -8,7 +8,7 @@ from wtforms.validators import Length, Optional, ValidationError
 from app.blueprints.dispatch.forms import optional_int
 from app.services.dashboard import PERIODS
 from app.services.shifts import COMMENT_MAX
-from app.web.forms import BoundedDateField, FastSelect
+from app.web.forms import BoundedDateField, FastSelect, select_choices
 
 FAST = FastSelect()
 
@@ -17,7 +17,7 @@ class DashboardForm(FlaskForm):
     class Meta:
         csrf = False
 
-    period = SelectField("Period", choices=list(PERIODS.items()), default="7d", widget=FAST)
+    period = SelectField("Period", choices=select_choices(PERIODS), default="7d", widget=FAST)
     date_from = BoundedDateField("From (custom range)", validators=[Optional()])
     date_to = BoundedDateField("To (custom range)", validators=[Optional()])
     kind = SelectField("Kind", validators=[Optional()], widget=FAST)

@@ -38,11 +38,11 @@ from app.services.dispatch import (
     OUTCOMES,
     REASON_MAX,
 )
-from app.web.forms import BoundedDateField, FastSelect
+from app.web.forms import BoundedDateField, FastSelect, select_choices
 
 STALE = "This page is out of date. Reload the ticket and try again."
 SEARCH_LENGTH = Length(max=100, message="Search for at most 100 characters.")
-PRIORITY_CHOICES = [(1, "P1 – urgent"), (2, "P2 – soon"), (3, "P3 – routine")]
+PRIORITY_CHOICES = select_choices([(1, "P1 – urgent"), (2, "P2 – soon"), (3, "P3 – routine")])
 
 
 def optional_int(value):
@@ -134,8 +134,8 @@ class BulkCloseForm(FlaskForm):
 
     ticket_ids = SelectMultipleField("Tickets", coerce=int, validate_choice=False,
                                      validators=[DataRequired("Select the tickets to close.")])
-    outcome = SelectField("Close as", choices=[(k, OUTCOMES[CANCELLED][k])
-                                               for k in BULK_OUTCOMES])
+    outcome = SelectField("Close as", choices=select_choices(
+        (k, OUTCOMES[CANCELLED][k]) for k in BULK_OUTCOMES))
     reason = StringField("Reason, for the record", validators=[
         DataRequired("Give the reason, for the record."),
         Length(max=REASON_MAX, message=f"Keep the reason under {REASON_MAX} characters."),

@@ -11,11 +11,12 @@ from app.core.database import use_case
 from app.models.live import OFFICER_STATUS_LABELS, OFFICER_STATUSES
 from app.services import officer_status
 from app.web.access import roles_required
+from app.web.forms import select_choices
 
 
 class OfficerStatusForm(FlaskForm):
-    status = SelectField("My status", choices=[(s, OFFICER_STATUS_LABELS[s])
-                                                for s in OFFICER_STATUSES])
+    status = SelectField("My status", choices=select_choices(
+        (s, OFFICER_STATUS_LABELS[s]) for s in OFFICER_STATUSES))
 
 
 def status_form() -> OfficerStatusForm:
