@@ -163,27 +163,36 @@ def deliver_due(worker_id: str | None = None, batch_size: int | None = None) -> 
     return result
 
 
-@use_case
-def claim_due(token: str, batch_size: int) -> list[Claimed]:
-    """Mark up to `batch_size` due, unclaimed messages as ours (`claimed_by=token`)."""
-    now = utcnow()
-    claimable = (
+def _claimable(now) -> tuple:
+    return (
         OutboxMessage.status == "pending",
         OutboxMessage.next_attempt_at <= now,
         or_(OutboxMessage.claimed_by.is_(None), OutboxMessage.claim_expires_at < now),
     )
-    candidates = (
+
+
+def due_first(now, batch_size: int):
+    """The ids of the next `batch_size` claimable messages, highest priority first, locked
+    (others' skipped). Its order is the partial index ix_outbox_due's, so a batch is read
+    off the index's front however large the backlog (a mailing of thousands)."""
+    return (
         select(OutboxMessage.id)
-        .where(*claimable)
+        .where(*_claimable(now))
         .order_by(OutboxMessage.priority.desc(), OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(batch_size)
         .with_for_update(skip_locked=True)
-        .scalar_subquery()
     )
+
+
+@use_case
+def claim_due(token: str, batch_size: int) -> list[Claimed]:
+    """Mark up to `batch_size` due, unclaimed messages as ours (`claimed_by=token`)."""
+    now = utcnow()
+    candidates = due_first(now, batch_size).scalar_subquery()
     lease = timedelta(seconds=current_app.config["OUTBOX_CLAIM_SECONDS"])
     db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id.in_(candidates), *claimable)
+        .where(OutboxMessage.id.in_(candidates), *_claimable(now))
         .values(claimed_by=token, claim_expires_at=now + lease)
         .execution_options(synchronize_session=False)
     )

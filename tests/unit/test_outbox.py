@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 from types import SimpleNamespace
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from app.models.base import utcnow
 from app.models.outbox import OutboxMessage
@@ -230,3 +230,27 @@ def test_the_outbox_commands(app, db, smtp_server):
     deliver = runner.invoke(args=["outbox", "deliver"])
     assert "sent 0, retrying later 1, failed 0" in deliver.output
     assert "error: " in deliver.output
+
+
+def test_a_backlog_is_claimed_highest_priority_first_without_sorting_it(app, db):
+    """An APB mailing of thousands queued, then an urgent alert: each batch is claimed by
+    walking one index in the claim's order and stopping at the batch, not by sorting the
+    whole backlog every few seconds (the plan has no sort on either database)."""
+    now = utcnow()
+    db.session.execute(OutboxMessage.__table__.insert(), [
+        {"to_address": f"reader{n}@example.org", "subject": "APB", "text_body": "News",
+         "headers": {}, "attachments": [], "priority": 0, "status": "pending",
+         "attempts": 0, "next_attempt_at": now, "created_at": now} for n in range(5000)])
+    db.session.commit()
+    urgent = add_message(db, 9, priority=10)
+    dialect = db.engine.dialect.name
+    db.session.execute(text("ANALYZE outbox_message" if dialect == "postgresql" else "ANALYZE"))
+    compiled = outbox.due_first(utcnow(), 50).compile(dialect=db.engine.dialect)
+    explain = "EXPLAIN" if dialect == "postgresql" else "EXPLAIN QUERY PLAN"
+    plan = " ".join(str(row) for row in db.session.connection().exec_driver_sql(
+        f"{explain} {compiled}", compiled.params if dialect == "postgresql"
+        else tuple(compiled.params[name] for name in compiled.positiontup)))
+    assert "ix_outbox_due" in plan, plan
+    assert "Sort" not in plan and "TEMP B-TREE" not in plan, plan
+    claimed = outbox.claim_due("worker-1", 50)
+    assert claimed[0].id == urgent.id and len(claimed) == 50
