@@ -62,6 +62,10 @@ class CampusAlert(db.Model):
     supersedes_id: Mapped[int | None] = mapped_column(
         ForeignKey("campus_alert.id", ondelete="SET NULL"), unique=True)
     superseded_at: Mapped[datetime | None]
+    # A held alert withdrawn before anyone confirmed it: it never goes out.
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"))
     fanout_done_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -69,11 +73,17 @@ class CampusAlert(db.Model):
         secondary=campus_alert_location, order_by=Location.name)
     issued_by: Mapped[User | None] = relationship(foreign_keys=[issued_by_id])
     confirmed_by: Mapped[User | None] = relationship(foreign_keys=[confirmed_by_id])
+    withdrawn_by: Mapped[User | None] = relationship(foreign_keys=[withdrawn_by_id])
     supersedes: Mapped[CampusAlert | None] = relationship(remote_side=[id])
 
     @property
     def awaiting_confirmation(self) -> bool:
-        return self.confirmed_at is None
+        """Held for a second dispatcher: not confirmed, not withdrawn."""
+        return self.confirmed_at is None and self.withdrawn_at is None
+
+    @property
+    def went_out(self) -> bool:
+        return self.confirmed_at is not None
 
     @property
     def where(self) -> str:

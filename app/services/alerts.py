@@ -1,4 +1,5 @@
-"""Urgent campus alerts: issuing, confirming an extreme one, updates, and reading them.
+"""Urgent campus alerts: issuing, confirming or withdrawing an extreme one, updates, and
+reading them.
 
 Guarding against mistakes (campus alert systems are known for them): an "extreme" alert is
 held until a second dispatcher confirms it, unless its issuer is a supervisor. An update
@@ -89,7 +90,7 @@ def post_update(issuer: User, alert_id: int, draft: AlertDraft,
     """An update that supersedes alert `alert_id` (and keeps its places) once active."""
     now = now or utcnow()
     previous = _locked(alert_id)
-    if previous.awaiting_confirmation or previous.superseded_at is not None:
+    if not previous.went_out or previous.superseded_at is not None:
         raise AlertError("Only an alert that is out (confirmed, not yet updated) can be updated.")
     alert = _new_alert(issuer, draft, now, "web")
     alert.supersedes_id, alert.campus_wide = previous.id, previous.campus_wide
@@ -110,7 +111,9 @@ def confirm(confirmer: User, alert_id: int, now: datetime | None = None) -> Camp
     """The second dispatcher's confirmation of an extreme alert; it goes out now."""
     now = now or utcnow()
     alert = _locked(alert_id)
-    if not alert.awaiting_confirmation:
+    if alert.withdrawn_at is not None:
+        raise AlertError("This alert was withdrawn: it will not be sent.")
+    if alert.went_out:
         raise AlertError("This alert is already out.")
     if confirmer.id == alert.issued_by_id:
         raise AlertError("A second dispatcher must confirm an extreme alert: "
@@ -121,6 +124,21 @@ def confirm(confirmer: User, alert_id: int, now: datetime | None = None) -> Camp
         raise AlertError("This alert has expired without being confirmed: issue a new one.")
     _activate(alert, confirmer, now)
     audit.record("alert.confirmed", confirmer, "campus_alert", alert.id)
+    return alert
+
+
+@use_case
+def withdraw(actor: User, alert_id: int, now: datetime | None = None) -> CampusAlert:
+    """Withdraw an alert still held for a second dispatcher (its issuer's mistake, seen by
+    anyone who may issue alerts): it never goes out and nobody can confirm it. An alert
+    that is out is corrected by an update or the all clear instead."""
+    alert = _locked(alert_id)
+    if alert.withdrawn_at is not None:
+        raise AlertError("This alert was already withdrawn.")
+    if alert.went_out:
+        raise AlertError("This alert is already out: post an update or the all clear instead.")
+    alert.withdrawn_at, alert.withdrawn_by_id = now or utcnow(), actor.id
+    audit.record("alert.withdrawn", actor, "campus_alert", alert.id)
     return alert
 
 
@@ -200,7 +218,7 @@ def _with_places():
 def public_alert(alert_id: int) -> CampusAlert | None:
     """An alert that went out (never one still held for confirmation)."""
     alert = db.session.get(CampusAlert, alert_id)
-    return alert if alert is not None and not alert.awaiting_confirmation else None
+    return alert if alert is not None and alert.went_out else None
 
 
 def active_alerts(now: datetime | None = None) -> list[CampusAlert]:
@@ -225,7 +243,8 @@ def latest(limit: int = 30) -> list[CampusAlert]:
 def held_for_confirmation(now: datetime | None = None) -> list[CampusAlert]:
     now = now or utcnow()
     return list(db.session.scalars(_with_places().where(
-        CampusAlert.confirmed_at.is_(None), CampusAlert.expires_at > now,
+        CampusAlert.confirmed_at.is_(None), CampusAlert.withdrawn_at.is_(None),
+        CampusAlert.expires_at > now,
     ).order_by(CampusAlert.issued_at)))
 
 

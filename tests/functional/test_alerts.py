@@ -138,6 +138,31 @@ def test_an_extreme_alert_is_confirmed_by_a_second_dispatcher_on_its_page(
     assert "Armed intruder in the Clinic Building" in banner(colleague.get("/"))
 
 
+def test_the_issuer_withdraws_a_held_alert_from_its_page_and_it_never_goes_out(
+        client_request, db, login_as):
+    client_request.login("dispatcher")
+    client_request.post("alerts.new", _data={
+        "headline": "Armed intruder in the wrong building", "instruction": "Run, hide, fight.",
+        "severity": "extreme", "minutes": "60"}, _expected_status=302)
+    alert = db.session.scalar(select(CampusAlert))
+    own = client_request.get("alerts.manage_alert", alert_id=alert.id)
+    assert own.find("button", string="Withdraw this alert")
+    client_request.post("alerts.withdraw", alert_id=alert.id, _expected_status=302)
+    page = client_request.get("alerts.manage_alert", alert_id=alert.id)
+    assert "Withdrawn" in text(page) and "never sent" in text(page)
+    assert not page.find("button", string="Withdraw this alert")
+    colleague = login_as("dispatcher")
+    seen = soup(colleague.get(f"/alerts/manage/{alert.id}"))
+    assert not seen.find("button", string="Confirm and send this alert")
+    held = soup(colleague.get("/alerts/manage")).find(id="held-alerts")
+    assert "wrong building" not in held.get_text(" ")
+    colleague.post(f"/alerts/manage/{alert.id}/confirm")
+    db.session.expire_all()
+    assert db.session.get(CampusAlert, alert.id).confirmed_at is None
+    assert "wrong building" not in banner(colleague.get("/"))
+    assert colleague.get(f"/alerts/{alert.id}").status_code == 404
+
+
 def test_an_all_clear_from_the_update_form_replaces_the_alert(client_request, db, make_alert):
     dispatcher = client_request.login("dispatcher")
     fire = make_alert(headline="Fire in Garage B", issuer=dispatcher)

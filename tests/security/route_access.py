@@ -99,6 +99,7 @@ EXPECTED_ACCESS: dict[str, object] = {
     "alerts.new": ALERT_ISSUERS,               # /alerts/manage/new
     "alerts.manage_alert": ALERT_ISSUERS,      # /alerts/manage/<id>
     "alerts.confirm": ALERT_ISSUERS,           # POST /alerts/manage/<id>/confirm
+    "alerts.withdraw": ALERT_ISSUERS,          # POST /alerts/manage/<id>/withdraw
     "alerts.update": ALERT_ISSUERS,            # /alerts/manage/<id>/update
     # APB newsletter: public reading and subscription, the editor writes
     "apb.archive": PUBLIC,                     # /apb/

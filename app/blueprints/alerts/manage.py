@@ -1,5 +1,5 @@
 """Dispatchers, supervisors and admins issue campus alerts, confirm an extreme one (a
-second dispatcher) and post updates ("all clear")."""
+second dispatcher) or withdraw it before it goes out, and post updates ("all clear")."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -62,6 +62,20 @@ def confirm(alert_id: int):
         flash(str(error), "error")
     else:
         flash("Confirmed: the alert is on every page and going to subscribers.", "success")
+    return redirect(url_for("alerts.manage_alert", alert_id=alert_id))
+
+
+@bp.route("/manage/<int:alert_id>/withdraw", methods=["POST"])
+@roles_required(*ISSUERS)
+def withdraw(alert_id: int):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        alerts.withdraw(current_user, alert_id)
+    except alerts.AlertError as error:
+        flash(str(error), "error")
+    else:
+        flash("Withdrawn: the alert will not be sent, and nobody can confirm it.", "success")
     return redirect(url_for("alerts.manage_alert", alert_id=alert_id))
 
 
