@@ -1,7 +1,9 @@
 """Seeding for the benchmark: the portal's tables with 100,000 tickets, the reference rows.
 
 The seed is a hospital's year: almost every ticket closed, a few dozen open (the shift's
-work). `seed_flood` then adds a flood of open tickets to both apps (the old heavy scenario:
+work), each with its history (created, acknowledged, assigned to one of four officers,
+closed: about 3 events a ticket, which the board's marker and officer panel read).
+`seed_flood` then adds a flood of open tickets to both apps (the old heavy scenario:
 ~1,100 of 2,000 urgent, so the board lists 1,000 rows). Bulk inserts through SQLAlchemy
 Core in batches of 5,000 (seconds, not minutes), then ANALYZE so the planner knows the
 table sizes.
@@ -31,7 +33,7 @@ def portal_env(url: str, queue_limit: int) -> dict[str, str]:
 
 
 def _ticket_rows(count: int, open_count: int, location_ids: list[int], now: datetime,
-                 first: int = 0):
+                 first: int = 0, officer_ids: tuple[int, ...] = ()):
     """Ticket rows: the open ones recent (last 8 hours), the closed ones over a year."""
     for i in range(first, first + count):
         is_open = i - first < open_count
@@ -52,7 +54,28 @@ def _ticket_rows(count: int, open_count: int, location_ids: list[int], now: date
             "closed_at": None if is_open else created + timedelta(minutes=25),
             "outcome": None if is_open else ("completed" if status == "resolved" else "duplicate"),
             "unread_by_staff": i % 13 == 0, "version": 1,
+            "assigned_officer_id": officer_ids[i % len(officer_ids)]
+            if officer_ids and status in ("assigned", "en_route") else None,
         }
+
+
+def _event_rows(batch):
+    """What each ticket's history holds, as the board and the officer panel read it: the
+    first event, the acknowledgement, the assignment of an assigned ticket, the closure."""
+    for row in batch:
+        yield _event(row, "created", 0, "new")
+        if row["acknowledged_at"] is not None:
+            yield _event(row, "status", 1, "acknowledged")
+        if row["assigned_officer_id"] is not None:
+            yield _event(row, "assignment", 2)
+        if row["closed_at"] is not None:
+            yield _event(row, "status", 25, row["status"])
+
+
+def _event(row, kind: str, minutes: int, to_status: str | None = None) -> dict:
+    return {"ticket_id": row["id"], "kind": kind, "to_status": to_status, "body": None,
+            "visible_to_requester": True, "for_shift_report": False,
+            "created_at": row["created_at"] + timedelta(minutes=minutes)}
 
 
 def seed_portal(url: str, env: dict, count: int, open_count: int) -> str:
@@ -82,7 +105,9 @@ def seed_portal(url: str, env: dict, count: int, open_count: int) -> str:
         db.session.flush()
         location_ids = [loc.id for loc in locations]
         now = datetime.now(UTC).replace(tzinfo=None)
-        _insert_all(db, _ticket_rows(count, open_count, location_ids, now), location_ids)
+        officer_ids = tuple(officer.id for officer in officers)
+        _insert_all(db, _ticket_rows(count, open_count, location_ids, now,
+                                     officer_ids=officer_ids), location_ids)
         raw = tokens.new_token()
         db.session.add(LoginSession(session_hash=tokens.hash_token(raw), user=dispatcher))
         # The first audit record creates the chain head; write it before the load starts.
@@ -111,9 +136,10 @@ def _insert_tickets(db, batch, location_ids) -> None:
     from sqlalchemy import insert
 
     from app.models.escorts import EscortRequest
-    from app.models.tickets import Ticket
+    from app.models.tickets import Ticket, TicketEvent
 
     db.session.execute(insert(Ticket.__table__), batch)
+    db.session.execute(insert(TicketEvent.__table__), list(_event_rows(batch)))
     db.session.execute(insert(EscortRequest.__table__), [
         {"id": row["id"], "from_location_id": row["location_id"],
          "to_location_id": location_ids[(row["id"] + 3) % len(location_ids)],
