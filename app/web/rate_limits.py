@@ -1,8 +1,9 @@
 """Flood control for every public form that opens a ticket or sends mail.
 
 Built on Flask-Limiter only: a shared limit per group of forms (settings in config.py,
-RATELIMIT_*_LIMIT), counted per client (a keyed hash of the address, so the limiter's
-store, Redis in production, never holds an address), members included, on POST only.
+RATELIMIT_*_LIMIT), counted per client on POST only: a signed-in member by account,
+anyone else by address (`client_key`; a keyed hash either way, so the limiter's store,
+Redis in production, never holds an address or an account id).
 
 Every POST counts, accepted or not. Flask-Limiter's `deduct_when` only *tests* the limit
 before the view and *hits* it afterwards, so five simultaneous requests would all pass a
@@ -21,6 +22,7 @@ import time
 from collections.abc import Callable
 
 from flask import current_app, g, make_response, request
+from flask_login import current_user
 
 from app.core.tokens import keyed
 from app.extensions import limiter
@@ -35,7 +37,12 @@ HELP = ("help", "RATELIMIT_HELP_LIMIT")  # a walk's Help now (its own count: nev
 
 
 def client_key() -> str:
-    """The client, by its address (the real one behind PROXY_FIX_X_FOR proxies)."""
+    """Who is counted: a signed-in member by their account, anyone else by address (the
+    real one behind PROXY_FIX_X_FOR proxies). A hospital's staff often reach the portal
+    through one address (its NAT or proxy): counted by address, one ward's requests would
+    spend every colleague's count, and a visitor's too."""
+    if current_user.is_authenticated:
+        return keyed("member", str(current_user.id))
     return keyed("client", request.remote_addr or "unknown")
 
 

@@ -93,6 +93,45 @@ def test_a_signed_in_member_is_limited_like_anyone(limited_app, db, campus, make
     assert db.session.scalar(select(func.count(EscortRequest.id))) == 2
 
 
+def test_colleagues_behind_one_hospital_address_each_have_their_own_count(
+        limited_app, db, campus, make_user):
+    """A hospital's staff reach the portal through one address (its NAT or proxy): a ward
+    of signed-in nurses must not spend one shared count, nor a visitor on the guest network
+    theirs. Members are counted by account, anonymous visitors by address."""
+    app = limited_app(RATELIMIT_TICKET_LIMIT=TWO)
+    nurses = [app.test_client() for _ in range(3)]
+    for nurse in nurses:
+        sign_in(nurse, make_user())
+    visitor = app.test_client()
+    codes = {name: [client.post("/escorts/", data=escort_data(
+        campus, submission_key=f"{name}-{n:020d}")).status_code for n in range(2)]
+        for name, client in [("n0", nurses[0]), ("n1", nurses[1]), ("n2", nurses[2]),
+                             ("visitor", visitor)]}
+    assert codes == {name: [303, 303] for name in ("n0", "n1", "n2", "visitor")}
+    assert nurses[0].post("/escorts/", data=escort_data(
+        campus, submission_key="n0-" + "9" * 20)).status_code == 429
+    assert db.session.scalar(select(func.count(EscortRequest.id))) == 8
+
+
+def test_signing_out_does_not_give_a_member_a_fresh_count(limited_app, db, campus, make_user):
+    """A member who spent their count signs out and posts anonymously: the address's own
+    count is separate, so a script gains at most one more count this way, never one per
+    account it signs out of (the address count is shared by every anonymous post)."""
+    app = limited_app(RATELIMIT_TICKET_LIMIT=TWO)
+    client = app.test_client()
+    for n in range(2):
+        assert client.post("/escorts/", data=escort_data(
+            campus, submission_key=f"anon-{n:020d}")).status_code == 303
+    sign_in(client, make_user())
+    for n in range(2):
+        assert client.post("/escorts/", data=escort_data(
+            campus, submission_key=f"member-{n:020d}")).status_code == 303
+    with client.session_transaction() as session:
+        session.clear()
+    assert client.post("/escorts/", data=escort_data(
+        campus, submission_key="anon-" + "9" * 20)).status_code == 429
+
+
 def test_ticket_forms_share_one_count_and_other_clients_are_not_affected(
         limited_app, db, campus):
     app = limited_app(RATELIMIT_TICKET_LIMIT=TWO)
