@@ -69,9 +69,13 @@ def reach(page, live_server: str, state: str) -> int:
 
 def exit_page(page, how: str) -> None:
     if how == "shift":
-        # The Shift listener is attached by a deferred script: wait until the document says
-        # its scripts have run, as a person's keypress would only count after that.
-        page.wait_for_function("document.readyState === 'complete'")
+        # The Shift listener exists once quick-exit.js has run: wait until the document says
+        # its scripts have run (readyState, as the form states are written in place with
+        # document.write and have no navigation to wait for), as a person's keypress would
+        # only count after that. A function, not a bare expression: Playwright evals a bare
+        # expression again on every poll after the first, which these pages' CSP (no
+        # 'unsafe-eval') refuses with an EvalError whenever the first poll is not yet true.
+        page.wait_for_function("() => document.readyState === 'complete'")
         for _ in range(3):
             page.keyboard.press("Shift")
     else:
@@ -130,3 +134,32 @@ def test_after_exit_link_without_javascript_back_and_forward_show_no_dv_page(
         walk_history(page, live_server)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("javascript", (True, False))
+def test_the_shift_shortcut_is_offered_only_where_it_works(browser, live_server, javascript):
+    """Without JavaScript, pressing Shift does nothing: a person must not be told to rely
+    on it. With it, every DV page says so, beside the Quick exit link."""
+    context, page = open_context(browser, javascript=javascript)
+    try:
+        for path in ("/support/", "/support/request", "/support/browse-safely"):
+            page.goto(live_server + path)
+            visible = page.inner_text("body")
+            assert ("Shift" in visible) is javascript, (path, javascript)
+            assert "Quick exit" in visible
+    finally:
+        context.close()
+
+
+def test_every_wait_for_a_page_condition_is_a_function():
+    """Playwright evals a bare expression again on each poll, which the pages' CSP (no
+    'unsafe-eval') refuses whenever the first poll is not yet true: a wait that only fails
+    on a slow machine. A function is evaluated once."""
+    from pathlib import Path
+
+    bare = []
+    for path in Path(__file__).parent.glob("*.py"):
+        for match in re.finditer(r"wait_for_function\(\s*[\"']([^\"']*)", path.read_text()):
+            if not re.match(r"\s*(\(|[A-Za-z_]\w*\s*=>|function\b|async\b)", match[1]):
+                bare.append(f"{path.name}: {match[1]}")
+    assert bare == []

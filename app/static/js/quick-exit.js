@@ -50,6 +50,10 @@
     presses.push(now);
     if (presses.length >= 3) { leave(event); }
   });
+  // The shortcut works from here on: only now do the pages mention it (without JavaScript
+  // pressing Shift does nothing, and a person must not be told to rely on it).
+  var hints = document.querySelectorAll("[data-shift-hint]");
+  for (var i = 0; i < hints.length; i++) { hints[i].hidden = false; }
 
   // Forms of this section: send, then show the answer in this same history entry.
   document.addEventListener("submit", function (event) {
