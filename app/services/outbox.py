@@ -164,24 +164,17 @@ def deliver_due(worker_id: str | None = None, batch_size: int | None = None) -> 
 
 
 def _claimable(now) -> tuple:
-    return (
-        OutboxMessage.status == "pending",
-        OutboxMessage.next_attempt_at <= now,
-        or_(OutboxMessage.claimed_by.is_(None), OutboxMessage.claim_expires_at < now),
-    )
+    return (OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now,
+            or_(OutboxMessage.claimed_by.is_(None), OutboxMessage.claim_expires_at < now))
 
 
 def due_first(now, batch_size: int):
     """The ids of the next `batch_size` claimable messages, highest priority first, locked
     (others' skipped). Its order is the partial index ix_outbox_due's, so a batch is read
     off the index's front however large the backlog (a mailing of thousands)."""
-    return (
-        select(OutboxMessage.id)
-        .where(*_claimable(now))
-        .order_by(OutboxMessage.priority.desc(), OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(batch_size)
-        .with_for_update(skip_locked=True)
-    )
+    return (select(OutboxMessage.id).where(*_claimable(now)).order_by(
+        OutboxMessage.priority.desc(), OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(batch_size).with_for_update(skip_locked=True))
 
 
 @use_case
