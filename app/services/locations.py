@@ -86,22 +86,19 @@ def places() -> dict[int, Place]:
     return cached("places.tree", _places)
 
 
-def choosable(place_id: int) -> Place | None:
+def choosable(place_id: int, index: dict[int, Place] | None = None) -> Place | None:
     """The place if a person may choose it now: known, active, and nothing above it retired
     (retiring a building retires its floors and units). From the per-process cache, as the
     forms' lists are, so a request checks its places without asking the database; a place
     retired in another process is refused once CHOICES_CACHE_SECONDS have passed."""
-    index = places()
-    place, seen = index.get(place_id), set()
-    while place is not None and place.id not in seen:
+    index = index if index is not None else places()
+    place, above = index.get(place_id), set()
+    while place is not None and place.id not in above:  # up to the top (a cycle: refused)
         if not place.active:
             return None
-        seen.add(place.id)
-        parent = index.get(place.parent_id) if place.parent_id is not None else None
-        if parent is None:
-            return index[place_id]
-        place = parent
-    return None
+        above.add(place.id)
+        place = index.get(place.parent_id)
+    return index[place_id] if above and place is None else None
 
 
 def in_tree_order(index: dict[int, Place] | None = None) -> list[Place]:

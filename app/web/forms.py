@@ -25,7 +25,7 @@ from wtforms.validators import StopValidation, ValidationError
 from app.core.cache import cached, cached_call
 from app.core.i18n import N_
 from app.core.i18n import lazy_gettext as _l
-from app.services.locations import in_tree_order
+from app.services.locations import choosable, in_tree_order, places
 
 # Invisible characters refused in typed text: C0 controls except tab and line breaks, DEL,
 # C1 controls, zero-width and direction marks, bidirectional overrides and isolates, word
@@ -165,14 +165,13 @@ PICKED_KINDS = frozenset({"building", "floor", "unit", "garage", "level", "trans
 def _active_places() -> list[tuple[int, str, str]]:
     """(id, path, group kind) of the places a location field offers, in tree order: plain
     values, safe to keep between requests. The group is the kind of the top place (a
-    building's floors and units sit under Buildings); a retired place hides what it holds."""
-    offered, group_of, retired = [], {}, set()
-    for place in in_tree_order():
+    building's floors and units sit under Buildings). Only places a person may choose
+    (`choosable`: a retired place hides what it holds), the rule the services check."""
+    offered, group_of, index = [], {}, places()
+    for place in in_tree_order(index):
         group_of[place.id] = group_of.get(place.parent_id) or (
             None if place.kind == "campus" else place.kind)
-        if not place.active or place.parent_id in retired:
-            retired.add(place.id)
-        elif place.kind in PICKED_KINDS:
+        if place.kind in PICKED_KINDS and choosable(place.id, index) is not None:
             offered.append((place.id, place.path or place.name, group_of[place.id]))
     return offered
 
