@@ -54,28 +54,28 @@ def manage_alert(alert_id: int):
 @bp.route("/manage/<int:alert_id>/confirm", methods=["POST"])
 @roles_required(*ISSUERS)
 def confirm(alert_id: int):
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        alerts.confirm(current_user, alert_id)
-    except alerts.AlertError as error:
-        flash(str(error), "error")
-    else:
-        flash("Confirmed: the alert is on every page and going to subscribers.", "success")
-    return redirect(url_for("alerts.manage_alert", alert_id=alert_id))
+    return _act_on_held(alerts.confirm, alert_id,
+                        "Confirmed: the alert is on every page and going to subscribers.")
 
 
 @bp.route("/manage/<int:alert_id>/withdraw", methods=["POST"])
 @roles_required(*ISSUERS)
 def withdraw(alert_id: int):
+    return _act_on_held(alerts.withdraw, alert_id,
+                        "Withdrawn: the alert will not be sent, and nobody can confirm it.")
+
+
+def _act_on_held(action, alert_id: int, done: str):
+    """One button on a held alert's page: `action(current_user, alert_id)`, then back to
+    that page saying what happened (or why not)."""
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        alerts.withdraw(current_user, alert_id)
+        action(current_user, alert_id)
     except alerts.AlertError as error:
         flash(str(error), "error")
     else:
-        flash("Withdrawn: the alert will not be sent, and nobody can confirm it.", "success")
+        flash(done, "success")
     return redirect(url_for("alerts.manage_alert", alert_id=alert_id))
 
 
